@@ -1,0 +1,1 @@
+"""fsdash: the performance dashboard for a council's Family Safeguarding Service."""

@@ -1,0 +1,106 @@
+"""Council configuration: geography, teams, programme dates, targets and thresholds.
+
+The default is Lancashire (``config/lancashire.toml``); set ``FSDASH_CONFIG`` to another
+council's file to use fsdash unchanged elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = REPO_ROOT / "config" / "lancashire.toml"
+
+
+@dataclass(frozen=True)
+class District:
+    code: str
+    name: str
+    locality: str
+
+
+@dataclass(frozen=True)
+class Team:
+    code: str
+    name: str
+    districts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Council:
+    """Everything fsdash needs to know about one council."""
+
+    code: str
+    dfe_code: str
+    name: str
+    short_name: str
+    localities: dict[str, str]
+    districts: tuple[District, ...]
+    teams: tuple[Team, ...]
+    phase_in: dt.date
+    launch: dt.date
+    target_baseline_date: dt.date
+    target_annual_reduction: float
+    target_years: int
+    caseload_amber: float
+    caseload_red: float
+    max_suppressed: int
+    benchmarks: dict[str, dict]
+    path: Path
+
+    def team_locality(self, team: Team) -> str:
+        """The locality of a team: that of the first district it serves."""
+        by_code = {d.code: d for d in self.districts}
+        return by_code[team.districts[0]].locality
+
+
+def config_path() -> Path:
+    """The council configuration file in force (``FSDASH_CONFIG`` or Lancashire's)."""
+    return Path(os.environ.get("FSDASH_CONFIG", DEFAULT_CONFIG))
+
+
+@cache
+def load_council(path: Path | None = None) -> Council:
+    """Read and check a council configuration file."""
+    path = Path(path or config_path())
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    localities = {loc["code"]: loc["name"] for loc in raw["localities"]}
+    districts = tuple(District(d["code"], d["name"], d["locality"]) for d in raw["districts"])
+    teams = tuple(Team(t["code"], t["name"], tuple(t["districts"])) for t in raw["teams"])
+    _check_references(path, localities, districts, teams)
+    target = raw["targets"]["under12_in_care"]
+    return Council(
+        code=raw["council"]["code"],
+        dfe_code=raw["council"]["dfe_code"],
+        name=raw["council"]["name"],
+        short_name=raw["council"]["short_name"],
+        localities=localities,
+        districts=districts,
+        teams=teams,
+        phase_in=raw["programme"]["phase_in"],
+        launch=raw["programme"]["launch"],
+        target_baseline_date=target["baseline_date"],
+        target_annual_reduction=float(target["annual_reduction"]),
+        target_years=int(target["years"]),
+        caseload_amber=float(raw["thresholds"]["caseload"]["amber"]),
+        caseload_red=float(raw["thresholds"]["caseload"]["red"]),
+        max_suppressed=int(raw["suppression"]["max_suppressed"]),
+        benchmarks=raw.get("benchmarks", {}),
+        path=path,
+    )
+
+
+def _check_references(path, localities, districts, teams) -> None:
+    district_codes = {d.code for d in districts}
+    for d in districts:
+        if d.locality not in localities:
+            raise ValueError(f"{path}: district {d.code} names unknown locality {d.locality!r}")
+    for t in teams:
+        unknown = set(t.districts) - district_codes
+        if unknown or not t.districts:
+            raise ValueError(f"{path}: team {t.code} serves unknown districts {sorted(unknown)}")

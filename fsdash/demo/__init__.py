@@ -1,0 +1,147 @@
+"""Synthetic, deterministic demo council: simulate, write the extracts a council would export, load them.
+
+``build_demo`` is what ``python -m fsdash demo`` runs. The extracts land in ``data/demo/`` (they
+double as example files) and are loaded through ``fsdash.ingest``, the same path as real data.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from fsdash.config import REPO_ROOT, Council, load_council
+from fsdash.demo import adults as adults_module
+from fsdash.demo import casework
+from fsdash.demo.episodes import episodes
+from fsdash.demo.simulation import ETHNIC_MIX, DemoCouncil, _choice, last_full_month
+from fsdash.extracts import DATE_FORMAT, EXTRACT_BY_FILE, MONTH_FORMAT
+from fsdash.ingest import LoadReport, load_folder
+
+DEFAULT_CALIBRATION = REPO_ROOT / "config" / "lancashire-demo.toml"
+DEFAULT_OUTPUT = REPO_ROOT / "data" / "demo"
+
+
+def build_demo(db: Path | str | None = None, scale: float = 1.0, seed: int = 2015,
+               until: str | None = None, out_dir: Path | str = DEFAULT_OUTPUT,
+               council: Council | None = None,
+               calibration: Path | str = DEFAULT_CALIBRATION) -> LoadReport:
+    """Simulate the demo council, write its extracts to ``out_dir`` and load them into ``db``."""
+    council = council or load_council()
+    cal = tomllib.loads(Path(calibration).read_text(encoding="utf-8"))
+    last_month = np.datetime64(until, "M") if until else last_full_month()
+    world = DemoCouncil(council, cal, scale, seed, last_month).run()
+    write_extracts(world, Path(out_dir))
+    return load_folder(out_dir, db, council)
+
+
+def write_extracts(world: DemoCouncil, out_dir: Path) -> None:
+    """Write every extract file of the simulated council into ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, frame in extract_tables(world).items():
+        columns = EXTRACT_BY_FILE[name].columns
+        frame = frame.reindex(columns=columns)
+        for column in frame.columns:
+            if pd.api.types.is_datetime64_any_dtype(frame[column]):
+                fmt = MONTH_FORMAT if column == "BIRTH_MONTH" else DATE_FORMAT
+                frame[column] = frame[column].dt.strftime(fmt)
+        frame.to_csv(out_dir / name, index=False)
+
+
+def extract_tables(world: DemoCouncil) -> dict[str, pd.DataFrame]:
+    """The simulated records, shaped as the extract files."""
+    rng = world.rng
+    child_id = np.array([f"C{i:07d}" for i in range(len(world.child_birth))])
+    family_id = np.array([f"F{i:07d}" for i in range(len(world.family_district))])
+    districts = np.array(world.district_codes)
+    children = pd.DataFrame({
+        "CHILD": child_id, "FAMILY_ID": family_id[world.child_family],
+        "SEX": rng.choice(["1", "2"], len(child_id)),
+        "BIRTH_MONTH": pd.to_datetime(world.child_birth),
+        "ETHNIC": _choice(rng, ETHNIC_MIX, len(child_id)),
+        "DISTRICT": districts[world.child_district],
+    })
+    eps = episodes(world)
+    looked_after = np.unique(eps["CHILD"].to_numpy())
+    header = children.iloc[looked_after][["CHILD", "SEX", "ETHNIC"]].assign(
+        DOB=pd.to_datetime(world.child_birth[looked_after])
+        + pd.to_timedelta(rng.integers(0, 28, len(looked_after)), unit="D"))
+    eps["CHILD"] = child_id[eps["CHILD"].to_numpy()]
+    eps["URN"] = "XXXXXXX"
+    cases = casework.allocations(world)
+    staff = casework.workers(world, cases)
+    casework.assign_workers(world, cases, staff)
+    fs = casework.involvement(world, cases)
+    people = adults_module.adults(world)
+    adult_id = np.array([f"A{i:07d}" for i in range(len(people))])
+    events = adults_module.events(world, people, fs)
+    return {
+        "population.csv": population(world),
+        "families.csv": pd.DataFrame({"FAMILY_ID": family_id,
+                                      "DISTRICT": districts[world.family_district]}),
+        "children.csv": children,
+        "adults.csv": pd.DataFrame({"ADULT_ID": adult_id, "FAMILY_ID": family_id[people["family"]],
+                                    "SEX": people["sex"], "BIRTH_YEAR": people["birth_year"]}),
+        "workers.csv": staff.rename(columns={"worker_id": "WORKER_ID", "team": "TEAM",
+                                             "role": "ROLE", "fte": "FTE"}).assign(
+            START_DATE=pd.to_datetime(staff["start"])),
+        **_children_in_need(world, child_id),
+        "header.csv": header,
+        "episodes.csv": eps,
+        "allocations.csv": pd.DataFrame({
+            "CASE_ID": cases["case_id"], "CHILD": child_id[cases["child"]],
+            "FAMILY_ID": family_id[world.child_family[cases["child"]]], "TEAM": cases["team"],
+            "WORKER_ID": cases["worker_id"], "CASE_TYPE": cases["type"],
+            "OPEN_DATE": cases["open"], "CLOSE_DATE": cases["close"]}),
+        "fs_involvement.csv": pd.DataFrame({
+            "FAMILY_ID": family_id[fs["family"]], "TEAM": fs["team"], "START_DATE": fs["start"],
+            "END_DATE": fs["end"], **{k.upper(): np.where(fs[k], "Y", "N") for k in (
+                "mental_health", "domestic_abuse", "substance_misuse", "psychologist")}}),
+        "adult_events.csv": pd.DataFrame({
+            "ADULT_ID": adult_id[events["adult"]], "EVENT_DATE": events["date"],
+            "EVENT_TYPE": events["type"], "SOURCE": events["source"]}).sort_values(
+            ["EVENT_DATE", "ADULT_ID"], kind="stable"),
+    }
+
+
+def _children_in_need(world: DemoCouncil, child_id: np.ndarray) -> dict[str, pd.DataFrame]:
+    r = world.referrals.reset_index(drop=True)
+    end = world.end_day
+    closed = r["closure"] <= end
+    referral_id = np.array([f"R{i:07d}" for i in range(len(r))])
+    reason = np.where(r["nfa"], "RC7", np.where(r["not_in_need"], "RC8", "RC7"))
+    referrals = pd.DataFrame({
+        "REFERRAL_ID": referral_id, "CHILD": child_id[r["child"]],
+        "CINreferralDate": r["referral_date"], "ReferralSource": r["source"], "Route": r["route"],
+        "PrimaryNeedCode": r["need_code"], "ReferralNFA": np.where(r["nfa"], "Y", "N"),
+        "CINclosureDate": r["closure"].where(closed),
+        "ReasonForClosure": np.where(closed, reason, None)})
+    a = r[~r["nfa"] & (r["assess_start"] <= end)]
+    assessments = pd.DataFrame({
+        "ASSESSMENT_ID": [f"S{i:07d}" for i in a.index], "REFERRAL_ID": referral_id[a.index],
+        "CHILD": child_id[a["child"]], "AssessmentActualStartDate": a["assess_start"],
+        "AssessmentAuthorisationDate": a["authorised"].where(a["authorised"] <= end),
+        "AssessmentFactors": np.where(a["in_need"] & (a["factors"] == ""), "21", a["factors"])})
+    p = r[r["cp"] & (r["cp_start"] <= end)]
+    plans = pd.DataFrame({
+        "PLAN_ID": [f"P{i:07d}" for i in p.index], "CHILD": child_id[p["child"]],
+        "CPPstartDate": p["cp_start"], "CPPendDate": p["cp_end"].where(p["cp_end"] <= end),
+        "InitialCategoryOfAbuse": p["category"], "LatestCategoryOfAbuse": p["category"]})
+    return {"cin_referrals.csv": referrals, "cin_assessments.csv": assessments,
+            "cin_cp_plans.csv": plans}
+
+
+def population(world: DemoCouncil) -> pd.DataFrame:
+    """Mid-year under-18 population by district, year and single year of age."""
+    growth = world.cal["population"]["annual_growth"]
+    base_year = world.cal["population"]["base_year"]
+    rows = []
+    for code in world.district_codes:
+        total = world.cal["districts"][code]["population"] * world.scale
+        for year in range(base_year - 1, int(str(world.end_day)[:4]) + 1):
+            per_age = total * (1 + growth) ** (year - base_year) / 18
+            for age in range(18):
+                rows.append((code, year, age, round(per_age * (1.02 if 5 <= age <= 15 else 0.97))))
+    return pd.DataFrame(rows, columns=["DISTRICT", "YEAR", "AGE", "POPULATION"])

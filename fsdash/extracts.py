@@ -1,0 +1,244 @@
+"""The extract files fsdash reads: one CSV per source, their columns, types and codes.
+
+Both the importer (``fsdash.ingest``) and the demo writer (``fsdash.demo``) use these
+definitions, so the demo's files are always in the format the importer expects.
+``docs/data-formats.md`` describes the same files for the people who export them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DATE_FORMAT = "%d/%m/%Y"   # dd/mm/yyyy, as in the DfE returns
+MONTH_FORMAT = "%m/%Y"     # mm/yyyy, for months of birth
+
+# Field kinds and what the importer accepts for each.
+KIND_HELP = {
+    "text": "text",
+    "int": "a whole number",
+    "decimal": "a number",
+    "date": "a date in the form dd/mm/yyyy",
+    "month": "a month in the form mm/yyyy",
+    "dob": "a date in the form dd/mm/yyyy",
+    "bool": "Y or N",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of an extract file."""
+
+    column: str                   # the CSV header
+    target: str | None            # the store column; None: checked, then not kept
+    kind: str = "text"            # a key of KIND_HELP; "dob" is kept as its month only
+    required: bool = True
+    codes: str | None = None      # a ref_code list the value must be in
+    references: str | None = None  # "table.column" the value must exist in
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check across fields of one row: ``bad`` is SQL over the typed row that is true when wrong."""
+
+    field: str
+    bad: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Extract:
+    """One extract file and the store table it fills."""
+
+    file: str
+    table: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = ()
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.column for f in self.fields]
+
+
+def _id(column, target, references=None):
+    return Field(column, target, "text", references=references)
+
+
+EXTRACTS: tuple[Extract, ...] = (
+    Extract(
+        "population.csv", "population",
+        (
+            Field("DISTRICT", "district_code", references="district.district_code"),
+            Field("YEAR", "year", "int"),
+            Field("AGE", "age", "int"),
+            Field("POPULATION", "population", "int"),
+        ),
+        key=("DISTRICT", "YEAR", "AGE"),
+        rules=(Rule("AGE", "AGE NOT BETWEEN 0 AND 17", "must be an age from 0 to 17"),
+               Rule("POPULATION", "POPULATION < 0", "must not be negative")),
+    ),
+    Extract(
+        "families.csv", "family",
+        (_id("FAMILY_ID", "family_id"),
+         Field("DISTRICT", "district_code", references="district.district_code")),
+        key=("FAMILY_ID",),
+    ),
+    Extract(
+        "children.csv", "child",
+        (
+            _id("CHILD", "child_id"),
+            _id("FAMILY_ID", "family_id", "family.family_id"),
+            Field("SEX", "sex", codes="SEX"),
+            Field("BIRTH_MONTH", "birth_month", "month"),
+            Field("ETHNIC", "ethnicity", codes="ETHNIC"),
+            Field("DISTRICT", "district_code", references="district.district_code"),
+        ),
+        key=("CHILD",),
+    ),
+    Extract(
+        "adults.csv", "adult",
+        (
+            _id("ADULT_ID", "adult_id"),
+            _id("FAMILY_ID", "family_id", "family.family_id"),
+            Field("SEX", "sex", codes="SEX"),
+            Field("BIRTH_YEAR", "birth_year", "int"),
+        ),
+        key=("ADULT_ID",),
+    ),
+    Extract(
+        "workers.csv", "worker",
+        (
+            _id("WORKER_ID", "worker_id"),
+            Field("TEAM", "team_code", references="team.team_code"),
+            Field("ROLE", "role", codes="WORKER_ROLE"),
+            Field("FTE", "fte", "decimal"),
+            Field("START_DATE", "start_date", "date"),
+            Field("END_DATE", "end_date", "date", required=False),
+        ),
+        key=("WORKER_ID",),
+        rules=(Rule("FTE", "FTE <= 0 OR FTE > 1", "must be more than 0 and at most 1"),
+               Rule("END_DATE", "END_DATE < START_DATE", "is before START_DATE")),
+    ),
+    Extract(
+        "cin_referrals.csv", "referral",
+        (
+            _id("REFERRAL_ID", "referral_id"),
+            _id("CHILD", "child_id", "child.child_id"),
+            Field("CINreferralDate", "referral_date", "date"),
+            Field("ReferralSource", "source", codes="REFERRAL_SOURCE"),
+            Field("Route", "route", codes="ROUTE"),
+            Field("PrimaryNeedCode", "primary_need", required=False, codes="CIN"),
+            Field("ReferralNFA", "nfa", "bool"),
+            Field("CINclosureDate", "closure_date", "date", required=False),
+            Field("ReasonForClosure", "closure_reason", required=False, codes="CLOSURE_REASON"),
+        ),
+        key=("REFERRAL_ID",),
+        rules=(Rule("CINclosureDate", "CINclosureDate < CINreferralDate",
+                    "is before CINreferralDate"),),
+    ),
+    Extract(
+        "cin_assessments.csv", "assessment",
+        (
+            _id("ASSESSMENT_ID", "assessment_id"),
+            _id("REFERRAL_ID", "referral_id", "referral.referral_id"),
+            _id("CHILD", "child_id", "child.child_id"),
+            Field("AssessmentActualStartDate", "start_date", "date"),
+            Field("AssessmentAuthorisationDate", "authorised_date", "date", required=False),
+            Field("AssessmentFactors", "factors", required=False),
+        ),
+        key=("ASSESSMENT_ID",),
+        rules=(Rule("AssessmentAuthorisationDate",
+                    "AssessmentAuthorisationDate < AssessmentActualStartDate",
+                    "is before AssessmentActualStartDate"),),
+    ),
+    Extract(
+        "cin_cp_plans.csv", "cp_plan",
+        (
+            _id("PLAN_ID", "plan_id"),
+            _id("CHILD", "child_id", "child.child_id"),
+            Field("CPPstartDate", "start_date", "date"),
+            Field("CPPendDate", "end_date", "date", required=False),
+            Field("InitialCategoryOfAbuse", "initial_category", codes="ABUSE_CATEGORY"),
+            Field("LatestCategoryOfAbuse", "latest_category", codes="ABUSE_CATEGORY"),
+        ),
+        key=("PLAN_ID",),
+        rules=(Rule("CPPendDate", "CPPendDate < CPPstartDate", "is before CPPstartDate"),),
+    ),
+    Extract(
+        "header.csv", "cla_child",
+        (
+            _id("CHILD", "child_id", "child.child_id"),
+            Field("SEX", "sex", codes="SEX"),
+            Field("DOB", "birth_month", "dob"),
+            Field("ETHNIC", "ethnicity", codes="ETHNIC"),
+            Field("UPN", None, required=False),
+            Field("MOTHER", "mother", required=False),
+            Field("MC_DOB", None, "date", required=False),
+        ),
+        key=("CHILD",),
+    ),
+    Extract(
+        "episodes.csv", "cla_episode",
+        (
+            _id("CHILD", "child_id", "cla_child.child_id"),
+            Field("DECOM", "decom", "date"),
+            Field("RNE", "rne", codes="RNE"),
+            Field("LS", "ls", codes="LS"),
+            Field("CIN", "cin", codes="CIN"),
+            Field("PLACE", "place", codes="PLACE"),
+            Field("PLACE_PROVIDER", "place_provider", required=False, codes="PLACE_PROVIDER"),
+            Field("DEC", "dec", "date", required=False),
+            Field("REC", "rec", required=False, codes="REC"),
+            Field("REASON_PLACE_CHANGE", "reason_place_change", required=False,
+                  codes="REASON_PLACE_CHANGE"),
+            Field("HOME_POST", None, required=False),
+            Field("PL_POST", None, required=False),
+            Field("URN", "urn", required=False),
+        ),
+        key=("CHILD", "DECOM"),
+        rules=(Rule("DEC", "DEC < DECOM", "is before DECOM"),
+               Rule("REC", "(DEC IS NULL) <> (REC IS NULL)",
+                    "must be given when DEC is, and only then")),
+    ),
+    Extract(
+        "allocations.csv", "allocation",
+        (
+            _id("CASE_ID", "case_id"),
+            _id("CHILD", "child_id", "child.child_id"),
+            _id("FAMILY_ID", "family_id", "family.family_id"),
+            Field("TEAM", "team_code", references="team.team_code"),
+            _id("WORKER_ID", "worker_id", "worker.worker_id"),
+            Field("CASE_TYPE", "case_type", codes="CASE_TYPE"),
+            Field("OPEN_DATE", "open_date", "date"),
+            Field("CLOSE_DATE", "close_date", "date", required=False),
+        ),
+        key=("CASE_ID", "CHILD", "OPEN_DATE"),
+        rules=(Rule("CLOSE_DATE", "CLOSE_DATE < OPEN_DATE", "is before OPEN_DATE"),),
+    ),
+    Extract(
+        "fs_involvement.csv", "fs_involvement",
+        (
+            _id("FAMILY_ID", "family_id", "family.family_id"),
+            Field("TEAM", "team_code", references="team.team_code"),
+            Field("START_DATE", "start_date", "date"),
+            Field("END_DATE", "end_date", "date", required=False),
+            Field("MENTAL_HEALTH", "mental_health", "bool"),
+            Field("DOMESTIC_ABUSE", "domestic_abuse", "bool"),
+            Field("SUBSTANCE_MISUSE", "substance_misuse", "bool"),
+            Field("PSYCHOLOGIST", "psychologist", "bool"),
+        ),
+        key=("FAMILY_ID", "START_DATE"),
+        rules=(Rule("END_DATE", "END_DATE < START_DATE", "is before START_DATE"),),
+    ),
+    Extract(
+        "adult_events.csv", "adult_event",
+        (
+            _id("ADULT_ID", "adult_id", "adult.adult_id"),
+            Field("EVENT_DATE", "event_date", "date"),
+            Field("EVENT_TYPE", "event_type", codes="EVENT_TYPE"),
+            Field("SOURCE", "source"),
+        ),
+    ),
+)
+
+EXTRACT_BY_FILE = {e.file: e for e in EXTRACTS}

@@ -1,0 +1,282 @@
+"""Import a folder of CSV extracts into the store: strict, all or nothing.
+
+Every file is read as text, checked field by field (types, codes, references, keys,
+rules across fields) and only then converted and inserted. Any problem stops the load
+with a message naming the file, row and field; the store on disk is left exactly as it
+was, because the new store is built beside it and swapped in only on success.
+Rows are numbered as in a spreadsheet: the header is row 1, the first record row 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from fsdash import store
+from fsdash.config import Council, load_council
+from fsdash.extracts import DATE_FORMAT, EXTRACTS, KIND_HELP, Extract, Field
+
+MAX_PROBLEMS_PER_FILE = 20
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an extract, located by file, row and field."""
+
+    file: str
+    row: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.field:
+            where.append(f"field {self.field}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class LoadError(Exception):
+    """The extracts could not be loaded; nothing in the store was changed."""
+
+    def __init__(self, problems: list[Problem], total: int | None = None):
+        self.problems = problems
+        self.total = total or len(problems)
+        shown = "\n".join(f"  - {p}" for p in problems)
+        more = f"\n  ... and {self.total - len(problems)} more" if self.total > len(problems) else ""
+        super().__init__(
+            f"The load was stopped and the store left unchanged: {self.total} problem(s).\n"
+            f"{shown}{more}"
+        )
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a successful load put in the store."""
+
+    db: Path
+    rows: dict[str, int]
+
+
+def load_folder(folder: Path | str, db: Path | str | None = None,
+                council: Council | None = None) -> LoadReport:
+    """Load every extract in ``folder`` into a new store and swap it in for ``db``."""
+    folder = Path(folder)
+    db = Path(db or store.db_path())
+    council = council or load_council()
+    _check_files_present(folder)
+    rows: dict[str, int] = {}
+    with store.build_then_swap(db) as con:
+        _load_council(con, council)
+        _copy_audit_history(con, db)
+        con.execute("BEGIN TRANSACTION")
+        for extract in EXTRACTS:
+            rows[extract.file] = _load_extract(con, folder / extract.file, extract)
+        _record_audit(con, folder, rows, council)
+        con.execute("COMMIT")
+    return LoadReport(db=db, rows=rows)
+
+
+def _check_files_present(folder: Path) -> None:
+    if not folder.is_dir():
+        raise LoadError([Problem(str(folder), None, None, "is not a folder")])
+    missing = [Problem(e.file, None, None, f"is missing from {folder}") for e in EXTRACTS
+               if not (folder / e.file).is_file()]
+    if missing:
+        raise LoadError(missing)
+
+
+def _load_council(con: duckdb.DuckDBPyConnection, council: Council) -> None:
+    """Put the council's geography, teams, benchmarks and targets in the store."""
+    con.executemany("INSERT INTO locality VALUES (?, ?)", list(council.localities.items()))
+    con.executemany("INSERT INTO district VALUES (?, ?, ?)",
+                    [(d.code, d.name, d.locality) for d in council.districts])
+    con.executemany("INSERT INTO team VALUES (?, ?, ?)",
+                    [(t.code, t.name, council.team_locality(t)) for t in council.teams])
+    con.executemany("INSERT INTO team_district VALUES (?, ?)",
+                    [(t.code, d) for t in council.teams for d in t.districts])
+    for measure, spec in council.benchmarks.items():
+        con.executemany("INSERT INTO benchmark VALUES (?, ?, ?, ?)",
+                        [(measure, spec["label"], int(y), float(v))
+                         for y, v in spec["values"].items()])
+    con.execute("INSERT INTO target VALUES ('under12_in_care', ?, ?, ?)",
+                [council.target_baseline_date, council.target_annual_reduction,
+                 council.target_years])
+
+
+def _load_extract(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract) -> int:
+    _check_header(path, extract)
+    _stage(con, path, extract)
+    problems, total = _find_problems(con, extract)
+    if problems:
+        raise LoadError(problems, total)
+    kept = [f for f in extract.fields if f.target]
+    targets = ", ".join(f.target for f in kept)
+    values = ", ".join(_quote(f.column) for f in kept)
+    con.execute(f"INSERT INTO {extract.table} ({targets}) SELECT {values} FROM stage_typed")
+    return con.execute("SELECT count(*) FROM stage_typed").fetchone()[0]
+
+
+def _check_header(path: Path, extract: Extract) -> None:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        header = next(csv.reader(handle), None)
+    if not header:
+        raise LoadError([Problem(extract.file, 1, None, "is empty: it has no header row")])
+    header = [h.strip() for h in header]
+    problems = [Problem(extract.file, 1, c, "is not a column this file should have "
+                        f"(expected: {', '.join(extract.columns)})")
+                for c in header if c not in extract.columns]
+    problems += [Problem(extract.file, 1, c, "is missing from the header")
+                 for c in extract.columns if c not in header]
+    problems += [Problem(extract.file, 1, c, "appears more than once in the header")
+                 for c in sorted(set(header)) if header.count(c) > 1]
+    if problems:
+        raise LoadError(problems)
+
+
+def _stage(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract) -> None:
+    """Read the file as text into ``stage_raw``, then typed into ``stage_typed``."""
+    columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in extract.columns) + "}"
+    con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans;")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE stage_raw AS "
+        "SELECT row_number() OVER () + 1 AS _row, * FROM read_csv(?, header = true, "
+        f"auto_detect = false, columns = {columns}, delim = ',', quote = '\"', escape = '\"', "
+        "strict_mode = true, store_rejects = true)",
+        [str(path)],
+    )
+    rejects = con.execute(
+        "SELECT line, column_name, error_type, error_message FROM reject_errors "
+        f"ORDER BY line LIMIT {MAX_PROBLEMS_PER_FILE}"
+    ).fetchall()
+    if rejects:
+        total = con.execute("SELECT count(*) FROM reject_errors").fetchone()[0]
+        raise LoadError([_reject_problem(extract.file, *r) for r in rejects], total)
+    typed = ", ".join(f"{_typed(f)} AS {_quote(f.column)}" for f in extract.fields)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stage_typed AS SELECT _row, {typed} FROM stage_raw")
+
+
+def _reject_problem(file: str, line, column, error_type, error_message) -> Problem:
+    plain = {
+        "TOO_MANY_COLUMNS": "has more fields than the header",
+        "MISSING_COLUMNS": "has fewer fields than the header",
+        "UNQUOTED_VALUE": "has a quote in the wrong place",
+        "INVALID_UNICODE": "is not valid UTF-8 text",
+    }.get(str(error_type), str(error_message).splitlines()[0])
+    return Problem(file, int(line) if line is not None else None, column, f"the row {plain}")
+
+
+def _typed(field: Field) -> str:
+    raw = f"nullif(trim({_quote(field.column)}), '')"
+    if field.kind == "int":
+        return f"TRY_CAST({raw} AS BIGINT)"
+    if field.kind == "decimal":
+        return f"TRY_CAST({raw} AS DOUBLE)"
+    if field.kind == "date":
+        return f"CAST(try_strptime({raw}, '{DATE_FORMAT}') AS DATE)"
+    if field.kind == "dob":
+        return f"CAST(date_trunc('month', try_strptime({raw}, '{DATE_FORMAT}')) AS DATE)"
+    if field.kind == "month":
+        return f"CAST(try_strptime('01/' || {raw}, '{DATE_FORMAT}') AS DATE)"
+    if field.kind == "bool":
+        return (f"CASE upper({raw}) WHEN 'Y' THEN true WHEN 'N' THEN false "
+                "WHEN 'TRUE' THEN true WHEN 'FALSE' THEN false "
+                "WHEN '1' THEN true WHEN '0' THEN false END")
+    return raw
+
+
+def _find_problems(con: duckdb.DuckDBPyConnection, extract: Extract) -> tuple[list[Problem], int]:
+    checks = []
+    for f in extract.fields:
+        raw = f"r.{_quote(f.column)}"
+        typed = f"t.{_quote(f.column)}"
+        shown = f"'''' || {raw} || ''''"
+        if f.required:
+            checks.append((f, f"nullif(trim({raw}), '') IS NULL", "'is empty'"))
+        if f.kind != "text":
+            checks.append((f, f"nullif(trim({raw}), '') IS NOT NULL AND {typed} IS NULL",
+                           f"{shown} || ' is not {KIND_HELP[f.kind]}'"))
+        if f.kind in ("date", "dob"):
+            checks.append((f, f"{typed} > current_date", f"{shown} || ' is in the future'"))
+            checks.append((f, f"{typed} < DATE '1900-01-01'", f"{shown} || ' is before 1900'"))
+        if f.codes:
+            checks.append((f, f"{typed} IS NOT NULL AND {typed} NOT IN "
+                              f"(SELECT code FROM ref_code WHERE list = '{f.codes}')",
+                           f"{shown} || ' is not a {f.codes} code'"))
+        if f.references:
+            table, column = f.references.split(".")
+            checks.append((f, f"{typed} IS NOT NULL AND {typed} NOT IN "
+                              f"(SELECT {column} FROM {table})",
+                           f"{shown} || ' is not in {_source_of(table)}'"))
+    selects = [
+        f"SELECT t._row AS row, '{f.column}' AS field, {message} AS message "
+        f"FROM stage_typed t JOIN stage_raw r USING (_row) WHERE {condition}"
+        for f, condition, message in checks
+    ]
+    selects += [
+        f"SELECT _row AS row, '{rule.field}' AS field, '{rule.message}' AS message "
+        f"FROM stage_typed WHERE coalesce(({rule.bad}), false)"
+        for rule in extract.rules
+    ]
+    if extract.key:
+        key = ", ".join(_quote(k) for k in extract.key)
+        selects.append(
+            f"SELECT _row AS row, '{extract.key[-1]}' AS field, "
+            f"'repeats the key ({', '.join(extract.key)}) of row ' || first_row AS message "
+            f"FROM (SELECT _row, min(_row) OVER (PARTITION BY {key}) AS first_row "
+            f"FROM stage_typed) WHERE _row <> first_row"
+        )
+    union = " UNION ALL ".join(selects)
+    total = con.execute(f"SELECT count(*) FROM ({union})").fetchone()[0]
+    if not total:
+        return [], 0
+    rows = con.execute(
+        f"SELECT row, field, message FROM ({union}) ORDER BY row, field "
+        f"LIMIT {MAX_PROBLEMS_PER_FILE}"
+    ).fetchall()
+    return [Problem(extract.file, row, field, message) for row, field, message in rows], total
+
+
+def _source_of(table: str) -> str:
+    for extract in EXTRACTS:
+        if extract.table == table:
+            return extract.file
+    return f"the council configuration ({table}s)"
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _copy_audit_history(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+    if not db.exists():
+        return
+    con.execute("ATTACH ? AS previous (READ_ONLY)", [str(db)])
+    try:
+        con.execute("INSERT INTO load_audit SELECT * FROM previous.load_audit")
+    finally:
+        con.execute("DETACH previous")
+
+
+def _record_audit(con, folder: Path, rows: dict[str, int], council: Council) -> None:
+    load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_audit").fetchone()[0]
+    now = dt.datetime.now().replace(microsecond=0)
+    con.executemany(
+        "INSERT INTO load_audit VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(load_id, now, str(folder.resolve()), name, _sha256(folder / name), count,
+          str(council.path)) for name, count in rows.items()],
+    )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,127 @@
+"""The DuckDB store: where the file lives, versioned schema migrations, connections.
+
+The schema is a numbered series of SQL files in ``fsdash/migrations``. Opening an older
+store upgrades it; opening a store written by a newer fsdash fails with a clear message.
+Writers build a new file beside the old one and swap it in with ``os.replace``, so a
+running app (which holds a read-only connection) never sees a half-written store.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from fsdash.config import REPO_ROOT
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+DEFAULT_DB = REPO_ROOT / "data" / "fsdash.duckdb"
+
+
+class StoreVersionError(RuntimeError):
+    """The store was written by a newer fsdash than this one."""
+
+
+def db_path() -> Path:
+    """The store file in force: ``FSDASH_DB`` or ``data/fsdash.duckdb``."""
+    return Path(os.environ.get("FSDASH_DB", DEFAULT_DB))
+
+
+def migrations() -> list[tuple[int, Path]]:
+    """The schema migrations, as (version, file), in order."""
+    found = []
+    for path in MIGRATIONS_DIR.glob("*.sql"):
+        match = re.match(r"(\d+)_", path.name)
+        if match:
+            found.append((int(match.group(1)), path))
+    return sorted(found)
+
+
+LATEST_VERSION = migrations()[-1][0]
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The store's schema version; 0 for an empty file."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection, upto: int = LATEST_VERSION) -> int:
+    """Apply the migrations the store lacks, each in its own transaction; return the version."""
+    current = schema_version(con)
+    if current > LATEST_VERSION:
+        raise StoreVersionError(
+            f"This store is at schema version {current}, but this fsdash knows versions up to "
+            f"{LATEST_VERSION}. Upgrade fsdash (git pull, then make run) to open it."
+        )
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version "
+        "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)"
+    )
+    for version, path in migrations():
+        if current < version <= upto:
+            con.execute("BEGIN TRANSACTION")
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO schema_version (version) VALUES (?)", [version])
+            con.execute("COMMIT")
+            current = version
+    return current
+
+
+def connect(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store for writing, creating or upgrading its schema."""
+    con = duckdb.connect(str(path or db_path()))
+    migrate(con)
+    return con
+
+
+def connect_readonly(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store read-only and hardened, as the app does; upgrade it first if it is older."""
+    path = Path(path or db_path())
+    if not path.exists():
+        raise FileNotFoundError(
+            f"No store at {path}. Build the demo with `python -m fsdash demo` or load extracts "
+            "with `python -m fsdash load DIR`."
+        )
+    config = {"enable_external_access": False}
+    con = duckdb.connect(str(path), read_only=True, config=config)
+    version = schema_version(con)
+    if version > LATEST_VERSION:
+        con.close()
+        raise StoreVersionError(
+            f"The store {path} is at schema version {version}, but this fsdash knows versions "
+            f"up to {LATEST_VERSION}. Upgrade fsdash (git pull, then make run) to open it."
+        )
+    if version < LATEST_VERSION:
+        con.close()
+        connect(path).close()
+        con = duckdb.connect(str(path), read_only=True, config=config)
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+@contextmanager
+def build_then_swap(target: Path | str):
+    """Yield a connection to a new store beside ``target``; swap it in only if the block succeeds."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.with_name(f".{target.name}.building")
+    for leftover in (building, building.with_name(building.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    con = connect(building)
+    try:
+        yield con
+        con.execute("CHECKPOINT")
+        con.close()
+        os.replace(building, target)
+    except BaseException:
+        con.close()
+        building.unlink(missing_ok=True)
+        raise
