@@ -152,11 +152,12 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract) -> None
         [str(path)],
     )
     rejects = con.execute(
-        "SELECT line, column_name, error_type, error_message FROM reject_errors "
+        "SELECT line, first(column_name ORDER BY column_idx), first(error_type), "
+        "first(error_message) FROM reject_errors GROUP BY line "
         f"ORDER BY line LIMIT {MAX_PROBLEMS_PER_FILE}"
     ).fetchall()
     if rejects:
-        total = con.execute("SELECT count(*) FROM reject_errors").fetchone()[0]
+        total = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()[0]
         raise LoadError([_reject_problem(extract.file, *r) for r in rejects], total)
     typed = ", ".join(f"{_typed(f)} AS {_quote(f.column)}" for f in extract.fields)
     con.execute(f"CREATE OR REPLACE TEMP TABLE stage_typed AS SELECT _row, {typed} FROM stage_raw")
@@ -164,12 +165,12 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract) -> None
 
 def _reject_problem(file: str, line, column, error_type, error_message) -> Problem:
     plain = {
-        "TOO_MANY_COLUMNS": "has more fields than the header",
-        "MISSING_COLUMNS": "has fewer fields than the header",
-        "UNQUOTED_VALUE": "has a quote in the wrong place",
-        "INVALID_UNICODE": "is not valid UTF-8 text",
+        "TOO MANY COLUMNS": "has more fields than the header",
+        "MISSING COLUMNS": "has fewer fields than the header",
+        "UNQUOTED VALUE": "has a quote that is not closed",
+        "INVALID UNICODE": "is not valid UTF-8 text",
     }.get(str(error_type), str(error_message).splitlines()[0])
-    return Problem(file, int(line) if line is not None else None, column, f"the row {plain}")
+    return Problem(file, int(line) if line is not None else None, None, f"the row {plain}")
 
 
 def _typed(field: Field) -> str:

@@ -115,9 +115,9 @@ _measure(
     sql=f"""WITH {DATES}, {LOOKED_AFTER_ON}, {POPULATION},
         counts AS (SELECT d.as_at, count(DISTINCT l.child_id) AS children
                    FROM dates d LEFT JOIN looked_after l USING (as_at) GROUP BY d.as_at)
-        SELECT c.as_at, round(10000.0 * c.children / p.under18, 1) AS value,
+        SELECT c.as_at, round(10000.0 * c.children / nullif(p.under18, 0), 1) AS value,
                c.children, p.under18
-        FROM counts c JOIN population_on p USING (as_at) ORDER BY c.as_at""",
+        FROM counts c LEFT JOIN population_on p USING (as_at) ORDER BY c.as_at""",
 )
 _measure(
     name="cla_starts",

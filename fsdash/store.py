@@ -83,7 +83,10 @@ def connect(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
 
 
 def connect_readonly(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the store read-only and hardened, as the app does; upgrade it first if it is older."""
+    """Open the store read-only and hardened, as the app does; upgrade it first if it is older.
+
+    DuckDB shares one database instance per file within a process: close every connection
+    to a store before opening it again after a load has swapped in a new file."""
     path = Path(path or db_path())
     if not path.exists():
         raise FileNotFoundError(
@@ -103,7 +106,8 @@ def connect_readonly(path: Path | str | None = None) -> duckdb.DuckDBPyConnectio
         con.close()
         connect(path).close()
         con = duckdb.connect(str(path), read_only=True, config=config)
-    con.execute("SET lock_configuration = true")
+    if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+        con.execute("SET lock_configuration = true")
     return con
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from dataclasses import dataclass
 
 import pandas as pd
@@ -35,14 +36,31 @@ def store_key() -> tuple[str, int, int]:
     return str(path), status.st_ino, status.st_mtime_ns
 
 
-@st.cache_resource(max_entries=2)
-def _connection(key: tuple[str, int, int]):
-    return store.connect_readonly(key[0])
+class _Connection:
+    """The process's one read-only connection, reopened when a load swaps in a new store file."""
+
+    def __init__(self):
+        self.key = None
+        self.con = None
+        self.lock = threading.Lock()
+
+    def cursor(self, key):
+        with self.lock:
+            if key != self.key:
+                if self.con is not None:
+                    self.con.close()
+                self.con, self.key = store.connect_readonly(key[0]), key
+            return self.con.cursor()
+
+
+@st.cache_resource
+def _shared_connection() -> _Connection:
+    return _Connection()
 
 
 def cursor():
     """A cursor on the shared read-only connection to the current store."""
-    return _connection(store_key()).cursor()
+    return _shared_connection().cursor(store_key())
 
 
 @st.cache_data(max_entries=4)
