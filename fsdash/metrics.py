@@ -58,6 +58,20 @@ counted AS (
          AND ev.event_date <  a.start_date + INTERVAL 1 YEAR
     GROUP BY a.as_at
 )"""
+# Case-holding workers in post on each date in the teams serving the area, and the children
+# whose open cases they hold.
+CASE_HOLDERS = f"""
+holders AS (
+    SELECT d.as_at, w.team_code, w.worker_id, w.fte FROM dates d
+    JOIN worker w ON w.start_date <= d.as_at AND (w.end_date IS NULL OR w.end_date > d.as_at)
+    WHERE w.role IN ('SW', 'SP') AND w.team_code IN (
+        SELECT team_code FROM team_district WHERE {IN_AREA.format(column="district_code")})
+),
+cases AS (
+    SELECT h.as_at, h.team_code, a.child_id FROM holders h
+    JOIN allocation a ON a.worker_id = h.worker_id AND a.open_date <= h.as_at
+     AND (a.close_date IS NULL OR a.close_date > h.as_at)
+)"""
 
 
 @dataclass(frozen=True)
@@ -201,22 +215,12 @@ _measure(
                 "equivalent (DfE children's social work workforce census method: a case is a "
                 "child). Teams are those serving the chosen area."),
     unit="per FTE", better="down", is_count=False,
-    sql=f"""WITH {DATES},
-        teams AS (SELECT DISTINCT team_code FROM team_district
-                  WHERE {IN_AREA.format(column="district_code")}),
-        holders AS (
-            SELECT d.as_at, w.worker_id, w.fte FROM dates d
-            JOIN worker w ON w.start_date <= d.as_at AND (w.end_date IS NULL OR w.end_date > d.as_at)
-            WHERE w.role IN ('SW', 'SP') AND w.team_code IN (SELECT team_code FROM teams)),
-        cases AS (
-            SELECT h.as_at, count(DISTINCT a.child_id) AS children FROM holders h
-            JOIN allocation a ON a.worker_id = h.worker_id AND a.open_date <= h.as_at
-             AND (a.close_date IS NULL OR a.close_date > h.as_at)
-            GROUP BY h.as_at),
+    sql=f"""WITH {DATES}, {CASE_HOLDERS},
+        per_date AS (SELECT as_at, count(DISTINCT child_id) AS children FROM cases GROUP BY as_at),
         staff AS (SELECT as_at, sum(fte) AS fte FROM holders GROUP BY as_at)
         SELECT d.as_at, round(coalesce(c.children, 0) / nullif(s.fte, 0), 1) AS value,
                coalesce(c.children, 0) AS children, s.fte
-        FROM dates d LEFT JOIN cases c USING (as_at) LEFT JOIN staff s USING (as_at)
+        FROM dates d LEFT JOIN per_date c USING (as_at) LEFT JOIN staff s USING (as_at)
         ORDER BY d.as_at""",
 )
 for _event, _title, _herts in (("POLICE", "Police contacts", "66%"),
@@ -242,6 +246,18 @@ for _event, _title, _herts in (("POLICE", "Police contacts", "66%"),
 HEADLINE = ("cla", "cla_rate", "cla_under12", "cla_starts", "cla_ceases", "referrals",
             "rereferral_pct", "cp_plans", "caseload", "police_change",
             "emergency_admission_change")
+
+
+def caseload_by_team(con: duckdb.DuckDBPyConnection, as_at: dt.date) -> pd.DataFrame:
+    """The caseload measure for each team on a date: team, name, children, fte and value."""
+    return con.execute(f"""WITH {DATES}, {CASE_HOLDERS}
+        SELECT t.team_code AS team, t.name, count(DISTINCT c.child_id) AS children, s.fte,
+               round(count(DISTINCT c.child_id) / s.fte, 1) AS value
+        FROM team t
+        JOIN (SELECT team_code, sum(fte) AS fte FROM holders GROUP BY team_code) s USING (team_code)
+        LEFT JOIN cases c USING (team_code)
+        GROUP BY t.team_code, t.name, s.fte ORDER BY t.team_code""",
+        {"dates": [as_at], "districts": []}).df()
 
 
 def series(con: duckdb.DuckDBPyConnection, name: str, dates, districts=()) -> pd.DataFrame:

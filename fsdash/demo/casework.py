@@ -27,12 +27,14 @@ def allocations(world: DemoCouncil) -> pd.DataFrame:
                         "type": "CLA", "referral": -1})
     cases = pd.concat([cin, cp, cla], ignore_index=True)
     cases["close"] = cases["close"].where(cases["close"] <= world.end_day)
-    cases["team"] = _team_for(world, world.child_district[cases["child"].to_numpy()])
+    cases["team"] = _team_for_each_child(world)[cases["child"].to_numpy()]
     cases["case_id"] = [f"K{i:07d}" for i in range(1, len(cases) + 1)]
     return cases
 
 
-def _team_for(world: DemoCouncil, districts: np.ndarray) -> np.ndarray:
+def _team_for_each_child(world: DemoCouncil) -> np.ndarray:
+    """One team for each child, among those serving the child's district."""
+    districts = world.child_district
     teams = np.empty(len(districts), object)
     for i, code in enumerate(world.district_codes):
         serving = [t.code for t in world.council.teams if code in t.districts]

@@ -1,0 +1,98 @@
+"""The demo council: calibrated to Lancashire's published figures, deterministic, and shown by
+``fsdash summary`` from the same measures."""
+
+import datetime as dt
+import hashlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from fsdash import metrics, store
+from fsdash.demo import build_demo
+
+# Published counts of children looked after (shared/reference/published-figures.md).
+PUBLISHED_CLA = {
+    dt.date(2016, 3, 31): 1665, dt.date(2017, 3, 31): 1841, dt.date(2018, 3, 31): 1964,
+    dt.date(2021, 3, 31): 2006, dt.date(2023, 11, 1): 1787, dt.date(2024, 10, 31): 1707,
+    dt.date(2024, 11, 30): 1686,
+}
+
+
+@pytest.fixture(scope="module")
+def con(demo_db):
+    connection = store.connect_readonly(demo_db)
+    yield connection
+    connection.close()
+
+
+def test_children_looked_after_at_31_march_2020_within_2_percent(con):
+    assert metrics.value(con, "cla", dt.date(2020, 3, 31)) == pytest.approx(2096, rel=0.02)
+
+
+@pytest.mark.parametrize("day", PUBLISHED_CLA)
+def test_children_looked_after_within_5_percent_of_each_published_count(con, day):
+    assert metrics.value(con, "cla", day) == pytest.approx(PUBLISHED_CLA[day], rel=0.05)
+
+
+def test_rates_per_10000_near_the_published_ones(con):
+    assert metrics.value(con, "cla_rate", dt.date(2020, 3, 31)) == pytest.approx(83, abs=2)
+    assert metrics.value(con, "cla_rate", dt.date(2021, 3, 31)) == pytest.approx(79, abs=2)
+
+
+def test_the_fall_since_2020_is_led_by_under_12s(con):
+    before, after = dt.date(2020, 3, 31), dt.date(2024, 11, 30)
+    under12 = [metrics.value(con, "cla_under12", d) for d in (before, after)]
+    everyone = [metrics.value(con, "cla", d) for d in (before, after)]
+    older = [e - u for e, u in zip(everyone, under12)]
+    assert under12[1] / under12[0] < older[1] / older[0]
+    assert under12[1] / under12[0] < 0.85
+
+
+def test_front_door_and_plans_near_the_published_rates(con):
+    year_end = dt.date(2022, 3, 31)
+    referrals = metrics.value(con, "referrals", year_end)
+    population = metrics.series(con, "cla_rate", [year_end])["under18"].iloc[0]
+    assert 10000 * referrals / population == pytest.approx(253.9, rel=0.05)
+    assert metrics.value(con, "rereferral_pct", year_end) == pytest.approx(19.1, abs=2)
+    assert metrics.value(con, "cp_plans", dt.date(2019, 10, 31)) == pytest.approx(1194, rel=0.05)
+    assert metrics.value(con, "cla_starts", dt.date(2021, 3, 31)) == pytest.approx(537, rel=0.05)
+
+
+def test_21_teams_with_caseloads_near_the_national_average_and_some_stretched(con):
+    teams = metrics.caseload_by_team(con, dt.date(2024, 3, 31))
+    assert len(teams) == 21
+    overall = metrics.value(con, "caseload", dt.date(2024, 3, 31))
+    assert 14 <= overall <= 19
+    assert (teams["value"] > 1.2 * overall).sum() >= 2
+
+
+def test_adults_contacts_fall_after_family_safeguarding_begins(con):
+    for name in ("police_change", "emergency_admission_change"):
+        change = metrics.value(con, name, dt.date(2024, 3, 31))
+        assert -70 < change < -20, name
+
+
+def test_summary_json_prints_the_same_figures(demo_db, con):
+    result = subprocess.run(
+        [sys.executable, "-m", "fsdash", "summary", "--as-at", "2020-03-31", "--db", str(demo_db),
+         "--json"], capture_output=True, text=True, check=True, cwd=ROOT)
+    printed = json.loads(result.stdout)
+    assert printed["as_at"] == "2020-03-31"
+    assert set(printed["measures"]) == set(metrics.HEADLINE)
+    assert printed["measures"]["cla"]["value"] == metrics.value(con, "cla", dt.date(2020, 3, 31))
+    assert printed["measures"]["cla"]["definition"] == metrics.MEASURES["cla"].definition
+
+
+def test_the_demo_is_deterministic_for_a_seed(tmp_path):
+    def extracts(folder, seed):
+        build_demo(folder / "db.duckdb", scale=0.05, seed=seed, until="2016-09",
+                   out_dir=folder / "extracts")
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted((folder / "extracts").iterdir())}
+
+    first = extracts(tmp_path / "a", 7)
+    assert extracts(tmp_path / "b", 7) == first
+    assert extracts(tmp_path / "c", 8) != first
