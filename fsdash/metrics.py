@@ -285,6 +285,16 @@ def latest_month_end(con: duckdb.DuckDBPyConnection) -> dt.date:
     return latest if next_day.day == 1 else latest.replace(day=1) - dt.timedelta(days=1)
 
 
+def first_reliable_date(con: duckdb.DuckDBPyConnection) -> dt.date:
+    """The first month end with a full year of records behind it: earlier figures would
+    undercount anything measured over 12 months or built up from earlier records."""
+    earliest = con.execute("SELECT min(referral_date) FROM referral").fetchone()[0]
+    if earliest is None:
+        raise ValueError("The store holds no referrals yet.")
+    year_on = pd.Timestamp(earliest) + pd.DateOffset(years=1) - pd.Timedelta(days=1)
+    return (year_on + pd.offsets.MonthEnd(0)).date()
+
+
 def month_ends(last: dt.date, count: int) -> list[dt.date]:
     """``count`` month ends up to and including ``last`` (itself a month end)."""
     ends = pd.date_range(end=pd.Timestamp(last), periods=count, freq="ME")
@@ -308,18 +318,22 @@ def under12_target(con: duckdb.DuckDBPyConnection, dates, districts=()) -> pd.Da
 
 
 def summary(con: duckdb.DuckDBPyConnection, as_at: dt.date, districts=()) -> dict:
-    """The headline measures on a date, with a year earlier and each definition."""
+    """The headline measures on a date, each with its definition and its figures a year earlier
+    (``year_ago``: None when that is before the first reliable date)."""
     year_ago = (pd.Timestamp(as_at) - pd.DateOffset(years=1)).date()
+    comparable = year_ago >= first_reliable_date(con)
     out = {}
     for name in HEADLINE:
         m = MEASURES[name]
         rows = series(con, name, [year_ago, as_at], districts)
-        now, before = rows.iloc[1], rows.iloc[0]
+        now, before = _plain(rows.iloc[1]), _plain(rows.iloc[0])
         out[name] = {
             "title": m.title, "unit": m.unit, "better": m.better, "definition": m.definition,
-            "value": None if pd.isna(now["value"]) else float(now["value"]),
-            "year_ago": None if pd.isna(before["value"]) else float(before["value"]),
-            **{k: (None if pd.isna(v) else float(v)) for k, v in now.items()
-               if k not in ("as_at", "value")},
+            **now, "year_ago": before if comparable else None,
         }
     return out
+
+
+def _plain(row: pd.Series) -> dict:
+    """A result row as JSON-ready numbers (None for missing), without the date."""
+    return {k: (None if pd.isna(v) else float(v)) for k, v in row.items() if k != "as_at"}

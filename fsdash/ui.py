@@ -65,8 +65,7 @@ def cursor():
 
 @st.cache_data(max_entries=4)
 def available_month_ends(key) -> list[dt.date]:
-    last = metrics.latest_month_end(cursor())
-    first = dt.date(2016, 3, 31)
+    last, first = metrics.latest_month_end(cursor()), first_reliable_date(key)
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     return metrics.month_ends(last, months)
 
@@ -109,6 +108,11 @@ def sidebar_filters() -> Filters:
     st.query_params.update({"as_at": month, "area": area})
     return Filters(as_at=month_labels[month], area=area, area_label=areas[area].removesuffix(" (locality)"),
                    districts=districts_in(council, area))
+
+
+@st.cache_data(max_entries=4)
+def first_reliable_date(key) -> dt.date:
+    return metrics.first_reliable_date(cursor())
 
 
 @st.cache_data(max_entries=64)

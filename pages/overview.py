@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from fsdash import charts, metrics, ui
-from fsdash.access import SUPPRESSED, should_suppress
+from fsdash.access import SUPPRESSED, should_suppress, visible
 from fsdash.config import load_council
 from fsdash.formatting import change, figure, long_date
 
@@ -19,20 +19,21 @@ st.title("Overview")
 st.caption(ui.as_at_caption(council, filters))
 
 headline = ui.summary(key, filters.as_at, filters.districts)
-trend_dates = tuple(metrics.month_ends(filters.as_at, TREND_MONTHS))
+first_month = ui.first_reliable_date(key)
+trend_dates = tuple(d for d in metrics.month_ends(filters.as_at, TREND_MONTHS) if d >= first_month)
 names = list(metrics.HEADLINE)
 for start in range(0, len(names), CARDS_PER_ROW):
     for column, name in zip(st.columns(CARDS_PER_ROW), names[start:start + CARDS_PER_ROW]):
-        measure, fig = metrics.MEASURES[name], headline[name]
-        hidden = should_suppress(fig, measure.is_count, council.max_suppressed)
-        trend = ui.series(key, name, trend_dates, filters.districts)["value"]
+        measure, fig, before = metrics.MEASURES[name], headline[name], headline[name]["year_ago"]
+        small = [should_suppress(f, measure.is_count, council.max_suppressed) for f in (fig, before or {})]
+        trend = ui.series(key, name, trend_dates, filters.districts)
         column.metric(
             measure.title,
-            SUPPRESSED if hidden else figure(fig["value"], measure.unit),
-            delta=None if hidden else change(fig["value"], fig["year_ago"], measure.unit),
+            SUPPRESSED if small[0] else figure(fig["value"], measure.unit),
+            delta=None if any(small) or not before else change(fig["value"], before["value"], measure.unit),
             delta_color={"down": "inverse", "up": "normal"}.get(measure.better, "off"),
             help=measure.definition,
-            chart_data=None if hidden else trend.fillna(0).tolist(),
+            chart_data=visible(trend, measure.is_count, council.max_suppressed).tolist(),
             border=True,
         )
 st.caption("Small charts on each card show the last 25 month ends. Green means the change "
