@@ -30,5 +30,8 @@ def change(now: float | None, before: float | None, unit: str) -> str | None:
         return f"{difference:+.1f} percentage points on a year ago"
     if unit in ("per 10,000", "per FTE"):
         return f"{difference:+.1f} on a year ago"
-    percent = f" ({100 * difference / before:+.0f}%)" if before else ""
+    percent = ""
+    if before:
+        share = 100 * difference / before
+        percent = f" ({share:+.1f}%)" if abs(share) < 1 else f" ({share:+.0f}%)"
     return f"{difference:+,.0f}{percent} on a year ago"

@@ -111,7 +111,7 @@ _measure(
 )
 _measure(
     name="cla_under12",
-    title="Children looked after aged under 12",
+    title="Under-12s looked after",
     definition=("Children looked after on the count date (as above) who had not reached their 12th "
                 "birthday. Only the month of birth is held, so a child is taken to turn 12 on the "
                 "first day of the month of their 12th birthday."),
@@ -122,7 +122,7 @@ _measure(
 )
 _measure(
     name="cla_rate",
-    title="Children looked after per 10,000 under-18s",
+    title="Looked after per 10,000 children",
     definition=("Children looked after on the count date per 10,000 children aged under 18, using "
                 "the latest mid-year population estimate on or before that date."),
     unit="per 10,000", better="down", is_count=False,
@@ -135,7 +135,7 @@ _measure(
 )
 _measure(
     name="cla_starts",
-    title="Started to be looked after in the last 12 months",
+    title="Started to be looked after (12 months)",
     definition=("Episodes starting a new period of care (reason for new episode S) in the 12 "
                 "months to the count date, short breaks (V3, V4) excluded. A child who started "
                 "twice is counted twice."),
@@ -149,7 +149,7 @@ _measure(
 )
 _measure(
     name="cla_ceases",
-    title="Ceased to be looked after in the last 12 months",
+    title="Ceased to be looked after (12 months)",
     definition=("Episodes that ended a period of care (reason episode ceased other than X1) in the "
                 "12 months to the count date, short breaks (V3, V4) excluded."),
     unit="ceases", better="neither",
@@ -162,7 +162,7 @@ _measure(
 )
 _measure(
     name="referrals",
-    title="Referrals in the last 12 months",
+    title="Referrals (12 months)",
     definition=("Referrals to children's social care (CIN census CINreferralDate) in the 12 months "
                 "to the count date, through the MASH or the support hub."),
     unit="referrals", better="neither",
@@ -224,10 +224,10 @@ _measure(
         ORDER BY d.as_at""",
 )
 for _event, _title, _herts in (("POLICE", "Police contacts", "66%"),
-                               ("EMERGENCY_ADMISSION", "Emergency hospital admissions", "53%")):
+                               ("EMERGENCY_ADMISSION", "Emergency admissions", "53%")):
     _measure(
         name=f"{_event.lower()}_change",
-        title=f"{_title}: change after Family Safeguarding began",
+        title=f"{_title} after Family Safeguarding",
         definition=(f"{_title} of adults in families whose Family Safeguarding work began between "
                     "24 and 12 months before the count date: the number per 100 adults in the 12 "
                     "months after the work began, compared with the 12 months before, as a "

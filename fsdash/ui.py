@@ -9,10 +9,9 @@ import os
 import threading
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
-from fsdash import metrics, store
+from fsdash import charts, metrics, store, views
 from fsdash.config import Council, load_council
 from fsdash.formatting import long_date
 
@@ -116,20 +115,23 @@ def first_reliable_date(key) -> dt.date:
 
 
 @st.cache_data(max_entries=64)
-def summary(key, as_at: dt.date, districts: tuple[str, ...]) -> dict:
-    """Headline measures (cached per store version, date and area)."""
-    return metrics.summary(cursor(), as_at, districts)
-
-
-@st.cache_data(max_entries=256)
-def series(key, name: str, dates: tuple[dt.date, ...], districts: tuple[str, ...]) -> pd.DataFrame:
-    """A measure over several dates (cached per store version, measure, dates and area)."""
-    return metrics.series(cursor(), name, dates, districts)
+def headline_cards(key, as_at: dt.date, districts: tuple[str, ...]) -> list[views.Card]:
+    """The Overview's cards (cached per store version, date and area)."""
+    return views.headline_cards(cursor(), load_council(), as_at, districts)
 
 
 @st.cache_data(max_entries=64)
-def under12_target(key, dates: tuple[dt.date, ...], districts: tuple[str, ...]) -> pd.DataFrame:
-    return metrics.under12_target(cursor(), dates, districts)
+def under12_target(key, filters: Filters) -> views.TargetView | None:
+    """Under-12s against the target (cached per store version and view)."""
+    return views.under12_target(cursor(), load_council(), filters.as_at, filters.area_label,
+                                filters.districts)
+
+
+@st.cache_resource(max_entries=64)
+def under12_target_chart(key, filters: Filters):
+    """The target chart, built once per view and shared (figures are not changed after)."""
+    target = under12_target(key, filters)
+    return charts.target_chart(target.path, "Children aged under 12 looked after, month ends")
 
 
 def as_at_caption(council: Council, filters: Filters) -> str:

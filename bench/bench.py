@@ -1,0 +1,160 @@
+"""fsdash benchmark: demo build time and store size, summary time, and each page's server time
+per rerun next to an empty Streamlit page's, measured in the same run.
+
+Server time is the CPU time the `streamlit run` process spends per rerun (user + system, from
+/proc), with Chromium asking for each rerun the way a user does (the R key) and waiting for it
+to finish; that includes the script, Streamlit's own work and sending the page.
+
+    python bench/bench.py [--scale 1 40] [--reruns 20]
+
+Results are printed and written to bench/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from fsdash import metrics, store  # noqa: E402
+from fsdash.demo import build_demo  # noqa: E402
+
+PAGES = {"Overview": (ROOT / "app.py", "/")}
+READY = '[data-testid="stApp"][data-test-script-state="notRunning"] [data-testid="stMainBlockContainer"]'
+CHROMIUM = os.environ.get("FSDASH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+EMPTY = ROOT / "bench" / "empty_page.py"
+
+
+WATCH_RUNS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    window.finishedRuns = 0;
+    new MutationObserver(() => {
+        if (app.getAttribute('data-test-script-state') === 'notRunning') window.finishedRuns++;
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def time_reruns(browser, script: Path, db: Path, reruns: int, query: str = "") -> dict:
+    """Server CPU milliseconds for the first load and per rerun of one app script."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env={**os.environ, "FSDASH_DB": str(db)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_for_health(url)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        idle = _cpu_seconds(server.pid)
+        started = time.perf_counter()
+        page.goto(url + query)
+        page.wait_for_selector(READY, timeout=600_000)
+        first = {"first_load_ms": round(1000 * (time.perf_counter() - started)),
+                 "first_load_cpu_ms": round(1000 * (_cpu_seconds(server.pid) - idle))}
+        page.evaluate(WATCH_RUNS)
+        for _ in range(3):
+            _rerun(page)
+        before = _cpu_seconds(server.pid)
+        for _ in range(reruns):
+            _rerun(page)
+        per_rerun = 1000 * (_cpu_seconds(server.pid) - before) / reruns
+        page.close()
+        return {**first, "rerun_cpu_ms": round(per_rerun, 1)}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _rerun(page) -> None:
+    done = page.evaluate("window.finishedRuns")
+    page.locator("body").press("r")
+    page.wait_for_function(f"window.finishedRuns > {done}", timeout=120_000)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_health(url: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not start at {url}")
+
+
+def bench_scale(scale: float, reruns: int, workdir: Path) -> dict:
+    db = workdir / f"scale{scale:g}.duckdb"
+    started = time.perf_counter()
+    build_demo(db, scale=scale, until="2026-10", out_dir=workdir / f"extracts{scale:g}")
+    build_seconds = time.perf_counter() - started
+    con = store.connect_readonly(db)
+    as_at = metrics.latest_month_end(con)
+    started = time.perf_counter()
+    metrics.summary(con, as_at)
+    summary_ms = 1000 * (time.perf_counter() - started)
+    con.close()
+    result = {"scale": scale, "demo_build_s": round(build_seconds, 1),
+              "store_mb": round(db.stat().st_size / 1e6, 1), "summary_ms": round(summary_ms),
+              "pages": {}}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        empty = time_reruns(browser, EMPTY, db, reruns)
+        result["empty_page"] = empty
+        for name, (script, query) in PAGES.items():
+            page = time_reruns(browser, script, db, reruns, query)
+            page["ratio_to_empty"] = round(page["rerun_cpu_ms"] / empty["rerun_cpu_ms"], 2)
+            result["pages"][name] = page
+        browser.close()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, nargs="+", default=[1.0])
+    parser.add_argument("--reruns", type=int, default=20)
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for scale in args.scale:
+            result = bench_scale(scale, args.reruns, Path(tmp))
+            results.append(result)
+            print(f"scale {scale:g}: demo built in {result['demo_build_s']} s, store "
+                  f"{result['store_mb']} MB, summary {result['summary_ms']} ms; empty page "
+                  f"{result['empty_page']['rerun_cpu_ms']} ms server CPU per rerun")
+            for name, page in result["pages"].items():
+                print(f"  {name}: first load {page['first_load_ms']} ms "
+                      f"({page['first_load_cpu_ms']} ms server CPU), rerun "
+                      f"{page['rerun_cpu_ms']} ms server CPU = {page['ratio_to_empty']}x the empty page")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

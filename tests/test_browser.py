@@ -1,0 +1,99 @@
+"""The Overview in a real browser: Debian's Chromium driven by Playwright against `streamlit run`."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+CHROMIUM = os.environ.get("FSDASH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_db):
+    port = _free_port()
+    env = {**os.environ, "FSDASH_DB": str(demo_db)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail(f"streamlit did not start: {process.stderr.read().decode()[-2000:]}")
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"No Chromium at {CHROMIUM}: run `make test`, which installs it.")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _open(browser, url):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           timeout=60_000)
+    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=30_000)
+    return page
+
+
+def test_overview_draws_cards_and_the_target_chart(server, browser, tmp_path_factory):
+    page = _open(browser, server)
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    expect(page.get_by_test_id("stMetric")).to_have_count(11)
+    expect(page.get_by_test_id("stMetric").filter(has_text="Children looked after").first
+           ).to_be_visible()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("children aged under 12 in care")).to_be_visible()
+    out = ROOT / "test-results"
+    out.mkdir(exist_ok=True)
+    page.screenshot(path=str(out / "overview.png"), full_page=True)
+    page.close()
+
+
+def test_a_shared_link_opens_the_same_view(server, browser):
+    page = _open(browser, f"{server}/?as_at=2020-03&area=EAST")
+    expect(page.get_by_text("East · figures at the end of 31 March 2020")).to_be_visible()
+    page.close()
+
+
+def test_the_filters_work_from_the_keyboard(server, browser):
+    page = _open(browser, server)
+    area = page.get_by_role("combobox", name="Area")
+    area.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.type("Pendle")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Pendle · figures at the end of")).to_be_visible(timeout=30_000)
+    assert "area=E07000122" in page.url
+    page.close()
