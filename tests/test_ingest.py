@@ -132,3 +132,14 @@ def test_a_load_reaches_a_store_the_app_has_open(known_folder, tmp_path):
     reader.close()
     assert store.connect_readonly(db).execute(
         "SELECT count(DISTINCT load_id) FROM load_audit").fetchone()[0] == 2
+
+
+def test_every_extract_column_is_documented():
+    from conftest import ROOT
+    from fsdash.extracts import EXTRACTS
+
+    docs = (ROOT / "docs" / "data-formats.md").read_text()
+    for extract in EXTRACTS:
+        section = docs.split(f"## `{extract.file}`")[1].split("\n## ")[0]
+        for column in extract.columns:
+            assert f"| `{column}` |" in section, (extract.file, column)
