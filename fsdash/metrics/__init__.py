@@ -1,0 +1,135 @@
+"""Every measure, defined once: a name, a title, its definition and one SQL query.
+
+Each query takes ``$dates`` (a list of count dates) and ``$districts`` (ONS district codes;
+an empty list means the whole council), and those about children looked after also
+``$min_age`` and ``$max_age``. A measure returns one row per date: ``as_at`` and ``value``,
+and for some measures more columns that explain the value; a breakdown returns one row per
+date and category. Pages, exports, the CLI and the tests all call these functions; none of
+them counts anything itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from fsdash.metrics import care as _care  # noqa: F401  (registers the measures)
+from fsdash.metrics.fragments import CASE_HOLDERS, DATES
+from fsdash.metrics.headline import HEADLINE
+from fsdash.metrics.registry import BREAKDOWNS, MEASURES, Measure
+
+def caseload_by_team(con: duckdb.DuckDBPyConnection, as_at: dt.date) -> pd.DataFrame:
+    """The caseload measure for each team on a date: team, name, children, fte and value."""
+    return con.execute(f"""WITH {DATES}, {CASE_HOLDERS}
+        SELECT t.team_code AS team, t.name, count(DISTINCT c.child_id) AS children, s.fte,
+               round(count(DISTINCT c.child_id) / s.fte, 1) AS value
+        FROM team t
+        JOIN (SELECT team_code, sum(fte) AS fte FROM holders GROUP BY team_code) s USING (team_code)
+        LEFT JOIN cases c USING (team_code)
+        GROUP BY t.team_code, t.name, s.fte ORDER BY t.team_code""",
+        {"dates": [as_at], "districts": []}).df()
+
+
+ALL_AGES = (0, 200)
+
+
+def _params(sql: str, dates, districts, ages, fixed=()) -> dict:
+    params = {"dates": [pd.Timestamp(d).date() for d in dates], "districts": list(districts),
+              **dict(fixed)}
+    if "$min_age" in sql:
+        params |= {"min_age": ages[0], "max_age": ages[1]}
+    return params
+
+
+def series(con: duckdb.DuckDBPyConnection, name: str, dates, districts=(),
+           ages=ALL_AGES) -> pd.DataFrame:
+    """The measure on each date, for the given districts (all when empty) and ages."""
+    measure = MEASURES[name]
+    return con.execute(measure.sql, _params(measure.sql, dates, districts, ages,
+                                            measure.params)).df()
+
+
+def value(con: duckdb.DuckDBPyConnection, name: str, as_at: dt.date, districts=(),
+          ages=ALL_AGES) -> float | None:
+    """The measure on one date."""
+    result = series(con, name, [as_at], districts, ages)["value"].iloc[0]
+    return None if pd.isna(result) else float(result)
+
+
+def breakdown(con: duckdb.DuckDBPyConnection, name: str, dates, districts=(),
+              ages=ALL_AGES) -> pd.DataFrame:
+    """A breakdown on each date: one row per date and category, in the breakdown's order."""
+    spec = BREAKDOWNS[name]
+    frame = con.execute(spec.sql, _params(spec.sql, dates, districts, ages)).df()
+    if spec.order:
+        rank = {category: i for i, category in enumerate(spec.order)}
+        frame = frame.sort_values(["as_at", "category"], key=lambda c: c.map(rank)
+                                  if c.name == "category" else c, kind="stable")
+    return frame.reset_index(drop=True)
+
+
+def latest_month_end(con: duckdb.DuckDBPyConnection) -> dt.date:
+    """The last month end the data covers: the month end on or before the latest recorded event."""
+    latest = con.execute("""
+        SELECT max(d) FROM (SELECT max(referral_date) AS d FROM referral
+                            UNION ALL SELECT max(decom) FROM cla_episode)""").fetchone()[0]
+    if latest is None:
+        raise ValueError("The store holds no referrals or episodes yet.")
+    next_day = latest + dt.timedelta(days=1)
+    return latest if next_day.day == 1 else latest.replace(day=1) - dt.timedelta(days=1)
+
+
+def first_reliable_date(con: duckdb.DuckDBPyConnection) -> dt.date:
+    """The first month end with a full year of records behind it: earlier figures would
+    undercount anything measured over 12 months or built up from earlier records."""
+    earliest = con.execute("SELECT min(referral_date) FROM referral").fetchone()[0]
+    if earliest is None:
+        raise ValueError("The store holds no referrals yet.")
+    year_on = pd.Timestamp(earliest) + pd.DateOffset(years=1) - pd.Timedelta(days=1)
+    return (year_on + pd.offsets.MonthEnd(0)).date()
+
+
+def month_ends(last: dt.date, count: int) -> list[dt.date]:
+    """``count`` month ends up to and including ``last`` (itself a month end)."""
+    ends = pd.date_range(end=pd.Timestamp(last), periods=count, freq="ME")
+    return [d.date() for d in ends]
+
+
+def under12_target(con: duckdb.DuckDBPyConnection, dates, districts=()) -> pd.DataFrame:
+    """The under-12s target path: the count on the baseline date less the annual reduction, compounded
+    monthly, for the target's years, then held; with the actual count beside it."""
+    baseline_date, reduction, years = con.execute(
+        "SELECT baseline_date, annual_reduction, years FROM target "
+        "WHERE measure = 'under12_in_care'").fetchone()
+    baseline = value(con, "cla_under12", baseline_date, districts)
+    frame = series(con, "cla_under12", dates, districts).rename(columns={"value": "actual"})
+    elapsed = [(pd.Timestamp(d) - pd.Timestamp(baseline_date)).days / 365.25 for d in frame["as_at"]]
+    frame["target"] = [round(baseline * (1 - reduction) ** min(max(t, 0), years), 1)
+                       for t in elapsed]
+    frame.attrs.update(baseline=baseline, baseline_date=baseline_date, reduction=reduction,
+                       years=years)
+    return frame
+
+
+def summary(con: duckdb.DuckDBPyConnection, as_at: dt.date, districts=()) -> dict:
+    """The headline measures on a date, each with its definition and its figures a year earlier
+    (``year_ago``: None when that is before the first reliable date)."""
+    year_ago = (pd.Timestamp(as_at) - pd.DateOffset(years=1)).date()
+    comparable = year_ago >= first_reliable_date(con)
+    out = {}
+    for name in HEADLINE:
+        m = MEASURES[name]
+        rows = series(con, name, [year_ago, as_at], districts)
+        now, before = _plain(rows.iloc[1]), _plain(rows.iloc[0])
+        out[name] = {
+            "title": m.title, "unit": m.unit, "better": m.better, "definition": m.definition,
+            **now, "year_ago": before if comparable else None,
+        }
+    return out
+
+
+def _plain(row: pd.Series) -> dict:
+    """A result row as JSON-ready numbers (None for missing), without the date."""
+    return {k: (None if pd.isna(v) else float(v)) for k, v in row.items() if k != "as_at"}

@@ -1,0 +1,73 @@
+"""SQL pieces the measures share: the count dates, the area and age filters, who is looked
+after on a date, starts and ends of care, adults around the start of Family Safeguarding work."""
+
+DATES = "dates AS (SELECT unnest($dates::DATE[]) AS as_at)"
+IN_AREA = "(len($districts::VARCHAR[]) = 0 OR list_contains($districts::VARCHAR[], {column}))"
+# The latest mid-year (30 June) population estimate on or before the count date.
+POPULATION = f"""
+population_on AS (
+    SELECT d.as_at, sum(p.population) AS under18
+    FROM dates d JOIN population p
+      ON p.year = least(year(d.as_at) - CASE WHEN month(d.as_at) < 7 THEN 1 ELSE 0 END,
+                        (SELECT max(year) FROM population))
+    WHERE {IN_AREA.format(column="p.district_code")} AND p.age BETWEEN $min_age AND $max_age
+    GROUP BY d.as_at
+)"""
+LOOKED_AFTER_ON = f"""
+looked_after AS (
+    SELECT d.as_at, e.child_id, date_sub('year', h.birth_month, d.as_at) AS age
+    FROM dates d
+    JOIN cla_episode e ON e.decom <= d.as_at AND (e.dec IS NULL OR e.dec > d.as_at)
+    JOIN cla_child h USING (child_id)
+    JOIN child c USING (child_id)
+    WHERE e.ls NOT IN ('V3', 'V4') AND {IN_AREA.format(column="c.district_code")}
+      AND date_sub('year', h.birth_month, d.as_at) BETWEEN $min_age AND $max_age
+)"""
+# Episodes that start or end a period of care, with the child's area and age on the day.
+CARE_FLOWS = f"""
+flows AS (
+    SELECT e.*, c.district_code,
+           date_sub('year', h.birth_month, e.decom) AS age_at_start,
+           date_sub('year', h.birth_month, e.dec) AS age_at_end
+    FROM cla_episode e JOIN cla_child h USING (child_id) JOIN child c USING (child_id)
+    WHERE e.ls NOT IN ('V3', 'V4') AND {IN_AREA.format(column="c.district_code")}
+)"""
+STARTS = "f.rne = 'S' AND f.age_at_start BETWEEN $min_age AND $max_age"
+CEASES = "f.rec <> 'X1' AND f.age_at_end BETWEEN $min_age AND $max_age"
+TWELVE_MONTHS = "BETWEEN d.as_at - INTERVAL 1 YEAR + INTERVAL 1 DAY AND d.as_at"
+ADULT_EVENTS_AROUND_START = f"""
+started AS (
+    SELECT d.as_at, f.family_id, min(f.start_date) AS start_date
+    FROM dates d JOIN fs_involvement f ON f.start_date <= d.as_at - INTERVAL 1 YEAR
+    JOIN family fam USING (family_id)
+    WHERE {IN_AREA.format(column="fam.district_code")}
+    GROUP BY d.as_at, f.family_id
+    HAVING min(f.start_date) > d.as_at - INTERVAL 2 YEAR
+),
+adults_in AS (
+    SELECT s.as_at, s.start_date, a.adult_id FROM started s JOIN adult a USING (family_id)
+),
+counted AS (
+    SELECT a.as_at, count(DISTINCT a.adult_id) AS adults,
+           count(ev.adult_id) FILTER (WHERE ev.event_date <  a.start_date) AS before,
+           count(ev.adult_id) FILTER (WHERE ev.event_date >= a.start_date) AS after
+    FROM adults_in a
+    LEFT JOIN adult_event ev ON ev.adult_id = a.adult_id AND ev.event_type = $event_type
+         AND ev.event_date >= a.start_date - INTERVAL 1 YEAR
+         AND ev.event_date <  a.start_date + INTERVAL 1 YEAR
+    GROUP BY a.as_at
+)"""
+# Case-holding workers in post on each date in the teams serving the area, and the children
+# whose open cases they hold.
+CASE_HOLDERS = f"""
+holders AS (
+    SELECT d.as_at, w.team_code, w.worker_id, w.fte FROM dates d
+    JOIN worker w ON w.start_date <= d.as_at AND (w.end_date IS NULL OR w.end_date > d.as_at)
+    WHERE w.role IN ('SW', 'SP') AND w.team_code IN (
+        SELECT team_code FROM team_district WHERE {IN_AREA.format(column="district_code")})
+),
+cases AS (
+    SELECT h.as_at, h.team_code, a.child_id FROM holders h
+    JOIN allocation a ON a.worker_id = h.worker_id AND a.open_date <= h.as_at
+     AND (a.close_date IS NULL OR a.close_date > h.as_at)
+)"""

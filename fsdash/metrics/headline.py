@@ -1,0 +1,155 @@
+"""The headline measures: the Overview's cards and `fsdash summary`.
+
+Measures of children looked after also take an age range (``$min_age``, ``$max_age``; age in
+whole years on the count date, or on the day a period of care started or ended)."""
+
+from fsdash.metrics.fragments import (ADULT_EVENTS_AROUND_START, CARE_FLOWS, CASE_HOLDERS, CEASES,
+                                      DATES, IN_AREA, LOOKED_AFTER_ON, POPULATION, STARTS,
+                                      TWELVE_MONTHS)
+from fsdash.metrics.registry import register
+
+register(
+    name="cla",
+    title="Children looked after",
+    definition=("Children looked after at the end of the day on the count date: children with an "
+                "SSDA903 episode that started on or before that date and had not ceased on or "
+                "before it. Children looked after under an agreed series of short-term breaks "
+                "(legal status V3 or V4) are excluded, as in the DfE's published figures."),
+    unit="children", better="down",
+    sql=f"""WITH {DATES}, {LOOKED_AFTER_ON}
+        SELECT d.as_at, count(DISTINCT l.child_id) AS value
+        FROM dates d LEFT JOIN looked_after l USING (as_at) GROUP BY d.as_at ORDER BY d.as_at""",
+)
+register(
+    name="cla_under12",
+    title="Under-12s looked after",
+    definition=("Children looked after on the count date (as above) who had not reached their 12th "
+                "birthday. Only the month of birth is held, so a child is taken to turn 12 on the "
+                "first day of the month of their 12th birthday."),
+    unit="children", better="down",
+    sql=f"""WITH {DATES}, {LOOKED_AFTER_ON}
+        SELECT d.as_at, count(DISTINCT l.child_id) FILTER (WHERE l.age < 12) AS value
+        FROM dates d LEFT JOIN looked_after l USING (as_at) GROUP BY d.as_at ORDER BY d.as_at""",
+)
+register(
+    name="cla_rate",
+    title="Looked after per 10,000 children",
+    definition=("Children looked after on the count date per 10,000 children aged under 18, using "
+                "the latest mid-year population estimate on or before that date."),
+    unit="per 10,000", better="down", is_count=False,
+    sql=f"""WITH {DATES}, {LOOKED_AFTER_ON}, {POPULATION},
+        counts AS (SELECT d.as_at, count(DISTINCT l.child_id) AS children
+                   FROM dates d LEFT JOIN looked_after l USING (as_at) GROUP BY d.as_at)
+        SELECT c.as_at, round(10000.0 * c.children / nullif(p.under18, 0), 1) AS value,
+               c.children, p.under18
+        FROM counts c LEFT JOIN population_on p USING (as_at) ORDER BY c.as_at""",
+)
+register(
+    name="cla_starts",
+    title="Started to be looked after (12 months)",
+    definition=("Episodes starting a new period of care (reason for new episode S) in the 12 "
+                "months to the count date, short breaks (V3, V4) excluded. A child who started "
+                "twice is counted twice."),
+    unit="starts", better="down",
+    sql=f"""WITH {DATES}, {CARE_FLOWS}
+        SELECT d.as_at, count(f.child_id) AS value
+        FROM dates d LEFT JOIN flows f ON {STARTS} AND f.decom {TWELVE_MONTHS}
+        GROUP BY d.as_at ORDER BY d.as_at""",
+)
+register(
+    name="cla_ceases",
+    title="Ceased to be looked after (12 months)",
+    definition=("Episodes that ended a period of care (reason episode ceased other than X1) in the "
+                "12 months to the count date, short breaks (V3, V4) excluded."),
+    unit="ceases", better="neither",
+    sql=f"""WITH {DATES}, {CARE_FLOWS}
+        SELECT d.as_at, count(f.child_id) AS value
+        FROM dates d LEFT JOIN flows f ON {CEASES} AND f.dec {TWELVE_MONTHS}
+        GROUP BY d.as_at ORDER BY d.as_at""",
+)
+register(
+    name="referrals",
+    title="Referrals (12 months)",
+    definition=("Referrals to children's social care (CIN census CINreferralDate) in the 12 months "
+                "to the count date, through the MASH or the support hub."),
+    unit="referrals", better="neither",
+    sql=f"""WITH {DATES}
+        SELECT d.as_at, count(r.referral_id) AS value
+        FROM dates d LEFT JOIN (referral r JOIN child c USING (child_id))
+          ON r.referral_date {TWELVE_MONTHS} AND {IN_AREA.format(column="c.district_code")}
+        GROUP BY d.as_at ORDER BY d.as_at""",
+)
+register(
+    name="rereferral_pct",
+    title="Re-referrals within 12 months",
+    definition=("Percentage of referrals in the 12 months to the count date that were within 12 "
+                "months of a previous referral for the same child (DfE children in need "
+                "definition)."),
+    unit="%", better="down", is_count=False,
+    sql=f"""WITH {DATES},
+        flagged AS (
+            SELECT r.referral_id, r.referral_date, c.district_code,
+                   lag(r.referral_date) OVER (PARTITION BY r.child_id ORDER BY r.referral_date,
+                                              r.referral_id) AS previous
+            FROM referral r JOIN child c USING (child_id))
+        SELECT d.as_at,
+               round(100.0 * count(f.referral_id) FILTER (
+                   WHERE f.previous >= f.referral_date - INTERVAL 1 YEAR)
+                   / nullif(count(f.referral_id), 0), 1) AS value,
+               count(f.referral_id) AS referrals
+        FROM dates d LEFT JOIN flagged f
+          ON f.referral_date {TWELVE_MONTHS} AND {IN_AREA.format(column="f.district_code")}
+        GROUP BY d.as_at ORDER BY d.as_at""",
+)
+register(
+    name="cp_plans",
+    title="Children on child protection plans",
+    definition=("Children with a child protection plan open on the count date: started on or "
+                "before it and not ended on or before it (CIN census CPPstartDate, CPPendDate)."),
+    unit="children", better="neither",
+    sql=f"""WITH {DATES}
+        SELECT d.as_at, count(DISTINCT p.child_id) AS value
+        FROM dates d LEFT JOIN (cp_plan p JOIN child c USING (child_id))
+          ON p.start_date <= d.as_at AND (p.end_date IS NULL OR p.end_date > d.as_at)
+          AND {IN_AREA.format(column="c.district_code")}
+        GROUP BY d.as_at ORDER BY d.as_at""",
+)
+register(
+    name="caseload",
+    title="Caseload per social worker",
+    definition=("Children with an open case held by a case-holding social worker (social worker or "
+                "senior practitioner) on the count date, divided by those workers' full-time "
+                "equivalent (DfE children's social work workforce census method: a case is a "
+                "child). Teams are those serving the chosen area."),
+    unit="per FTE", better="down", is_count=False,
+    sql=f"""WITH {DATES}, {CASE_HOLDERS},
+        per_date AS (SELECT as_at, count(DISTINCT child_id) AS children FROM cases GROUP BY as_at),
+        staff AS (SELECT as_at, sum(fte) AS fte FROM holders GROUP BY as_at)
+        SELECT d.as_at, round(coalesce(c.children, 0) / nullif(s.fte, 0), 1) AS value,
+               coalesce(c.children, 0) AS children, s.fte
+        FROM dates d LEFT JOIN per_date c USING (as_at) LEFT JOIN staff s USING (as_at)
+        ORDER BY d.as_at""",
+)
+for _event, _title, _herts in (("POLICE", "Police contacts", "66%"),
+                               ("EMERGENCY_ADMISSION", "Emergency admissions", "53%")):
+    register(
+        name=f"{_event.lower()}_change",
+        title=f"{_title} after Family Safeguarding",
+        definition=(f"{_title} of adults in families whose Family Safeguarding work began between "
+                    "24 and 12 months before the count date: the number per 100 adults in the 12 "
+                    "months after the work began, compared with the 12 months before, as a "
+                    f"percentage change. Hertfordshire's evaluation saw a fall of {_herts}; that is "
+                    "one council's result, not an expected effect."),
+        unit="%", better="down", is_count=False, params=(("event_type", _event),),
+        sql=f"""WITH {DATES}, {ADULT_EVENTS_AROUND_START}
+            SELECT d.as_at,
+                   round(100.0 * (c.after - c.before) / nullif(c.before, 0), 1) AS value,
+                   coalesce(c.adults, 0) AS adults,
+                   round(100.0 * c.before / nullif(c.adults, 0), 1) AS before_per_100,
+                   round(100.0 * c.after / nullif(c.adults, 0), 1) AS after_per_100
+            FROM dates d LEFT JOIN counted c USING (as_at) ORDER BY d.as_at""",
+    )
+
+HEADLINE = ("cla", "cla_rate", "cla_under12", "cla_starts", "cla_ceases", "referrals",
+            "rereferral_pct", "cp_plans", "caseload", "police_change",
+            "emergency_admission_change")
