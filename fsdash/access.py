@@ -33,3 +33,14 @@ def should_suppress(figure: dict, is_count: bool, max_suppressed: int) -> bool:
 def visible(frame: pd.DataFrame, is_count: bool, max_suppressed: int) -> pd.Series:
     """The measure's values with hidden ones blanked (for trend lines and tables)."""
     return frame["value"].mask(suppressed(frame, is_count, max_suppressed))
+
+
+def suppressed_cells(counts: pd.Series, max_suppressed: int) -> pd.Series:
+    """Cells of a breakdown to hide: small counts and, where only one is small, the next smallest
+    too, so that it cannot be worked out from the total (DfE secondary suppression)."""
+    hidden = counts.between(1, max_suppressed)
+    if hidden.sum() == 1:
+        others = counts[~hidden & (counts > 0)]
+        if len(others):
+            hidden[others.idxmin()] = True
+    return hidden

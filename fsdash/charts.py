@@ -23,12 +23,93 @@ def _layout(fig: go.Figure, title: str, y_title: str) -> go.Figure:
     return fig
 
 
-def target_chart(frame: pd.DataFrame, title: str) -> go.Figure:
-    """Actual under-12s looked after each month against the target path."""
+def _line(fig: go.Figure, x, y, name: str, colour: str, dash: str = "solid", width: int = 3):
+    fig.add_trace(go.Scatter(x=x, y=y, name=name, mode="lines",
+                             line={"color": OKABE_ITO[colour], "width": width, "dash": dash}))
+
+
+def monthly_lines(frame: pd.DataFrame, lines: list[tuple[str, str, str, str]], title: str,
+                  y_title: str) -> go.Figure:
+    """Lines over month ends: each line is (column, name, colour, dash)."""
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=frame["as_at"], y=frame["actual"], name="Actual",
-                             mode="lines", line={"color": OKABE_ITO["blue"], "width": 3}))
-    fig.add_trace(go.Scatter(x=frame["as_at"], y=frame["target"], name="Target",
-                             mode="lines", line={"color": OKABE_ITO["vermillion"], "width": 2,
-                                                 "dash": "dash"}))
+    for column, name, colour, dash in lines:
+        _line(fig, frame["as_at"], frame[column], name, colour, dash)
+    return _layout(fig, title, y_title)
+
+
+def rate_chart(rates: pd.DataFrame, benchmarks: pd.DataFrame, area: str, title: str) -> go.Figure:
+    """The area's monthly rate per 10,000 with published benchmarks as annual points."""
+    fig = go.Figure()
+    _line(fig, rates["as_at"], rates["value"], area, "blue")
+    symbols = ["diamond", "square", "triangle-up"]
+    colours = ["vermillion", "green", "purple"]
+    for i, (label, points) in enumerate(benchmarks.groupby("label", sort=False)):
+        fig.add_trace(go.Scatter(
+            x=points["as_at"], y=points["value"], name=f"{label} (31 March)", mode="markers+lines",
+            line={"color": OKABE_ITO[colours[i % 3]], "dash": "dot", "width": 1},
+            marker={"symbol": symbols[i % 3], "size": 10, "color": OKABE_ITO[colours[i % 3]]}))
+    return _layout(fig, title, "Per 10,000 children")
+
+
+def target_chart(frame: pd.DataFrame, title: str, projection: pd.DataFrame | None = None) -> go.Figure:
+    """Actual under-12s looked after each month against the target path, with a projection."""
+    fig = go.Figure()
+    if projection is not None:
+        for low, high, name, opacity in (("low95", "high95", "19 in 20 range", 0.15),
+                                         ("low80", "high80", "8 in 10 range", 0.3)):
+            fig.add_trace(go.Scatter(
+                x=list(projection["as_at"]) + list(projection["as_at"])[::-1],
+                y=list(projection[high]) + list(projection[low])[::-1], name=name,
+                fill="toself", fillcolor=f"rgba(0,114,178,{opacity})", line={"width": 0},
+                hoverinfo="skip"))
+        _line(fig, projection["as_at"], projection["central"], "Projection", "blue", "dot", 2)
+    _line(fig, frame["as_at"], frame["actual"], "Actual", "blue")
+    _line(fig, frame["as_at"], frame["target"], "Target", "vermillion", "dash", 2)
     return _layout(fig, title, "Children aged under 12")
+
+
+def flows_chart(frame: pd.DataFrame, title: str) -> go.Figure:
+    """Monthly starts and ceases as lines, and the net change as bars."""
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=frame["as_at"], y=frame["net"], name="Net change (starts less ceases)",
+                         marker={"color": OKABE_ITO["sky"], "pattern": {"shape": "/"}}))
+    _line(fig, frame["as_at"], frame["starts"], "Started", "blue")
+    _line(fig, frame["as_at"], frame["ceases"], "Ceased", "orange", "dash")
+    return _layout(fig, title, "Children a month")
+
+
+SIGNAL_MARKERS = {"improvement": ("circle", "blue"), "concern": ("diamond", "vermillion"),
+                  "neither": ("square", "purple")}
+
+
+def spc_chart(dates, chart, title: str, y_title: str) -> go.Figure:
+    """An XmR chart: the values, the mean and process limits, special-cause points marked."""
+    fig = go.Figure()
+    _line(fig, dates, chart.values, "Monthly value", "black", width=2)
+    for name, level, dash in (("Mean", chart.mean, "solid"), ("Upper process limit", chart.upper, "dash"),
+                              ("Lower process limit", max(chart.lower, 0), "dash")):
+        fig.add_trace(go.Scatter(x=[dates[0], dates[-1]], y=[level, level], name=name,
+                                 mode="lines", line={"color": "#6F777B", "dash": dash, "width": 1}))
+    variation = [chart.point_variation(i) for i in range(len(chart.values))]
+    for kind, (symbol, colour) in SIGNAL_MARKERS.items():
+        points = [i for i, v in enumerate(variation) if v == kind]
+        if points:
+            fig.add_trace(go.Scatter(
+                x=[dates[i] for i in points], y=chart.values[points], mode="markers",
+                name=f"Special cause: {kind}",
+                marker={"symbol": symbol, "size": 11, "color": OKABE_ITO[colour]}))
+    return _layout(fig, title, y_title)
+
+
+def comparison_bars(table: pd.DataFrame, title: str, earlier: str, later: str) -> go.Figure:
+    """Horizontal bars for each category: a year ago (patterned) and now (solid)."""
+    fig = go.Figure()
+    fig.add_trace(go.Bar(y=table["category"], x=table["year_ago"], name=earlier, orientation="h",
+                         marker={"color": OKABE_ITO["sky"], "pattern": {"shape": "."}}))
+    fig.add_trace(go.Bar(y=table["category"], x=table["now"], name=later, orientation="h",
+                         marker={"color": OKABE_ITO["blue"]}))
+    fig = _layout(fig, title, None)
+    fig.update_layout(barmode="group", height=120 + 45 * len(table), hovermode="y unified")
+    fig.update_yaxes(autorange="reversed", gridcolor=None)
+    fig.update_xaxes(gridcolor="#dddddd", title="Children")
+    return fig

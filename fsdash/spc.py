@@ -43,16 +43,20 @@ class XmR:
             return "high" if self.values[i] > self.values[i - 1] else "low"
         return "high" if self.values[i] > self.mean else "low"
 
-    @property
-    def variation(self) -> str:
-        """The latest point's variation: improvement, concern, neither or common."""
-        side = self.side(len(self.values) - 1)
+    def point_variation(self, i: int) -> str:
+        """A point's variation: improvement, concern, neither (no better direction) or common."""
+        side = self.side(i)
         if side is None:
             return "common"
         if self.better == "neither":
             return "neither"
         good = "low" if self.better == "down" else "high"
         return "improvement" if side == good else "concern"
+
+    @property
+    def variation(self) -> str:
+        """The latest point's variation."""
+        return self.point_variation(len(self.values) - 1)
 
 
 def xmr(values, better: str = "down") -> XmR:

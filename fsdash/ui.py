@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from fsdash import charts, metrics, store, views
+from fsdash import metrics, store
+from fsdash.views import care, overview
 from fsdash.config import Council, load_council
 from fsdash.formatting import long_date
 
@@ -86,27 +87,42 @@ def districts_in(council: Council, area: str) -> tuple[str, ...]:
     return (area,)
 
 
+def url_selectbox(label: str, options: dict[str, str], param: str) -> str:
+    """A sidebar select box whose choice starts from, and is written back to, the URL."""
+    keys = list(options)
+    wanted = st.query_params.get(param)
+    choice = st.sidebar.selectbox(label, keys, index=keys.index(wanted) if wanted in options else 0,
+                                  format_func=options.get, key=param)
+    st.query_params[param] = choice
+    return choice
+
+
 def sidebar_filters() -> Filters:
     """Draw the period and area filters, starting from (and writing back to) the URL."""
     council = load_council()
-    months = available_month_ends(store_key())
-    month_labels = {m.strftime("%Y-%m"): m for m in reversed(months)}
+    months = {m.strftime("%Y-%m"): m for m in reversed(available_month_ends(store_key()))}
     areas = area_options(council)
-    wanted_month = st.query_params.get("as_at")
-    wanted_area = st.query_params.get("area", WHOLE_COUNCIL)
-    with st.sidebar:
-        st.header("Filters")
-        month = st.selectbox(
-            "Figures at the end of", list(month_labels),
-            index=list(month_labels).index(wanted_month) if wanted_month in month_labels else 0,
-            format_func=lambda key: f"{month_labels[key]:%B %Y}", key="as_at")
-        area = st.selectbox(
-            "Area", list(areas), index=list(areas).index(wanted_area) if wanted_area in areas else 0,
-            format_func=areas.get, key="area")
-        st.caption("The address of this page keeps these choices, so a copied link shows the same view.")
-    st.query_params.update({"as_at": month, "area": area})
-    return Filters(as_at=month_labels[month], area=area, area_label=areas[area].removesuffix(" (locality)"),
+    st.sidebar.header("Filters")
+    month = url_selectbox("Figures at the end of",
+                          {k: f"{m:%B %Y}" for k, m in months.items()}, "as_at")
+    area = url_selectbox("Area", areas, "area")
+    st.sidebar.caption("The address of this page keeps these choices, so a copied link shows "
+                       "the same view.")
+    label = council.short_name if area == WHOLE_COUNCIL else areas[area].removesuffix(" (locality)")
+    return Filters(as_at=months[month], area=area, area_label=label,
                    districts=districts_in(council, area))
+
+
+def chart_block(block) -> None:
+    """Draw a chart with its reading, its table and a CSV download."""
+    st.subheader(block.title)
+    st.write(block.reading)
+    st.plotly_chart(block.figure, config={"displaylogo": False}, key=f"chart-{block.file_stem}")
+    with st.expander(f"Table: {block.title.lower()}"):
+        st.dataframe(block.table, hide_index=True)
+    st.download_button("Download this data (CSV)", lambda: block.table.to_csv(index=False),
+                       file_name=f"{block.file_stem}.csv", mime="text/csv",
+                       key=f"download-{block.file_stem}")
 
 
 @st.cache_data(max_entries=4)
@@ -115,25 +131,26 @@ def first_reliable_date(key) -> dt.date:
 
 
 @st.cache_data(max_entries=64)
-def headline_cards(key, as_at: dt.date, districts: tuple[str, ...]) -> list[views.Card]:
+def headline_cards(key, as_at: dt.date, districts: tuple[str, ...]) -> list[overview.Card]:
     """The Overview's cards (cached per store version, date and area)."""
-    return views.headline_cards(cursor(), load_council(), as_at, districts)
-
-
-@st.cache_data(max_entries=64)
-def under12_target(key, filters: Filters) -> views.TargetView | None:
-    """Under-12s against the target (cached per store version and view)."""
-    return views.under12_target(cursor(), load_council(), filters.as_at, filters.area_label,
-                                filters.districts)
+    return overview.headline_cards(cursor(), load_council(), as_at, districts)
 
 
 @st.cache_resource(max_entries=64)
-def under12_target_chart(key, filters: Filters):
-    """The target chart, built once per view and shared (figures are not changed after)."""
-    target = under12_target(key, filters)
-    return charts.target_chart(target.path, "Children aged under 12 looked after, month ends")
+def target_section(key, filters: Filters) -> dict:
+    """Under-12s against the target (built once per store version and view, then shared)."""
+    return care.target_section(cursor(), load_council(), filters.as_at, filters.area_label,
+                               filters.districts)
+
+
+@st.cache_resource(max_entries=64)
+def care_view(key, filters: Filters, age_key: str, period_key: str) -> care.CareView:
+    """The Children in care page (built once per store version and view, then shared)."""
+    return care.care_view(cursor(), load_council(), filters.as_at, filters.area_label,
+                          filters.districts, age_key, period_key)
 
 
 def as_at_caption(council: Council, filters: Filters) -> str:
+    """The line under a page's title: council, area and the count date."""
     return (f"{council.name} · {filters.area_label} · figures at the end of "
             f"{long_date(filters.as_at)}")

@@ -5,7 +5,6 @@ import streamlit as st
 from fsdash import metrics, ui
 from fsdash.access import SUPPRESSED
 from fsdash.config import load_council
-from fsdash.formatting import long_date
 
 CARDS_PER_ROW = 3
 
@@ -28,17 +27,13 @@ st.caption("Each card compares the figure with a year earlier; its small chart s
            f"“{SUPPRESSED}” to protect families' privacy.")
 
 st.header("Under-12s in care against the target")
-target = ui.under12_target(key, filters)
-if target is None:
-    st.info(f"The target starts on {long_date(council.target_baseline_date)}; "
-            "choose a later month.")
+target = ui.target_section(key, filters)
+if target["target"] is None:
+    st.info(" ".join(target["target_notes"]))
 else:
-    st.write(target.reading)
-    st.plotly_chart(ui.under12_target_chart(key, filters), config={"displaylogo": False})
-    with st.expander("Table of this chart"):
-        st.dataframe(target.table, hide_index=True)
-    st.download_button("Download this data (CSV)", lambda: target.table.to_csv(index=False),
-                       file_name=f"under12s-target-{filters.as_at:%Y-%m}.csv", mime="text/csv")
+    ui.chart_block(target["target"])
+    for note in target["target_notes"]:
+        st.caption(note)
 
 with st.expander("Definitions"):
     for name in metrics.HEADLINE:
