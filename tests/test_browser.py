@@ -97,3 +97,18 @@ def test_the_filters_work_from_the_keyboard(server, browser):
     expect(page.get_by_text("Pendle · figures at the end of")).to_be_visible(timeout=30_000)
     assert "area=E07000122" in page.url
     page.close()
+
+
+def test_children_in_care_page_draws_every_chart(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{server}/children-in-care?as_at=2023-03&area=all&age=all&period=5y")
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                           timeout=60_000)
+    expect(page.get_by_role("heading", name="Children in care", exact=True)).to_be_visible(
+        timeout=60_000)
+    expect(page.locator(".js-plotly-plot")).to_have_count(10, timeout=60_000)
+    expect(page.get_by_text("If the trend of the last")).to_be_visible()
+    page.get_by_text("Glossary").click()
+    expect(page.get_by_text("Special guardianship order", exact=False).first).to_be_visible()
+    page.screenshot(path=str(ROOT / "test-results" / "children-in-care.png"))
+    page.close()
