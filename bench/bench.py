@@ -15,28 +15,24 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from fsdash import metrics, store  # noqa: E402
 from fsdash.demo import build_demo  # noqa: E402
+from streamlit_server import CHROMIUM, CHROMIUM_ARGS, READY, streamlit_server  # noqa: E402
 
 PAGES = {"Overview": (ROOT / "app.py", "/"),
          "Children in care": (ROOT / "app.py", "/children-in-care")}
-READY = '[data-testid="stApp"][data-test-script-state="notRunning"] [data-testid="stMainBlockContainer"]'
-CHROMIUM = os.environ.get("FSDASH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+MAIN = '[data-testid="stMainBlockContainer"]'
+
 EMPTY = ROOT / "bench" / "empty_page.py"
 # fsdash's .streamlit/config.toml turns off the garbage collection Streamlit runs after every
 # rerun and the source-file watcher; the second setting puts Streamlit's defaults back, for both
@@ -63,20 +59,12 @@ def _cpu_seconds(pid: int) -> float:
 def time_reruns(browser, script: Path, db: Path, reruns: int, query: str = "",
                 flags: tuple[str, ...] = ()) -> dict:
     """Server CPU milliseconds for the first load and per rerun of one app script."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", *flags],
-        cwd=ROOT, env={**os.environ, "FSDASH_DB": str(db)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        _wait_for_health(url)
+    with streamlit_server(script, db, flags) as (server, url):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         idle = _cpu_seconds(server.pid)
         started = time.perf_counter()
         page.goto(url + query)
-        page.wait_for_selector(READY, timeout=600_000)
+        page.wait_for_selector(READY + " " + MAIN, timeout=600_000)
         first = {"first_load_ms": round(1000 * (time.perf_counter() - started)),
                  "first_load_cpu_ms": round(1000 * (_cpu_seconds(server.pid) - idle))}
         page.evaluate(WATCH_RUNS)
@@ -87,33 +75,13 @@ def time_reruns(browser, script: Path, db: Path, reruns: int, query: str = "",
             _rerun(page)
         per_rerun = 1000 * (_cpu_seconds(server.pid) - before) / reruns
         page.close()
-        return {**first, "rerun_cpu_ms": round(per_rerun, 1)}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    return {**first, "rerun_cpu_ms": round(per_rerun, 1)}
 
 
 def _rerun(page) -> None:
     done = page.evaluate("window.finishedRuns")
     page.locator("body").press("r")
     page.wait_for_function(f"window.finishedRuns > {done}", timeout=120_000)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_health(url: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not start at {url}")
 
 
 def bench_scale(scale: float, reruns: int, workdir: Path) -> dict:

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
 from extract_files import write_extracts  # noqa: E402
+from fsdash import store  # noqa: E402
 from fsdash.demo import build_demo  # noqa: E402
 from fsdash.ingest import load_folder  # noqa: E402
 
@@ -125,6 +126,14 @@ def known_store(tmp_path) -> Path:
     db = tmp_path / "known.duckdb"
     load_folder(folder, db)
     return db
+
+
+@pytest.fixture()
+def known(known_store):
+    """A read-only connection to the hand-built council."""
+    con = store.connect_readonly(known_store)
+    yield con
+    con.close()
 
 
 @pytest.fixture()

@@ -1,51 +1,20 @@
 """The Overview in a real browser: Debian's Chromium driven by Playwright against `streamlit run`."""
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from conftest import ROOT
+from streamlit_server import CHROMIUM, CHROMIUM_ARGS, READY, streamlit_server
 
 pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("FSDASH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(demo_db):
-    port = _free_port()
-    env = {**os.environ, "FSDASH_DB": str(demo_db)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail(f"streamlit did not start: {process.stderr.read().decode()[-2000:]}")
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    with streamlit_server(ROOT / "app.py", demo_db) as (_, url):
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +30,7 @@ def browser():
 def _open(browser, url):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(url)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                           timeout=60_000)
+    page.wait_for_selector(READY, timeout=60_000)
     expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=30_000)
     return page
 
@@ -102,8 +70,7 @@ def test_the_filters_work_from_the_keyboard(server, browser):
 def test_children_in_care_page_draws_every_chart(server, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{server}/children-in-care?as_at=2023-03&area=all&age=all&period=5y")
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                           timeout=60_000)
+    page.wait_for_selector(READY, timeout=60_000)
     expect(page.get_by_role("heading", name="Children in care", exact=True)).to_be_visible(
         timeout=60_000)
     expect(page.locator(".js-plotly-plot")).to_have_count(10, timeout=60_000)

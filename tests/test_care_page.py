@@ -16,13 +16,6 @@ from fsdash.views.care import AGE_BANDS, PERIODS, care_view
 COUNT_DATE = dt.date(2020, 3, 31)
 
 
-@pytest.fixture()
-def known(known_store):
-    con = store.connect_readonly(known_store)
-    yield con
-    con.close()
-
-
 def _by_category(frame, as_at=COUNT_DATE):
     rows = frame[frame["as_at"].dt.date == as_at]
     return dict(zip(rows["category"], rows["value"]))

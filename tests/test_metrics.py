@@ -5,16 +5,14 @@ import datetime as dt
 import pytest
 
 from conftest import BURNLEY, LANCASTER
-from fsdash import metrics, store
+from fsdash import metrics
 
 COUNT_DATE = dt.date(2020, 3, 31)
 
 
 @pytest.fixture()
-def con(known_store):
-    connection = store.connect_readonly(known_store)
-    yield connection
-    connection.close()
+def con(known):
+    return known
 
 
 def test_children_looked_after_follow_the_dfe_counting_rules(con):

@@ -2,10 +2,9 @@
 district and reason for leaving care. Groupings follow the DfE's published tables."""
 
 from fsdash.metrics import headline  # noqa: F401  (the headline measures come first)
-from fsdash.metrics.fragments import CARE_FLOWS, CEASES, DATES, LOOKED_AFTER_ON, STARTS, TWELVE_MONTHS
+from fsdash.metrics.fragments import (CARE_FLOWS, CEASES, DATES, IN_MONTH, LOOKED_AFTER_ON, STARTS,
+                                      TWELVE_MONTHS, count_flows)
 from fsdash.metrics.registry import register, register_breakdown
-
-IN_MONTH = "BETWEEN date_trunc('month', d.as_at) AND d.as_at"
 
 register(
     name="cla_starts_in_month",
@@ -13,10 +12,7 @@ register(
     definition=("Episodes starting a new period of care (reason for new episode S) in the "
                 "calendar month ending on the count date, short breaks (V3, V4) excluded."),
     unit="starts", better="down",
-    sql=f"""WITH {DATES}, {CARE_FLOWS}
-        SELECT d.as_at, count(f.child_id) AS value
-        FROM dates d LEFT JOIN flows f ON {STARTS} AND f.decom {IN_MONTH}
-        GROUP BY d.as_at ORDER BY d.as_at""",
+    sql=count_flows(STARTS, IN_MONTH),
 )
 register(
     name="cla_ceases_in_month",
@@ -24,10 +20,7 @@ register(
     definition=("Episodes ending a period of care (reason episode ceased other than X1) in the "
                 "calendar month ending on the count date, short breaks (V3, V4) excluded."),
     unit="ceases", better="neither",
-    sql=f"""WITH {DATES}, {CARE_FLOWS}
-        SELECT d.as_at, count(f.child_id) AS value
-        FROM dates d LEFT JOIN flows f ON {CEASES} AND f.dec {IN_MONTH}
-        GROUP BY d.as_at ORDER BY d.as_at""",
+    sql=count_flows(CEASES, IN_MONTH),
 )
 
 AGE_BANDS = ("Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over")
@@ -116,6 +109,6 @@ register_breakdown(
             WHEN f.rec = 'E41' THEN 'Child arrangements order'
             WHEN f.rec IN ('E5', 'E6', 'E7', 'E17') THEN 'Independent living or adult care'
             ELSE 'Other reasons' END AS category, count(*) AS value
-        FROM dates d JOIN flows f ON {CEASES} AND f.dec {TWELVE_MONTHS}
+        FROM dates d JOIN flows f ON {CEASES} {TWELVE_MONTHS}
         GROUP BY ALL ORDER BY 1, 2""",
 )

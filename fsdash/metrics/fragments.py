@@ -32,8 +32,17 @@ flows AS (
     FROM cla_episode e JOIN cla_child h USING (child_id) JOIN child c USING (child_id)
     WHERE e.ls NOT IN ('V3', 'V4') AND {IN_AREA.format(column="c.district_code")}
 )"""
-STARTS = "f.rne = 'S' AND f.age_at_start BETWEEN $min_age AND $max_age"
-CEASES = "f.rec <> 'X1' AND f.age_at_end BETWEEN $min_age AND $max_age"
+STARTS = "f.rne = 'S' AND f.age_at_start BETWEEN $min_age AND $max_age AND f.decom"
+CEASES = "f.rec <> 'X1' AND f.age_at_end BETWEEN $min_age AND $max_age AND f.dec"
+IN_MONTH = "BETWEEN date_trunc('month', d.as_at) AND d.as_at"
+
+
+def count_flows(which: str, window: str) -> str:
+    """SQL counting starts (``STARTS``) or ceases (``CEASES``) in a window ending on each date."""
+    return f"""WITH {DATES}, {CARE_FLOWS}
+        SELECT d.as_at, count(f.child_id) AS value
+        FROM dates d LEFT JOIN flows f ON {which} {window}
+        GROUP BY d.as_at ORDER BY d.as_at"""
 TWELVE_MONTHS = "BETWEEN d.as_at - INTERVAL 1 YEAR + INTERVAL 1 DAY AND d.as_at"
 ADULT_EVENTS_AROUND_START = f"""
 started AS (

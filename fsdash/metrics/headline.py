@@ -3,9 +3,9 @@
 Measures of children looked after also take an age range (``$min_age``, ``$max_age``; age in
 whole years on the count date, or on the day a period of care started or ended)."""
 
-from fsdash.metrics.fragments import (ADULT_EVENTS_AROUND_START, CARE_FLOWS, CASE_HOLDERS, CEASES,
-                                      DATES, IN_AREA, LOOKED_AFTER_ON, POPULATION, STARTS,
-                                      TWELVE_MONTHS)
+from fsdash.metrics.fragments import (ADULT_EVENTS_AROUND_START, CASE_HOLDERS, CEASES, DATES,
+                                      IN_AREA, LOOKED_AFTER_ON, POPULATION, STARTS, TWELVE_MONTHS,
+                                      count_flows)
 from fsdash.metrics.registry import register
 
 register(
@@ -51,10 +51,7 @@ register(
                 "months to the count date, short breaks (V3, V4) excluded. A child who started "
                 "twice is counted twice."),
     unit="starts", better="down",
-    sql=f"""WITH {DATES}, {CARE_FLOWS}
-        SELECT d.as_at, count(f.child_id) AS value
-        FROM dates d LEFT JOIN flows f ON {STARTS} AND f.decom {TWELVE_MONTHS}
-        GROUP BY d.as_at ORDER BY d.as_at""",
+    sql=count_flows(STARTS, TWELVE_MONTHS),
 )
 register(
     name="cla_ceases",
@@ -62,10 +59,7 @@ register(
     definition=("Episodes that ended a period of care (reason episode ceased other than X1) in the "
                 "12 months to the count date, short breaks (V3, V4) excluded."),
     unit="ceases", better="neither",
-    sql=f"""WITH {DATES}, {CARE_FLOWS}
-        SELECT d.as_at, count(f.child_id) AS value
-        FROM dates d LEFT JOIN flows f ON {CEASES} AND f.dec {TWELVE_MONTHS}
-        GROUP BY d.as_at ORDER BY d.as_at""",
+    sql=count_flows(CEASES, TWELVE_MONTHS),
 )
 register(
     name="referrals",
