@@ -29,6 +29,7 @@ run: $(VENV)/.installed $(DB)
 	FSDASH_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 test: $(VENV)/.installed $(DB) chromium
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 bench: $(VENV)/.installed

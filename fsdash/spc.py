@@ -16,11 +16,11 @@ import numpy as np
 
 LIMIT_FACTOR = 2.66
 RUN_LENGTH = 7
-ICONS = {  # the variation icon's wording and the colour MDC gives it
-    "improvement": ("Special cause variation: improvement", "#0072B2"),
-    "concern": ("Special cause variation: concern", "#A63D00"),
-    "neither": ("Special cause variation", "#6F777B"),
-    "common": ("Common cause variation", "#6F777B"),
+ICONS = {  # the variation icon's wording and colour (Making Data Count: blue, orange, grey)
+    "improvement": ("Special cause variation: improvement", "blue"),
+    "concern": ("Special cause variation: concern", "orange"),
+    "neither": ("Special cause variation", "gray"),
+    "common": ("Common cause variation", "gray"),
 }
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from fsdash import metrics, store
-from fsdash.views import care, overview
 from fsdash.config import Council, load_council
 from fsdash.formatting import long_date
+from fsdash.views import care, overview
 
 WHOLE_COUNCIL = "all"
 

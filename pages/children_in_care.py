@@ -37,7 +37,7 @@ if view.starts_spc is None:
             "to show, or there are fewer than 12 months.")
 else:
     wording, colour = view.starts_variation
-    st.markdown(f"**Latest month:** :{'blue' if colour == '#0072B2' else 'orange' if colour == '#A63D00' else 'gray'}-badge[{wording}]")
+    st.markdown(f"**Latest month:** :{colour}-badge[{wording}]")
     ui.chart_block(view.starts_spc)
     st.caption("There is no target for monthly starts, so the chart shows variation only, not "
                "assurance.")

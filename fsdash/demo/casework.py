@@ -95,7 +95,8 @@ def assign_workers(world: DemoCouncil, cases: pd.DataFrame, staff: pd.DataFrame)
 
 
 def involvement(world: DemoCouncil, cases: pd.DataFrame) -> pd.DataFrame:
-    """Family Safeguarding work with families whose assessment found parental factors, once the model is in place."""
+    """Family Safeguarding work with families whose assessment found parental factors, once the
+    model is in place."""
     r = world.referrals
     cin_team = cases[cases["type"] == "CIN"].set_index("referral")["team"]
     eligible = r[r["in_need"] & (r["factors"] != "") & (r["authorised"] <= world.end_day)]

@@ -5,9 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fsdash.demo.simulation import (CEASE_12PLUS, CEASE_5TO11, CEASE_AT_18, CEASE_UNDER5,
-                                    FIRST_LS, NEXT_LS, PLACE_12PLUS, PLACE_CHANGE_REASONS,
-                                    PLACE_UNDER12, PROVIDER, DemoCouncil, _choice)
+from fsdash.demo.simulation import (
+    CEASE_5TO11,
+    CEASE_12PLUS,
+    CEASE_AT_18,
+    CEASE_UNDER5,
+    FIRST_LS,
+    NEXT_LS,
+    PLACE_12PLUS,
+    PLACE_CHANGE_REASONS,
+    PLACE_UNDER12,
+    PROVIDER,
+    DemoCouncil,
+    _choice,
+)
 
 CHANGE_KINDS = {"P": 0.55, "L": 0.20, "T": 0.10, "B": 0.10, "U": 0.05}
 NEEDS_IN_CARE = {"N1": 0.65, "N4": 0.08, "N5": 0.10, "N2": 0.03, "N8": 0.08, "N6": 0.03,

@@ -135,7 +135,7 @@ class DemoCouncil:
         return first_child + np.arange(n)
 
     # ---- the simulation -----------------------------------------------------------------
-    def run(self) -> "DemoCouncil":
+    def run(self) -> DemoCouncil:
         self.start_initial_care_population()
         for month in self.months:
             self.simulate_referrals(month)
@@ -217,7 +217,8 @@ class DemoCouncil:
         self.add_periods(children, starts, first_day + remaining)
 
     def simulate_care_entries(self, month: np.datetime64) -> None:
-        """Bring in as many children as keep the count on the path; fewer under-12s once the model is in place."""
+        """Bring in as many children as keep the count on the path; fewer under-12s once the
+        model is in place."""
         month_start = month.astype("datetime64[D]")
         month_end = (month + 1).astype("datetime64[D]") - 1
         periods = pd.concat(self.period_batches)

@@ -18,7 +18,12 @@ import pandas as pd
 from fsdash.metrics import care as _care  # noqa: F401  (registers the measures)
 from fsdash.metrics.fragments import CASE_HOLDERS, DATES
 from fsdash.metrics.headline import HEADLINE
-from fsdash.metrics.registry import BREAKDOWNS, MEASURES, Measure
+from fsdash.metrics.registry import BREAKDOWNS, MEASURES, Breakdown, Measure
+
+__all__ = ["ALL_AGES", "BREAKDOWNS", "HEADLINE", "MEASURES", "Breakdown", "Measure", "breakdown",
+           "caseload_by_team", "first_reliable_date", "latest_month_end", "month_ends", "series",
+           "summary", "under12_target", "value"]
+
 
 def caseload_by_team(con: duckdb.DuckDBPyConnection, as_at: dt.date) -> pd.DataFrame:
     """The caseload measure for each team on a date: team, name, children, fte and value."""

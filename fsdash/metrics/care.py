@@ -2,8 +2,16 @@
 district and reason for leaving care. Groupings follow the DfE's published tables."""
 
 from fsdash.metrics import headline  # noqa: F401  (the headline measures come first)
-from fsdash.metrics.fragments import (CARE_FLOWS, CEASES, DATES, IN_MONTH, LOOKED_AFTER_ON, STARTS,
-                                      TWELVE_MONTHS, count_flows)
+from fsdash.metrics.fragments import (
+    CARE_FLOWS,
+    CEASES,
+    DATES,
+    IN_MONTH,
+    LOOKED_AFTER_ON,
+    STARTS,
+    TWELVE_MONTHS,
+    count_flows,
+)
 from fsdash.metrics.registry import register, register_breakdown
 
 register(

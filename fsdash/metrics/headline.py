@@ -3,9 +3,18 @@
 Measures of children looked after also take an age range (``$min_age``, ``$max_age``; age in
 whole years on the count date, or on the day a period of care started or ended)."""
 
-from fsdash.metrics.fragments import (ADULT_EVENTS_AROUND_START, CASE_HOLDERS, CEASES, DATES,
-                                      IN_AREA, LOOKED_AFTER_ON, POPULATION, STARTS, TWELVE_MONTHS,
-                                      count_flows)
+from fsdash.metrics.fragments import (
+    ADULT_EVENTS_AROUND_START,
+    CASE_HOLDERS,
+    CEASES,
+    DATES,
+    IN_AREA,
+    LOOKED_AFTER_ON,
+    POPULATION,
+    STARTS,
+    TWELVE_MONTHS,
+    count_flows,
+)
 from fsdash.metrics.registry import register
 
 register(
