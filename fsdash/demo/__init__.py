@@ -16,7 +16,7 @@ from fsdash.config import REPO_ROOT, Council, load_council
 from fsdash.demo import adults as adults_module
 from fsdash.demo import casework
 from fsdash.demo.episodes import episodes
-from fsdash.demo.simulation import ETHNIC_MIX, DemoCouncil, _choice, last_full_month
+from fsdash.demo.simulation import ETHNIC_MIX, DemoCouncil, last_full_month, weighted_choice
 from fsdash.extracts import DATE_FORMAT, EXTRACT_BY_FILE, MONTH_FORMAT
 from fsdash.ingest import LoadReport, load_folder
 
@@ -60,7 +60,7 @@ def extract_tables(world: DemoCouncil) -> dict[str, pd.DataFrame]:
         "CHILD": child_id, "FAMILY_ID": family_id[world.child_family],
         "SEX": rng.choice(["1", "2"], len(child_id)),
         "BIRTH_MONTH": pd.to_datetime(world.child_birth),
-        "ETHNIC": _choice(rng, ETHNIC_MIX, len(child_id)),
+        "ETHNIC": weighted_choice(rng, ETHNIC_MIX, len(child_id)),
         "DISTRICT": districts[world.child_district],
     })
     eps = episodes(world)

@@ -17,7 +17,7 @@ from fsdash.demo.simulation import (
     PLACE_UNDER12,
     PROVIDER,
     DemoCouncil,
-    _choice,
+    weighted_choice,
 )
 
 CHANGE_KINDS = {"P": 0.55, "L": 0.20, "T": 0.10, "B": 0.10, "U": 0.05}
@@ -49,16 +49,17 @@ def episodes(world: DemoCouncil) -> pd.DataFrame:
     rows["age"] = (rows["DECOM"].to_numpy() - births).astype("timedelta64[D]").astype(int) / 365.25
     _legal_status_and_placement(rows, rng)
     _reasons_ceased(rows, periods, births, rng)
-    rows["CIN"] = _choice(rng, NEEDS_IN_CARE, len(periods))[rows["period"]]
+    rows["CIN"] = weighted_choice(rng, NEEDS_IN_CARE, len(periods))[rows["period"]]
     return pd.concat([rows, _short_break_episodes(world)], ignore_index=True)
 
 
 def _legal_status_and_placement(rows: pd.DataFrame, rng) -> None:
     n = len(rows)
     first = rows["period"].ne(rows["period"].shift()).to_numpy()
-    rne = np.where(first, "S", _choice(rng, CHANGE_KINDS, n))
-    first_ls = _choice(rng, FIRST_LS, n)
-    places = np.where(rows["age"] < 12, _choice(rng, PLACE_UNDER12, n), _choice(rng, PLACE_12PLUS, n))
+    rne = np.where(first, "S", weighted_choice(rng, CHANGE_KINDS, n))
+    first_ls = weighted_choice(rng, FIRST_LS, n)
+    places = np.where(rows["age"] < 12, weighted_choice(rng, PLACE_UNDER12, n),
+                      weighted_choice(rng, PLACE_12PLUS, n))
     too_young = ((rows["age"] < 16) & (places == "H5")) | ((rows["age"] >= 5) & (places == "A6"))
     places = np.where(too_young, "U6", places)
     ls, place = [], []
@@ -73,7 +74,7 @@ def _legal_status_and_placement(rows: pd.DataFrame, rng) -> None:
     provider_pair = np.array([PROVIDER[p[0]] for p in place])
     rows["PLACE_PROVIDER"] = np.where(rng.random(n) < 0.7, provider_pair[:, 0], provider_pair[:, 1])
     rows["REASON_PLACE_CHANGE"] = np.where(np.isin(rne, ["P", "B", "U"]),
-                                           _choice(rng, PLACE_CHANGE_REASONS, n), None)
+                                           weighted_choice(rng, PLACE_CHANGE_REASONS, n), None)
 
 
 def _reasons_ceased(rows: pd.DataFrame, periods: pd.DataFrame, births, rng) -> None:
@@ -82,8 +83,9 @@ def _reasons_ceased(rows: pd.DataFrame, periods: pd.DataFrame, births, rng) -> N
     aged_out = periods["aged_out"].to_numpy()[rows["period"]]
     reason = np.select(
         [aged_out, age_at_end < 5, age_at_end < 12],
-        [_choice(rng, CEASE_AT_18, n), _choice(rng, CEASE_UNDER5, n), _choice(rng, CEASE_5TO11, n)],
-        _choice(rng, CEASE_12PLUS, n))
+        [weighted_choice(rng, CEASE_AT_18, n), weighted_choice(rng, CEASE_UNDER5, n),
+         weighted_choice(rng, CEASE_5TO11, n)],
+        weighted_choice(rng, CEASE_12PLUS, n))
     rows["REC"] = np.where(rows["DEC"].isna(), None, np.where(rows["is_last"], reason, "X1"))
 
 

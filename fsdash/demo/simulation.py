@@ -53,7 +53,8 @@ PLACE_CHANGE_REASONS = {"CARPL": 0.35, "CHILD": 0.1, "CREQB": 0.15, "CREQO": 0.1
                         "CLOSE": 0.05, "STAND": 0.05, "OTHER": 0.1}
 
 
-def _choice(rng, table: dict, n: int) -> np.ndarray:
+def weighted_choice(rng, table: dict, n: int) -> np.ndarray:
+    """``n`` keys of ``table`` drawn with its values as weights."""
     p = np.array(list(table.values()), float)
     return rng.choice(list(table), n, p=p / p.sum())
 
@@ -198,9 +199,9 @@ class DemoCouncil:
             "cp_start": cp_start, "cp_end": cp_end, "closure": closure,
             "factors": pd.Series(factors).str.strip().to_numpy(),
             "route": np.where(rng.random(n) < 0.62, "MASH", "HUB"),
-            "source": _choice(rng, REFERRAL_SOURCES, n),
-            "need_code": _choice(rng, PRIMARY_NEED, n),
-            "category": _choice(rng, ABUSE_CATEGORIES, n),
+            "source": weighted_choice(rng, REFERRAL_SOURCES, n),
+            "need_code": weighted_choice(rng, PRIMARY_NEED, n),
+            "category": weighted_choice(rng, ABUSE_CATEGORIES, n),
         })
 
     def start_initial_care_population(self) -> None:
