@@ -6,7 +6,7 @@ DB ?= $(or $(FSDASH_DB),data/fsdash.duckdb)
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test bench demo chromium clean
+.PHONY: run test bench demo chromium clean validate-903
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -34,6 +34,18 @@ test: $(VENV)/.installed $(DB) chromium
 
 bench: $(VENV)/.installed
 	$(PY) bench/bench.py $(BENCH_ARGS)
+
+# The DfE's SSDA903 validation rules (Data to Insight's csc-validator-be-903 pins pandas < 2,
+# so it gets its own virtual environment).
+YEAR ?= 2025
+DIR ?= data/demo
+.venv-903/.installed:
+	python3 -m venv .venv-903
+	.venv-903/bin/python -m pip install --quiet csc-validator-be-903==0.1.17
+	touch $@
+
+validate-903: .venv-903/.installed
+	.venv-903/bin/python tools/validate_903.py $(DIR) $(YEAR)
 
 clean:
 	rm -rf $(VENV) data/*.duckdb data/demo .pytest_cache

@@ -40,12 +40,12 @@ def _population():
 
 
 def _child(child, family, birth_month, district=LANCASTER):
-    return {"CHILD": child, "FAMILY_ID": family, "SEX": "1", "BIRTH_MONTH": birth_month,
+    return {"CHILD": child, "FAMILY_ID": family, "SEX": "M", "BIRTH_MONTH": birth_month,
             "ETHNIC": "WBRI", "DISTRICT": district}
 
 
 def _header(child, dob):
-    return {"CHILD": child, "SEX": "1", "DOB": dob, "ETHNIC": "WBRI"}
+    return {"CHILD": child, "SEX": "M", "DOB": dob, "ETHNIC": "WBRI"}
 
 
 def _episode(child, decom, rne="S", ls="V2", dec="", rec="", place="U6"):

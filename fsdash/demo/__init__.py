@@ -58,7 +58,7 @@ def extract_tables(world: DemoCouncil) -> dict[str, pd.DataFrame]:
     districts = np.array(world.district_codes)
     children = pd.DataFrame({
         "CHILD": child_id, "FAMILY_ID": family_id[world.child_family],
-        "SEX": rng.choice(["1", "2"], len(child_id)),
+        "SEX": rng.choice(["M", "F"], len(child_id)),
         "BIRTH_MONTH": pd.to_datetime(world.child_birth),
         "ETHNIC": weighted_choice(rng, ETHNIC_MIX, len(child_id)),
         "DISTRICT": districts[world.child_district],
@@ -66,10 +66,10 @@ def extract_tables(world: DemoCouncil) -> dict[str, pd.DataFrame]:
     eps = episodes(world)
     looked_after = np.unique(eps["CHILD"].to_numpy())
     header = children.iloc[looked_after][["CHILD", "SEX", "ETHNIC"]].assign(
-        DOB=pd.to_datetime(world.child_birth[looked_after])
-        + pd.to_timedelta(rng.integers(0, 28, len(looked_after)), unit="D"))
+        DOB=pd.to_datetime(world.child_birth[looked_after]))
+    header["MOTHER"] = np.where(header["SEX"] == "F", "0", None)   # 0: not known to be a mother
     eps["CHILD"] = child_id[eps["CHILD"].to_numpy()]
-    eps["URN"] = "XXXXXXX"
+    eps["URN"] = np.where(eps["LS"] == "V3", None, "XXXXXXX")   # none recorded for short breaks
     cases = casework.allocations(world)
     staff = casework.workers(world, cases)
     casework.assign_workers(world, cases, staff)

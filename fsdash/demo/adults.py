@@ -22,8 +22,8 @@ def adults(world: DemoCouncil) -> pd.DataFrame:
     created = world.family_created[family].astype("datetime64[Y]").astype(int) + 1970
     return pd.DataFrame({
         "family": family,
-        "sex": np.where(second, np.where(rng.random(len(family)) < 0.85, "1", "2"),
-                        np.where(rng.random(len(family)) < 0.9, "2", "1")),
+        "sex": np.where(second, np.where(rng.random(len(family)) < 0.85, "M", "F"),
+                        np.where(rng.random(len(family)) < 0.9, "F", "M")),
         "birth_year": created - rng.integers(20, 46, len(family)),
     })
 

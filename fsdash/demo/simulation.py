@@ -36,8 +36,8 @@ FACTORS = {"3B": 0.5, "4B": 0.45, "1B": 0.18, "2B": 0.2}   # parents' "toxic tri
 FIRST_LS = {"V2": 0.45, "C1": 0.33, "C2": 0.08, "L1": 0.06, "L2": 0.06, "J1": 0.02}
 NEXT_LS = {"V2": "C1", "C1": "C2", "C2": "C2", "L1": "V2", "L2": "C1", "J1": "V2",
            "E1": "E1", "V3": "V3"}
-PLACE_UNDER12 = {"U6": 0.40, "U4": 0.18, "U3": 0.15, "U1": 0.05, "P1": 0.07, "A6": 0.05,
-                 "K2": 0.03, "R3": 0.02, "Z1": 0.05}
+PLACE_UNDER12 = {"U6": 0.45, "U4": 0.18, "U3": 0.15, "U1": 0.05, "P1": 0.07, "K2": 0.03,
+                 "R3": 0.02, "Z1": 0.05}
 PLACE_12PLUS = {"U6": 0.30, "U4": 0.14, "U3": 0.10, "K2": 0.20, "H5": 0.08, "P1": 0.06,
                 "R1": 0.03, "K1": 0.02, "S1": 0.02, "Z1": 0.05}
 PROVIDER = {"U": ("PR1", "PR4"), "K": ("PR4", "PR1"), "P": ("PR0", "PR0"), "A": ("PR1", "PR2"),
@@ -126,7 +126,8 @@ class DemoCouncil:
         self.family_created = np.concatenate(
             [self.family_created, np.full(int(fresh.sum()), when, "datetime64[D]")])
         families[fresh] = first_family + np.arange(int(fresh.sum()))
-        births = (when.astype("datetime64[M]") - ages_months.astype(int)).astype("datetime64[D]")
+        birth_months = (when.astype("datetime64[M]") - ages_months.astype(int)).astype("datetime64[D]")
+        births = np.minimum(birth_months + self.rng.integers(0, 28, n), when)
         first_child = len(self.child_birth)
         self.child_birth = np.concatenate([self.child_birth, births])
         self.child_district = np.concatenate([self.child_district, districts])
@@ -212,7 +213,8 @@ class DemoCouncil:
         width = np.select([low == 0, low == 1, low == 5, low == 10], [1, 4, 5, 6], 2)
         ages_months = ((low + self.rng.random(n) * width) * 12).astype(int)
         children = self.new_children(ages_months, first_day)
-        elapsed = (self.rng.random(n) * np.minimum(ages_months, 72) * DAYS_PER_MONTH).astype(int)
+        age_days = (first_day - self.child_birth[children]).astype(int)
+        elapsed = (self.rng.random(n) * np.minimum(age_days, 72 * DAYS_PER_MONTH)).astype(int)
         starts = first_day - elapsed
         remaining = self.rng.exponential(58 * DAYS_PER_MONTH, n).astype(int) + 1
         self.add_periods(children, starts, first_day + remaining)
@@ -262,10 +264,14 @@ class DemoCouncil:
             chosen[missing] = self.new_children(ages_months, month_start)
         return chosen
 
+    def eighteenth_birthday(self, children) -> np.ndarray:
+        births = self.child_birth[children]
+        month = births.astype("datetime64[M]")
+        return (month + 18 * 12).astype("datetime64[D]") + (births - month.astype("datetime64[D]"))
+
     def add_periods(self, children, starts, ends) -> None:
-        """Record periods of care, ended at the day before the 18th birthday where that comes first."""
-        eighteenth = (self.child_birth[children].astype("datetime64[M]") + 18 * 12
-                      ).astype("datetime64[D]") - 1
+        """Record periods of care, ending on the 18th birthday where that comes first."""
+        eighteenth = self.eighteenth_birthday(children)
         periods = pd.DataFrame({"child": children, "start": starts,
                                 "end": np.minimum(ends, eighteenth), "aged_out": ends >= eighteenth})
         self.period_batches.append(periods[periods["end"] > periods["start"]])
@@ -276,9 +282,9 @@ class DemoCouncil:
         first_day = START_MONTH.astype("datetime64[D]")
         children = self.new_children(self.rng.integers(60, 160, n), first_day)
         stays = []
-        for child in children:
+        for child, adult in zip(children, self.eighteenth_birthday(children)):
             day = first_day + int(self.rng.integers(0, 60))
-            while day < self.end_day - 10:
+            while day < min(self.end_day, adult) - 10:
                 stays.append((child, day, day + int(self.rng.integers(2, 5))))
                 day = day + int(self.rng.integers(35, 70))
         return pd.DataFrame(stays, columns=["child", "start", "end"])

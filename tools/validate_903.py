@@ -1,0 +1,54 @@
+"""Check SSDA903 extracts against the DfE's validation rules, as published by Data to Insight
+in `csc-validator-be-903` (MIT). That package pins pandas < 2, so it runs in its own virtual
+environment: `make validate-903 [YEAR=2025] [DIR=data/demo]`.
+
+The collection year ending on 31 March YEAR is cut from the full-history extracts: episodes
+open at any time in the year (those still open at its end shown as open) and the header rows of
+their children. Prints each failing rule with its message and count.
+"""
+
+import importlib
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from lac_validator import lac_validator
+from lac_validator.report import Report
+from lac_validator.utils import process_uploaded_files
+
+
+def cut_year(source: Path, year: int, out: Path) -> tuple[Path, Path]:
+    """Write the header and episodes of the collection year ending 31 March ``year``."""
+    start, end = pd.Timestamp(year - 1, 4, 1), pd.Timestamp(year, 3, 31)
+    episodes = pd.read_csv(source / "episodes.csv", dtype=str)
+    decom = pd.to_datetime(episodes["DECOM"], format="%d/%m/%Y")
+    dec = pd.to_datetime(episodes["DEC"], format="%d/%m/%Y")
+    episodes = episodes[(decom <= end) & (dec.isna() | (dec >= start))].copy()
+    episodes.loc[pd.to_datetime(episodes["DEC"], format="%d/%m/%Y") > end, ["DEC", "REC"]] = None
+    header = pd.read_csv(source / "header.csv", dtype=str)
+    header = header[header["CHILD"].isin(episodes["CHILD"])]
+    out.mkdir(parents=True, exist_ok=True)
+    episodes.to_csv(out / "episodes.csv", index=False)
+    header.to_csv(out / "header.csv", index=False)
+    return out / "episodes.csv", out / "header.csv"
+
+
+def main(source: str, year: str) -> None:
+    logging.disable(logging.CRITICAL)   # the package logs every rule, and the tables it lacks
+    year_end = int(year)
+    files = cut_year(Path(source), year_end, Path(tempfile.mkdtemp(prefix="ssda903-")))
+    ruleset = importlib.import_module(f"lac_validator.rules.lac{year_end - 1}_{str(year_end)[2:]}")
+    validator = lac_validator.LacValidator(
+        metadata={"collectionYear": str(year_end), "localAuthority": "E10000017"},
+        files=process_uploaded_files({"This year": [str(f) for f in files]}),
+        registry=ruleset.registry, selected_rules=None)
+    summary = Report(validator.ds_results, ruleset.registry).error_summary
+    print(f"SSDA903 {year_end - 1}-{str(year_end)[2:]}: {len(summary)} rules fail")
+    for _, row in summary.iterrows():
+        print(f"  {row['Code']:>5} {row['Error Count']:>6}  {row['Error Description']}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
