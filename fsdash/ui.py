@@ -152,5 +152,5 @@ def care_view(key, filters: Filters, age_key: str, period_key: str) -> care.Care
 
 def as_at_caption(council: Council, filters: Filters) -> str:
     """The line under a page's title: council, area and the count date."""
-    return (f"{council.name} · {filters.area_label} · figures at the end of "
+    return (f"{council.name} · {filters.area_label} · figures at "
             f"{long_date(filters.as_at)}")
