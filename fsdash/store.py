@@ -93,7 +93,7 @@ def connect_readonly(path: Path | str | None = None) -> duckdb.DuckDBPyConnectio
             f"No store at {path}. Build the demo with `python -m fsdash demo` or load extracts "
             "with `python -m fsdash load DIR`."
         )
-    config = {"enable_external_access": False}
+    config = {"enable_external_access": False, "enable_progress_bar": False}
     con = duckdb.connect(str(path), read_only=True, config=config)
     version = schema_version(con)
     if version > LATEST_VERSION:

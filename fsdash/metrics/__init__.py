@@ -118,19 +118,22 @@ def under12_target(con: duckdb.DuckDBPyConnection, dates, districts=()) -> pd.Da
     return frame
 
 
-def summary(con: duckdb.DuckDBPyConnection, as_at: dt.date, districts=()) -> dict:
+def summary(con: duckdb.DuckDBPyConnection, as_at: dt.date, districts=(),
+            computed: dict[str, pd.DataFrame] | None = None) -> dict:
     """The headline measures on a date, each with its definition and its figures a year earlier
-    (``year_ago``: None when that is before the first reliable date)."""
+    (``year_ago``: None when that is before the first reliable date). ``computed`` may hold each
+    measure's series already run over dates that include both, to save running them again."""
     year_ago = (pd.Timestamp(as_at) - pd.DateOffset(years=1)).date()
     comparable = year_ago >= first_reliable_date(con)
     out = {}
     for name in HEADLINE:
         m = MEASURES[name]
-        rows = series(con, name, [year_ago, as_at], districts)
-        now, before = _plain(rows.iloc[1]), _plain(rows.iloc[0])
+        rows = computed[name] if computed else series(con, name, [year_ago, as_at], districts)
+        by_date = rows.set_index(rows["as_at"].dt.date)
         out[name] = {
             "title": m.title, "unit": m.unit, "better": m.better, "definition": m.definition,
-            **now, "year_ago": before if comparable else None,
+            **_plain(by_date.loc[as_at]),
+            "year_ago": _plain(by_date.loc[year_ago]) if comparable else None,
         }
     return out
 

@@ -13,7 +13,7 @@ from fsdash.access import SUPPRESSED, should_suppress, visible
 from fsdash.config import Council
 from fsdash.formatting import change, figure
 
-TREND_MONTHS = 25
+TREND_MONTHS = 25   # two years of month ends, so the date a year earlier is among them
 DELTA_COLOURS = {"down": "inverse", "up": "normal", "neither": "off"}
 
 
@@ -32,16 +32,16 @@ class Card:
 def headline_cards(con: duckdb.DuckDBPyConnection, council: Council, as_at: dt.date,
                    districts=()) -> list[Card]:
     """The Overview's cards, with small numbers suppressed in the figure, change and trend."""
-    headline = metrics.summary(con, as_at, districts)
     first = metrics.first_reliable_date(con)
     trend_dates = [d for d in metrics.month_ends(as_at, TREND_MONTHS) if d >= first]
+    trends = {name: metrics.series(con, name, trend_dates, districts) for name in metrics.HEADLINE}
+    headline = metrics.summary(con, as_at, districts, computed=trends)
     cards = []
-    for name in metrics.HEADLINE:
+    for name, trend in trends.items():
         measure, now = metrics.MEASURES[name], headline[name]
         before = now["year_ago"]
         small = [should_suppress(f, measure.is_count, council.max_suppressed)
                  for f in (now, before or {})]
-        trend = metrics.series(con, name, trend_dates, districts)
         cards.append(Card(
             title=measure.title,
             value=SUPPRESSED if small[0] else figure(now["value"], measure.unit),
