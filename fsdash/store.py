@@ -93,7 +93,7 @@ def connect_readonly(path: Path | str | None = None) -> duckdb.DuckDBPyConnectio
             f"No store at {path}. Build the demo with `python -m fsdash demo` or load extracts "
             "with `python -m fsdash load DIR`."
         )
-    config = {"enable_external_access": False, "enable_progress_bar": False}
+    config = {"enable_external_access": False}
     con = duckdb.connect(str(path), read_only=True, config=config)
     version = schema_version(con)
     if version > LATEST_VERSION:
@@ -107,6 +107,7 @@ def connect_readonly(path: Path | str | None = None) -> duckdb.DuckDBPyConnectio
         connect(path).close()
         con = duckdb.connect(str(path), read_only=True, config=config)
     if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+        con.execute("SET enable_progress_bar = false")   # no progress bars in the server log
         con.execute("SET lock_configuration = true")
     return con
 
