@@ -20,9 +20,10 @@ from fsdash.metrics.fragments import CASE_HOLDERS, DATES
 from fsdash.metrics.headline import HEADLINE
 from fsdash.metrics.registry import BREAKDOWNS, MEASURES, Breakdown, Measure
 
-__all__ = ["ALL_AGES", "BREAKDOWNS", "HEADLINE", "MEASURES", "Breakdown", "Measure", "breakdown",
+__all__ = ["ALL_AGES", "BREAKDOWNS", "HEADLINE", "MEASURES", "Breakdown", "Measure", "benchmarks",
+           "breakdown",
            "caseload_by_team", "first_reliable_date", "latest_month_end", "month_ends", "series",
-           "summary", "under12_target", "value"]
+           "summary", "under12_target", "under12_target_spec", "value", "year_before"]
 
 
 def caseload_by_team(con: duckdb.DuckDBPyConnection, as_at: dt.date) -> pd.DataFrame:
@@ -75,6 +76,13 @@ def breakdown(con: duckdb.DuckDBPyConnection, name: str, dates, districts=(),
     return frame.reset_index(drop=True)
 
 
+def benchmarks(con: duckdb.DuckDBPyConnection, measure_suffix: str) -> pd.DataFrame:
+    """Published benchmarks whose measure name ends with ``measure_suffix``, at 31 March of each
+    year: label, as_at, value."""
+    return con.execute("SELECT label, make_date(year, 3, 31) AS as_at, value FROM benchmark "
+                       "WHERE suffix(measure, ?) ORDER BY measure, year", [measure_suffix]).df()
+
+
 def latest_month_end(con: duckdb.DuckDBPyConnection) -> dt.date:
     """The last month end the data covers: the month end on or before the latest recorded event."""
     latest = con.execute("""
@@ -102,19 +110,35 @@ def month_ends(last: dt.date, count: int) -> list[dt.date]:
     return [d.date() for d in ends]
 
 
-def under12_target(con: duckdb.DuckDBPyConnection, dates, districts=()) -> pd.DataFrame:
-    """The under-12s target path: the count on the baseline date less the annual reduction, compounded
-    monthly, for the target's years, then held; with the actual count beside it."""
+def year_before(day: dt.date) -> dt.date:
+    """The same date a year earlier (28 February for 29 February)."""
+    return (pd.Timestamp(day) - pd.DateOffset(years=1)).date()
+
+
+def under12_target_spec(con: duckdb.DuckDBPyConnection) -> dict:
+    """The under-12s target as loaded into the store: baseline date, annual reduction, years,
+    and the date the target period ends."""
     baseline_date, reduction, years = con.execute(
         "SELECT baseline_date, annual_reduction, years FROM target "
         "WHERE measure = 'under12_in_care'").fetchone()
-    baseline = value(con, "cla_under12", baseline_date, districts)
+    end = (pd.Timestamp(baseline_date) + pd.DateOffset(years=years)).date()
+    return {"baseline_date": baseline_date, "reduction": reduction, "years": years, "end": end}
+
+
+def under12_target(con: duckdb.DuckDBPyConnection, dates, districts=()) -> pd.DataFrame:
+    """The under-12s target path: the count on the baseline date less the annual reduction, compounded
+    monthly, for the target's years, then held; with the actual count beside it. ``attrs`` holds
+    the target's spec, the baseline count and the target at the end of the period."""
+    spec = under12_target_spec(con)
+    baseline = value(con, "cla_under12", spec["baseline_date"], districts)
     frame = series(con, "cla_under12", dates, districts).rename(columns={"value": "actual"})
-    elapsed = [(pd.Timestamp(d) - pd.Timestamp(baseline_date)).days / 365.25 for d in frame["as_at"]]
-    frame["target"] = [round(baseline * (1 - reduction) ** min(max(t, 0), years), 1)
-                       for t in elapsed]
-    frame.attrs.update(baseline=baseline, baseline_date=baseline_date, reduction=reduction,
-                       years=years)
+
+    def target_after(years: float) -> float:
+        return round(baseline * (1 - spec["reduction"]) ** min(max(years, 0), spec["years"]), 1)
+
+    start = pd.Timestamp(spec["baseline_date"])
+    frame["target"] = [target_after((pd.Timestamp(d) - start).days / 365.25) for d in frame["as_at"]]
+    frame.attrs.update(spec, baseline=baseline, target_at_end=target_after(spec["years"]))
     return frame
 
 
@@ -123,7 +147,7 @@ def summary(con: duckdb.DuckDBPyConnection, as_at: dt.date, districts=(),
     """The headline measures on a date, each with its definition and its figures a year earlier
     (``year_ago``: None when that is before the first reliable date). ``computed`` may hold each
     measure's series already run over dates that include both, to save running them again."""
-    year_ago = (pd.Timestamp(as_at) - pd.DateOffset(years=1)).date()
+    year_ago = year_before(as_at)
     comparable = year_ago >= first_reliable_date(con)
     out = {}
     for name in HEADLINE:

@@ -41,8 +41,8 @@ class CareView:
     target_notes: tuple[str, ...]
     flows: ChartBlock
     reasons: ChartBlock
-    starts_spc: ChartBlock
-    starts_variation: tuple[str, str]         # the icon's wording and colour
+    starts_spc: ChartBlock | None             # None where months are too small or too few
+    starts_variation: tuple[str, str] | None  # the icon's wording and colour
     breakdowns: tuple[ChartBlock, ...]
 
 
@@ -89,8 +89,7 @@ def _change_sentence(subject: str, now: float | None, before: float | None,
 
 
 def _year_before(frame: pd.DataFrame, column: str, as_at: dt.date):
-    year_ago = (pd.Timestamp(as_at) - pd.DateOffset(years=1)).date()
-    match = frame.loc[frame["as_at"].dt.date == year_ago, column]
+    match = frame.loc[frame["as_at"].dt.date == metrics.year_before(as_at), column]
     return match.iloc[0] if len(match) else None
 
 
@@ -106,8 +105,7 @@ def _trend_block(counts: pd.DataFrame, as_at: dt.date, subject: str) -> ChartBlo
 
 
 def _rate_block(con, counts: pd.DataFrame, as_at: dt.date, area: str, age_key: str) -> ChartBlock:
-    benchmarks = con.execute("SELECT label, make_date(year, 3, 31) AS as_at, value FROM benchmark "
-                             "WHERE measure LIKE '%cla_rate' ORDER BY measure, year").df()
+    benchmarks = metrics.benchmarks(con, "cla_rate")
     start = counts["as_at"].min()
     benchmarks = benchmarks[(benchmarks["as_at"] >= start) & (age_key == "all")]
     rate = counts["rate_shown"].iloc[-1]
@@ -130,8 +128,8 @@ def _rate_block(con, counts: pd.DataFrame, as_at: dt.date, area: str, age_key: s
 def target_section(con, council: Council, as_at: dt.date, area: str, districts=()) -> dict:
     """Under-12s against the target path, with a projection while the target period runs:
     ``target`` (a ChartBlock, or None too early) and ``target_notes``."""
-    baseline = council.target_baseline_date
-    end = (pd.Timestamp(baseline) + pd.DateOffset(years=council.target_years)).date()
+    spec = metrics.under12_target_spec(con)
+    baseline, end = spec["baseline_date"], spec["end"]
     dates = [d for d in metrics.month_ends(as_at, 400) if d >= baseline]
     if len(dates) < projection.MIN_POINTS:
         return {"target": None, "target_notes": (
@@ -149,13 +147,13 @@ def target_section(con, council: Council, as_at: dt.date, area: str, districts=(
                f"{'above' if gap > 0 else 'below'} the target path of {now['target']:,.0f}.")
     notes = [f"The target starts from {path.attrs['baseline']:,.0f} children on "
              f"{long_date(baseline)} and falls by {100 * path.attrs['reduction']:.0f}% a year "
-             f"for {path.attrs['years']} years, to {path['target'].min():,.0f} by {long_date(end)}. "
+             f"for {path.attrs['years']} years, to {path.attrs['target_at_end']:,.0f} by "
+             f"{long_date(end)}. "
              "It covers all under-12s, whatever age group is chosen above."]
     projected = None
     if as_at < end:
-        target_at_end = path.attrs["baseline"] * (1 - path.attrs["reduction"]) ** path.attrs["years"]
         result = projection.project(path.set_index(path["as_at"].dt.date)["actual"], end,
-                                    target_at_end)
+                                    path.attrs["target_at_end"])
         projected = result.path
         reading += " " + result.statement()
         notes.append(result.method())
@@ -232,7 +230,7 @@ def _spc_blocks(starts: pd.DataFrame, limit: int) -> dict:
 
 
 def _comparison(con, name: str, as_at: dt.date, districts, ages, limit: int) -> pd.DataFrame:
-    year_ago = (pd.Timestamp(as_at) - pd.DateOffset(years=1)).date()
+    year_ago = metrics.year_before(as_at)
     frame = metrics.breakdown(con, name, [year_ago, as_at], districts, ages)
     wide = frame.pivot_table(index="category", columns="as_at", values="value", fill_value=0,
                              sort=False)
