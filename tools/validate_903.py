@@ -1,12 +1,14 @@
 """Check SSDA903 extracts against the DfE's validation rules, as published by Data to Insight
 in `csc-validator-be-903` (MIT). That package pins pandas < 2, so it runs in its own virtual
-environment: `make validate-903 [YEAR=2025] [DIR=data/demo]`.
+environment: `make validate-903 [YEAR=2026] [DIR=data/demo]`. YEAR is the year the collection
+ends (31 March); by default the latest complete one. Exits 1 when any rule fails.
 
 The collection year ending on 31 March YEAR is cut from the full-history extracts: episodes
 open at any time in the year (those still open at its end shown as open) and the header rows of
 their children. Prints each failing rule with its message and count.
 """
 
+import datetime as dt
 import importlib
 import logging
 import sys
@@ -35,9 +37,14 @@ def cut_year(source: Path, year: int, out: Path) -> tuple[Path, Path]:
     return out / "episodes.csv", out / "header.csv"
 
 
-def main(source: str, year: str) -> None:
+def latest_complete_year(today: dt.date) -> int:
+    """The year of the 31 March that ended the latest complete collection year."""
+    return today.year if today >= dt.date(today.year, 4, 1) else today.year - 1
+
+
+def main(source: str, year: str = "") -> int:
     logging.disable(logging.CRITICAL)   # the package logs every rule, and the tables it lacks
-    year_end = int(year)
+    year_end = int(year) if year else latest_complete_year(dt.date.today())
     files = cut_year(Path(source), year_end, Path(tempfile.mkdtemp(prefix="ssda903-")))
     ruleset = importlib.import_module(f"lac_validator.rules.lac{year_end - 1}_{str(year_end)[2:]}")
     validator = lac_validator.LacValidator(
@@ -48,7 +55,8 @@ def main(source: str, year: str) -> None:
     print(f"SSDA903 {year_end - 1}-{str(year_end)[2:]}: {len(summary)} rules fail")
     for _, row in summary.iterrows():
         print(f"  {row['Code']:>5} {row['Error Count']:>6}  {row['Error Description']}")
+    return 1 if len(summary) else 0
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    sys.exit(main(*sys.argv[1:3]))

@@ -16,6 +16,7 @@ from fsdash.config import REPO_ROOT, Council, load_council
 from fsdash.demo import adults as adults_module
 from fsdash.demo import casework
 from fsdash.demo.episodes import episodes
+from fsdash.demo.identifiers import synthetic_upns
 from fsdash.demo.simulation import ETHNIC_MIX, DemoCouncil, last_full_month, weighted_choice
 from fsdash.extracts import DATE_FORMAT, EXTRACT_BY_FILE, MONTH_FORMAT
 from fsdash.ingest import LoadReport, load_folder
@@ -68,8 +69,8 @@ def extract_tables(world: DemoCouncil) -> dict[str, pd.DataFrame]:
     header = children.iloc[looked_after][["CHILD", "SEX", "ETHNIC"]].assign(
         DOB=pd.to_datetime(world.child_birth[looked_after]))
     header["MOTHER"] = np.where(header["SEX"] == "F", "0", None)   # 0: not known to be a mother
+    header["UPN"] = synthetic_upns(len(header))
     eps["CHILD"] = child_id[eps["CHILD"].to_numpy()]
-    eps["URN"] = np.where(eps["LS"] == "V3", None, "XXXXXXX")   # none recorded for short breaks
     cases = casework.allocations(world)
     staff = casework.workers(world, cases)
     casework.assign_workers(world, cases, staff)

@@ -3,8 +3,9 @@
 The simulation runs month by month from April 2015 to the latest full month. Referrals
 arrive at the council's rate; each is closed with no further action or assessed; some
 children need a child protection plan; some come into care. The number of children looked
-after is steered through the published counts in the calibration file (entries each month
-fill the gap between that path and the children still in care, with random variation).
+after is steered along a smooth curve through the published counts in the calibration file:
+entries each month are a Poisson draw around the recent level of ceases, plus the curve's change
+and a third of the distance from it, so they vary from month to month without steps.
 The Family Safeguarding model, phased in from the configured date, lowers the share of
 entries aged under 12 and, for adults in the families it works with, the rate of police
 contacts and emergency admissions, by an effect that varies between teams. Every figure
@@ -17,6 +18,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+from scipy.interpolate import PchipInterpolator
 
 from fsdash.config import Council
 
@@ -33,7 +35,7 @@ PRIMARY_NEED = {"N1": 0.55, "N2": 0.05, "N3": 0.06, "N4": 0.14, "N5": 0.12, "N6"
                 "N8": 0.04}
 ABUSE_CATEGORIES = {"NEG": 0.48, "EMO": 0.34, "PHY": 0.07, "SAB": 0.04, "MUL": 0.07}
 FACTORS = {"3B": 0.5, "4B": 0.45, "1B": 0.18, "2B": 0.2}   # parents' "toxic trio" factors
-FIRST_LS = {"V2": 0.45, "C1": 0.33, "C2": 0.08, "L1": 0.06, "L2": 0.06, "J1": 0.02}
+FIRST_LS = {"V2": 0.20, "C1": 0.58, "C2": 0.08, "L1": 0.05, "L2": 0.07, "J1": 0.02}
 NEXT_LS = {"V2": "C1", "C1": "C2", "C2": "C2", "L1": "V2", "L2": "C1", "J1": "V2",
            "E1": "E1", "V3": "V3"}
 PLACE_UNDER12 = {"U6": 0.45, "U4": 0.18, "U3": 0.15, "U1": 0.05, "P1": 0.07, "K2": 0.03,
@@ -42,13 +44,18 @@ PLACE_12PLUS = {"U6": 0.30, "U4": 0.14, "U3": 0.10, "K2": 0.20, "H5": 0.08, "P1"
                 "R1": 0.03, "K1": 0.02, "S1": 0.02, "Z1": 0.05}
 PROVIDER = {"U": ("PR1", "PR4"), "K": ("PR4", "PR1"), "P": ("PR0", "PR0"), "A": ("PR1", "PR2"),
             "H": ("PR4", "PR5"), "R": ("PR3", "PR4"), "S": ("PR4", "PR5"), "Z": ("PR1", "PR4")}
-CEASE_UNDER5 = {"E4A": 0.40, "E11": 0.15, "E12": 0.10, "E45": 0.08, "E48": 0.12, "E41": 0.05,
-                "E4B": 0.05, "E8": 0.05}
+CEASE_UNDER5 = {"E4A": 0.45, "E45": 0.10, "E48": 0.20, "E41": 0.10, "E4B": 0.07, "E8": 0.08}
 CEASE_5TO11 = {"E4A": 0.50, "E4B": 0.10, "E48": 0.12, "E45": 0.08, "E41": 0.08, "E13": 0.04,
                "E8": 0.08}
 CEASE_12PLUS = {"E4A": 0.45, "E4B": 0.15, "E13": 0.10, "E8": 0.10, "E48": 0.05, "E9": 0.03,
                 "E3": 0.05, "E5": 0.07}
 CEASE_AT_18 = {"E5": 0.35, "E6": 0.10, "E17": 0.35, "E8": 0.20}
+# Babies and toddlers coming into care whose plan is adoption, and how long that takes (DfE
+# adoption scorecards: about 18 months to 2.5 years from entering care to adoption).
+ADOPTION_PLAN_SHARE = 0.5
+MAX_CORRECTION = 0.2
+CEASE_MEMORY = 12  # months of ceases averaged to set the level of entries
+ADOPTION_DAYS = (540, 950)
 PLACE_CHANGE_REASONS = {"CARPL": 0.35, "CHILD": 0.1, "CREQB": 0.15, "CREQO": 0.1, "LAREQ": 0.1,
                         "CLOSE": 0.05, "STAND": 0.05, "OTHER": 0.1}
 
@@ -81,8 +88,11 @@ class DemoCouncil:
                             calibration["districts"][c]["need"] for c in self.district_codes])
         self.district_weights = weights / weights.sum()
         path = calibration["cla_path"]
-        self.path_days = np.array([np.datetime64(p["date"], "D") for p in path]).astype(float)
-        self.path_counts = np.array([p["count"] for p in path], float) * scale
+        days = np.array([np.datetime64(p["date"], "D") for p in path]).astype(float)
+        # A monotone cubic through the published counts: its slope changes gradually, so the
+        # monthly starts that keep the count on it have no steps (a straight line between
+        # points would change the slope at once at each point).
+        self.cla_curve = PchipInterpolator(days, np.array([p["count"] for p in path], float) * scale)
         # people: parallel growing arrays
         self.child_birth = np.array([], "datetime64[D]")
         self.child_district = np.array([], int)
@@ -92,6 +102,7 @@ class DemoCouncil:
         self.family_created = np.array([], "datetime64[D]")
         self.referral_batches: list[pd.DataFrame] = []
         self.period_batches: list[pd.DataFrame] = []
+        self.recent_ceases: list[int] = []
 
     # ---- helpers ------------------------------------------------------------------------
     def days_in(self, month: np.datetime64, n: int) -> np.ndarray:
@@ -107,7 +118,8 @@ class DemoCouncil:
         return np.clip(elapsed / float((full - start).astype(int)), 0.0, 1.0)
 
     def cla_path(self, day: np.datetime64) -> float:
-        return float(np.interp(float(day.astype(int)), self.path_days, self.path_counts))
+        """The number of children looked after the simulation steers towards on ``day``."""
+        return float(self.cla_curve(float(np.datetime64(day, "D").astype(int))))
 
     def new_children(self, ages_months: np.ndarray, when: np.datetime64) -> np.ndarray:
         """Create children of the given ages on ``when``; a quarter join a recent family."""
@@ -219,15 +231,27 @@ class DemoCouncil:
         remaining = self.rng.exponential(58 * DAYS_PER_MONTH, n).astype(int) + 1
         self.add_periods(children, starts, first_day + remaining)
 
-    def simulate_care_entries(self, month: np.datetime64) -> None:
-        """Bring in as many children as keep the count on the path; fewer under-12s once the
-        model is in place."""
-        month_start = month.astype("datetime64[D]")
+    def expected_entries(self, periods: pd.DataFrame, month: np.datetime64) -> float:
+        """Entries that keep the count near the path without steps: the recent level of ceases,
+        plus the path's change over the month, plus a third of last month's distance from it
+        (at most a fifth of the level either way)."""
         month_end = (month + 1).astype("datetime64[D]") - 1
+        previous_end = month.astype("datetime64[D]") - 1
+        in_care_before = int(((periods["start"] <= previous_end)
+                              & (periods["end"] > previous_end)).sum())
+        staying = int(((periods["start"] <= previous_end) & (periods["end"] > month_end)).sum())
+        self.recent_ceases = (self.recent_ceases + [in_care_before - staying])[-CEASE_MEMORY:]
+        level = float(np.mean(self.recent_ceases)) + self.cla_path(month_end) - self.cla_path(previous_end)
+        correction = np.clip((self.cla_path(previous_end) - in_care_before) / 3,
+                             -MAX_CORRECTION * level, MAX_CORRECTION * level)
+        return max(level + correction, 1.0)
+
+    def simulate_care_entries(self, month: np.datetime64) -> None:
+        """Bring in children at a rate that keeps the count near the path; fewer under-12s once
+        the model is in place."""
+        month_start = month.astype("datetime64[D]")
         periods = pd.concat(self.period_batches)
-        in_care_at_end = (periods["start"] <= month_end) & (periods["end"] > month_end)
-        gap = self.cla_path(month_end) - int(in_care_at_end.sum())
-        n = max(0, round(gap + self.rng.normal(0, 3.0 * np.sqrt(self.scale))))
+        n = int(self.rng.poisson(self.expected_entries(periods, month)))
         if n == 0:
             return
         days = self.days_in(month, n)
@@ -243,8 +267,10 @@ class DemoCouncil:
         children = self.pick_children_for_care(month, years, busy)
         short = self.rng.random(n) < 0.12
         length = np.where(short, self.rng.exponential(2.5 * DAYS_PER_MONTH, n) + 7,
-                          self.rng.exponential(62 * DAYS_PER_MONTH, n)).astype(int)
-        self.add_periods(children, days, days + length)
+                          self.rng.exponential(78 * DAYS_PER_MONTH, n)).astype(int)
+        adoption = (years <= 1) & ~short & (self.rng.random(n) < ADOPTION_PLAN_SHARE)
+        length = np.where(adoption, self.rng.integers(*ADOPTION_DAYS, n), length)
+        self.add_periods(children, days, days + length, adoption)
 
     def pick_children_for_care(self, month, years: np.ndarray, busy: np.ndarray) -> np.ndarray:
         """Children in need referred in the last year and not in care this month, of the wanted age."""
@@ -269,11 +295,13 @@ class DemoCouncil:
         month = births.astype("datetime64[M]")
         return (month + 18 * 12).astype("datetime64[D]") + (births - month.astype("datetime64[D]"))
 
-    def add_periods(self, children, starts, ends) -> None:
-        """Record periods of care, ending on the 18th birthday where that comes first."""
+    def add_periods(self, children, starts, ends, adoption=False) -> None:
+        """Record periods of care, ending on the 18th birthday where that comes first;
+        ``adoption`` marks those planned to end in adoption."""
         eighteenth = self.eighteenth_birthday(children)
         periods = pd.DataFrame({"child": children, "start": starts,
-                                "end": np.minimum(ends, eighteenth), "aged_out": ends >= eighteenth})
+                                "end": np.minimum(ends, eighteenth), "aged_out": ends >= eighteenth,
+                                "adoption": adoption})
         self.period_batches.append(periods[periods["end"] > periods["start"]])
 
     def simulate_short_breaks(self) -> pd.DataFrame:
