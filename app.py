@@ -9,4 +9,4 @@ pages = [
     st.Page("pages/children_in_care.py", title="Children in care", icon=":material/family_home:",
             url_path="children-in-care"),
 ]
-st.navigation(pages).run()
+st.navigation(pages, position="top").run()

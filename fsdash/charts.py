@@ -11,7 +11,7 @@ OKABE_ITO = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermil
 FONT = "Arial, Helvetica, sans-serif"
 
 
-def _layout(fig: go.Figure, title: str, y_title: str) -> go.Figure:
+def _layout(fig: go.Figure, title: str, y_title: str, decimals: int = 0) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "font": {"size": 18}},
         font={"family": FONT, "size": 14, "color": "#0b0c0c"},
@@ -19,7 +19,9 @@ def _layout(fig: go.Figure, title: str, y_title: str) -> go.Figure:
         legend={"orientation": "h", "y": -0.15}, margin={"l": 10, "r": 10, "t": 50, "b": 10},
         plot_bgcolor="white", height=380,
     )
-    fig.update_yaxes(gridcolor="#dddddd", rangemode="tozero")
+    fig.update_yaxes(gridcolor="#dddddd", rangemode="tozero", hoverformat=f",.{decimals}f",
+                     tickformat=",")
+    fig.update_xaxes(hoverformat="%-d %B %Y")
     return fig
 
 
@@ -48,11 +50,13 @@ def rate_chart(rates: pd.DataFrame, benchmarks: pd.DataFrame, area: str, title: 
             x=points["as_at"], y=points["value"], name=f"{label} (31 March)", mode="markers+lines",
             line={"color": OKABE_ITO[colours[i % 3]], "dash": "dot", "width": 1},
             marker={"symbol": symbols[i % 3], "size": 10, "color": OKABE_ITO[colours[i % 3]]}))
-    return _layout(fig, title, "Per 10,000 children")
+    return _layout(fig, title, "Per 10,000 children", decimals=1)
 
 
-def target_chart(frame: pd.DataFrame, title: str, projection: pd.DataFrame | None = None) -> go.Figure:
-    """Actual under-12s looked after each month against the target path, with a projection."""
+def target_chart(frame: pd.DataFrame, title: str, projection: pd.DataFrame | None,
+                 end, at_end: float) -> go.Figure:
+    """The measure each month against the target path (drawn only over the target period, to
+    its end point), with a projection while the target runs."""
     fig = go.Figure()
     if projection is not None:
         for low, high, name, opacity in (("low95", "high95", "19 in 20 range", 0.15),
@@ -64,8 +68,15 @@ def target_chart(frame: pd.DataFrame, title: str, projection: pd.DataFrame | Non
                 hoverinfo="skip"))
         _line(fig, projection["as_at"], projection["central"], "Projection", "blue", "dot", 2)
     _line(fig, frame["as_at"], frame["actual"], "Actual", "blue")
-    _line(fig, frame["as_at"], frame["target"], "Target", "vermillion", "dash", 2)
-    return _layout(fig, title, "Children aged under 12")
+    _line(fig, frame["as_at"], frame["target"], "Target path", "vermillion", "dash", 2)
+    fig.add_trace(go.Scatter(x=[pd.Timestamp(end)], y=[at_end], mode="markers+text",
+                             name="Target at the end", text=[f"Target {at_end:,.0f}"],
+                             textposition="top center",
+                             marker={"symbol": "x", "size": 12, "color": OKABE_ITO["vermillion"]}))
+    fig = _layout(fig, title, "Children aged under 12")
+    fig.update_xaxes(range=[frame["as_at"].min(), max(pd.Timestamp(end), frame["as_at"].max())
+                            + pd.Timedelta(days=45)])
+    return fig
 
 
 def flows_chart(frame: pd.DataFrame, title: str) -> go.Figure:
@@ -78,25 +89,27 @@ def flows_chart(frame: pd.DataFrame, title: str) -> go.Figure:
     return _layout(fig, title, "Children a month")
 
 
-SIGNAL_MARKERS = {"improvement": ("circle", "blue"), "concern": ("diamond", "vermillion"),
-                  "neither": ("square", "purple")}
+SIGNAL_MARKERS = {"improvement": ("circle", "blue", "Unusual: better"),
+                  "concern": ("diamond", "vermillion", "Unusual: worse"),
+                  "neither": ("square", "purple", "Unusual")}
 
 
 def spc_chart(dates, chart, title: str, y_title: str) -> go.Figure:
     """An XmR chart: the values, the mean and process limits, special-cause points marked."""
     fig = go.Figure()
     _line(fig, dates, chart.values, "Monthly value", "black", width=2)
-    for name, level, dash in (("Mean", chart.mean, "solid"), ("Upper process limit", chart.upper, "dash"),
-                              ("Lower process limit", max(chart.lower, 0), "dash")):
+    for name, level, dash in (("Average", chart.mean, "solid"),
+                              ("Top of the usual range", chart.upper, "dash"),
+                              ("Bottom of the usual range", max(chart.lower, 0), "dash")):
         fig.add_trace(go.Scatter(x=[dates[0], dates[-1]], y=[level, level], name=name,
                                  mode="lines", line={"color": "#6F777B", "dash": dash, "width": 1}))
     variation = [chart.point_variation(i) for i in range(len(chart.values))]
-    for kind, (symbol, colour) in SIGNAL_MARKERS.items():
+    for kind, (symbol, colour, name) in SIGNAL_MARKERS.items():
         points = [i for i, v in enumerate(variation) if v == kind]
         if points:
             fig.add_trace(go.Scatter(
                 x=[dates[i] for i in points], y=chart.values[points], mode="markers",
-                name=f"Special cause: {kind}",
+                name=name,
                 marker={"symbol": symbol, "size": 11, "color": OKABE_ITO[colour]}))
     return _layout(fig, title, y_title)
 
@@ -111,5 +124,5 @@ def comparison_bars(table: pd.DataFrame, title: str, earlier: str, later: str) -
     fig = _layout(fig, title, None)
     fig.update_layout(barmode="group", height=120 + 45 * len(table), hovermode="y unified")
     fig.update_yaxes(autorange="reversed", gridcolor=None)
-    fig.update_xaxes(gridcolor="#dddddd", title="Children")
+    fig.update_xaxes(gridcolor="#dddddd", title="Children", hoverformat=",.0f")
     return fig

@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 from fsdash import metrics, store
+from fsdash.access import FAMILY_OF_MEASURE, SUPPRESSED, Published
+from fsdash.config import WHOLE_COUNCIL, load_council
 from fsdash.ingest import LoadError, load_folder
 
 
@@ -73,12 +75,20 @@ def _summary(args) -> int:
     con = store.connect_readonly(args.db)
     as_at = args.as_at or metrics.latest_month_end(con)
     figures = metrics.summary(con, as_at)
+    published = Published(con.cursor, load_council())
+    for name, figure in figures.items():       # the app's one suppression rule applies here too
+        if name in FAMILY_OF_MEASURE:
+            family, age = FAMILY_OF_MEASURE[name]
+            figure["suppressed"] = published.count(family, as_at, WHOLE_COUNCIL, age) is None
+            if figure["suppressed"]:
+                figure["value"] = None
     if args.json:
         print(json.dumps({"as_at": as_at.isoformat(), "measures": figures}, indent=2))
         return 0
     print(f"Headline measures on {as_at:%d %B %Y}")
     for figure in figures.values():
-        shown = "no data" if figure["value"] is None else f"{figure['value']:,.1f}"
+        shown = (SUPPRESSED if figure.get("suppressed") else "no data" if figure["value"] is None
+                 else f"{figure['value']:,.1f}")
         print(f"  {figure['title']:<70} {shown:>10} {figure['unit']}")
     return 0
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = REPO_ROOT / "config" / "lancashire.toml"
+WHOLE_COUNCIL = "all"      # the area code for the whole council
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,24 @@ class Team:
 
 
 @dataclass(frozen=True)
+class Target:
+    """A change the council aims for in a measure: from its value on the baseline date, by
+    ``annual_change`` (-0.1 for 10% fewer) a year, compounded, for ``years`` years."""
+
+    measure: str
+    baseline_date: dt.date
+    annual_change: float
+    years: int
+    label: str
+    source: str
+
+    @property
+    def end(self) -> dt.date:
+        """The day the target period ends."""
+        return self.baseline_date.replace(year=self.baseline_date.year + self.years)
+
+
+@dataclass(frozen=True)
 class Council:
     """Everything fsdash needs to know about one council."""
 
@@ -44,14 +63,27 @@ class Council:
     teams: tuple[Team, ...]
     phase_in: dt.date
     launch: dt.date
-    target_baseline_date: dt.date
-    target_annual_reduction: float
-    target_years: int
+    targets: tuple[Target, ...]
     caseload_amber: float
     caseload_red: float
     max_suppressed: int
     benchmarks: dict[str, dict]
     path: Path
+
+    def areas(self) -> dict[str, tuple[str, ...]]:
+        """Every area a figure is shown for, with its districts: the whole council
+        (``WHOLE_COUNCIL``), then each locality, then each district."""
+        areas = {WHOLE_COUNCIL: tuple(d.code for d in self.districts)}
+        for locality in self.localities:
+            areas[locality] = tuple(d.code for d in self.districts if d.locality == locality)
+        return areas | {d.code: (d.code,) for d in self.districts}
+
+    def area_label(self, area: str) -> str:
+        """The plain name of an area code: the council's short name, a locality or a district."""
+        if area == WHOLE_COUNCIL:
+            return self.short_name
+        districts = {d.code: d.name for d in self.districts}
+        return self.localities.get(area) or districts[area]
 
     def team_locality(self, team: Team) -> str:
         """The locality of a team: that of the first district it serves."""
@@ -73,7 +105,9 @@ def load_council(path: Path | None = None) -> Council:
     districts = tuple(District(d["code"], d["name"], d["locality"]) for d in raw["districts"])
     teams = tuple(Team(t["code"], t["name"], tuple(t["districts"])) for t in raw["teams"])
     _check_references(path, localities, districts, teams)
-    target = raw["targets"]["under12_in_care"]
+    targets = tuple(Target(t["measure"], t["baseline_date"], float(t["annual_change"]),
+                           int(t["years"]), t["label"], t["source"])
+                    for t in raw.get("targets", []))
     return Council(
         code=raw["council"]["code"],
         dfe_code=raw["council"]["dfe_code"],
@@ -84,9 +118,7 @@ def load_council(path: Path | None = None) -> Council:
         teams=teams,
         phase_in=raw["programme"]["phase_in"],
         launch=raw["programme"]["launch"],
-        target_baseline_date=target["baseline_date"],
-        target_annual_reduction=float(target["annual_reduction"]),
-        target_years=int(target["years"]),
+        targets=targets,
         caseload_amber=float(raw["thresholds"]["caseload"]["amber"]),
         caseload_red=float(raw["thresholds"]["caseload"]["red"]),
         max_suppressed=int(raw["suppression"]["max_suppressed"]),

@@ -1,13 +1,30 @@
-"""Plain-English formatting of figures, dates and changes for the interface (UK style)."""
+"""Plain-English formatting of figures, dates and changes for the interface (UK style).
+
+One way for each idea: dates as "31 October 2026" (or "October 2026" for a month), whole
+children rounded half up, and changes compared with "a year earlier"."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+
+YEAR_EARLIER = "a year earlier"
+
+
+def round_half_up(value: float) -> int:
+    """Whole children: halves round up (Python's round() would take 892.5 to 892). The one
+    rounding rule for counts of people in text, tables and downloads."""
+    return int(math.floor(value + 0.5))
 
 
 def long_date(day: dt.date) -> str:
     """31 March 2024 (no leading zero)."""
     return f"{day.day} {day:%B %Y}"
+
+
+def month(day: dt.date) -> str:
+    """March 2024."""
+    return f"{day:%B %Y}"
 
 
 def figure(value: float | None, unit: str) -> str:
@@ -18,20 +35,23 @@ def figure(value: float | None, unit: str) -> str:
         return f"{value:.1f}%"
     if unit in ("per 10,000", "per FTE"):
         return f"{value:,.1f}"
-    return f"{value:,.0f}"
+    return f"{round_half_up(value):,}"
 
 
 def change(now: float | None, before: float | None, unit: str) -> str | None:
-    """The change on a year ago, signed, in the measure's own terms."""
+    """The change since a year earlier, signed, in the measure's own terms; "No change" when
+    the figures are the same as shown."""
     if now is None or before is None:
         return None
+    if figure(now, unit) == figure(before, unit):
+        return f"No change from {YEAR_EARLIER}"
     difference = now - before
     if unit == "%":
-        return f"{difference:+.1f} percentage points on a year ago"
+        return f"{difference:+.1f} percentage points since {YEAR_EARLIER}"
     if unit in ("per 10,000", "per FTE"):
-        return f"{difference:+.1f} on a year ago"
-    percent = ""
-    if before:
-        share = 100 * difference / before
-        percent = f" ({share:+.1f}%)" if abs(share) < 1 else f" ({share:+.0f}%)"
-    return f"{difference:+,.0f}{percent} on a year ago"
+        return f"{difference:+.1f} since {YEAR_EARLIER}"
+    sign = "+" if difference > 0 else "-"
+    words = "more" if difference > 0 else "fewer"
+    percent = abs(100 * difference / before) if before else 0
+    share = f", {percent:.0f}% {words}" if round_half_up(percent) else ""
+    return f"{sign}{round_half_up(abs(difference)):,} since {YEAR_EARLIER}{share}"

@@ -105,9 +105,9 @@ def _load_council(con: duckdb.DuckDBPyConnection, council: Council) -> None:
         con.executemany("INSERT INTO benchmark VALUES (?, ?, ?, ?)",
                         [(measure, spec["label"], int(y), float(v))
                          for y, v in spec["values"].items()])
-    con.execute("INSERT INTO target VALUES ('under12_in_care', ?, ?, ?)",
-                [council.target_baseline_date, council.target_annual_reduction,
-                 council.target_years])
+    con.executemany("INSERT INTO target VALUES (?, ?, ?, ?, ?, ?)",
+                    [(t.measure, t.baseline_date, t.annual_change, t.years, t.label, t.source)
+                     for t in council.targets])
 
 
 def _load_extract(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract) -> int:

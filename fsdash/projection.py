@@ -20,6 +20,8 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
+from fsdash.formatting import long_date, round_half_up
+
 DEFAULT_WINDOW = 24        # months of history the trend is fitted to
 MIN_POINTS = 6
 METHOD = ("The projection fits a steady percentage change to the last {window} months of "
@@ -47,21 +49,28 @@ class Projection:
     @property
     def meets_target(self) -> bool:
         """Whether the central projection is at or below the target, in whole children."""
-        return round(self.central_at_end) <= round(self.target)
+        return round_half_up(self.central_at_end) <= round_half_up(self.target)
 
     @property
     def likelihood(self) -> str:
-        return next(word for floor, word in LIKELIHOOD if self.probability >= floor)
+        """The chance of meeting the target in words and a rounded number, never "0%" or
+        "100%": a model's tail is not a certainty."""
+        word = next(word for floor, word in LIKELIHOOD if self.probability >= floor)
+        if self.probability < 0.05:
+            return f"{word}: under 5%"
+        if self.probability > 0.95:
+            return f"{word}: over 95%"
+        return f"{word}: about {round_half_up(20 * self.probability) * 5}%"
 
     def statement(self) -> str:
         """The projection in one plain sentence."""
         return (f"If the trend of the last {self.window} months continues, there will be about "
-                f"{self.central_at_end:,.0f} on {self.end.day} {self.end:%B %Y} against a target "
-                f"of {self.target:,.0f}: meeting the target is {self.likelihood} "
-                f"(a {100 * self.probability:.0f}% chance on this model).")
+                f"{round_half_up(self.central_at_end):,} on {long_date(self.end)} against a "
+                f"target of {round_half_up(self.target):,}. The chance of meeting the target on "
+                f"this estimate is {self.likelihood}.")
 
     def method(self) -> str:
-        return METHOD.format(window=self.window, end=f"{self.end.day} {self.end:%B %Y}")
+        return METHOD.format(window=self.window, end=long_date(self.end))
 
 
 def project(history: pd.Series, end: dt.date, target: float,

@@ -16,11 +16,13 @@ import numpy as np
 
 LIMIT_FACTOR = 2.66
 RUN_LENGTH = 7
-ICONS = {  # the variation icon's wording and colour (Making Data Count: blue, orange, grey)
-    "improvement": ("Special cause variation: improvement", "blue"),
-    "concern": ("Special cause variation: concern", "orange"),
-    "neither": ("Special cause variation", "gray"),
-    "common": ("Common cause variation", "gray"),
+# The variation badge's plain wording and colour (Making Data Count's special and common cause
+# variation, with its colours: blue, orange, grey); the method's terms are in the glossary.
+ICONS = {
+    "improvement": ("Unusual, and better: a real improvement", "blue"),
+    "concern": ("Unusual, and worse: a cause for concern", "orange"),
+    "neither": ("Unusual: more than chance", "gray"),
+    "common": ("Within the usual range", "gray"),
 }
 
 

@@ -1,6 +1,7 @@
-"""What every page shares: the store connection, the sidebar filters kept in the URL, and
-cached calls into ``fsdash.metrics``. Cached results are keyed by the store file's identity
-and the filters, so a new load is picked up and one view never serves another's figures."""
+"""What every page shares: the store connection, the filters (kept in the URL and across pages),
+the published figures, cached views, and how a chart block is drawn. Cached results are keyed by
+the store file's identity and the filters, so a new load is picked up and one view never serves
+another's figures."""
 
 from __future__ import annotations
 
@@ -8,15 +9,19 @@ import datetime as dt
 import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
 from fsdash import metrics, store
-from fsdash.config import Council, load_council
+from fsdash.access import Published
+from fsdash.config import WHOLE_COUNCIL, Council, load_council
 from fsdash.formatting import long_date
 from fsdash.views import care, overview
 
-WHOLE_COUNCIL = "all"
+# Plotly's own toolbar is off: its buttons were most of a page's tab stops and covered chart
+# titles on phones; every chart has its table and a CSV download instead.
+CHART_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 
 
 @dataclass(frozen=True)
@@ -26,7 +31,6 @@ class Filters:
     as_at: dt.date
     area: str
     area_label: str
-    districts: tuple[str, ...]
 
 
 def store_key() -> tuple[str, int, int]:
@@ -63,9 +67,16 @@ def cursor():
     return _shared_connection().cursor(store_key())
 
 
+@st.cache_resource(max_entries=2)
+def published(key) -> Published:
+    """The published figures of one store version, shared by every page and session."""
+    return Published(cursor, load_council())
+
+
 @st.cache_data(max_entries=4)
 def available_month_ends(key) -> list[dt.date]:
-    last, first = metrics.latest_month_end(cursor()), first_reliable_date(key)
+    con = cursor()
+    last, first = metrics.latest_month_end(con), metrics.first_reliable_date(con)
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     return metrics.month_ends(last, months)
 
@@ -78,46 +89,49 @@ def area_options(council: Council) -> dict[str, str]:
     return options
 
 
-def districts_in(council: Council, area: str) -> tuple[str, ...]:
-    """The districts an area covers; empty for the whole council."""
-    if area in council.localities:
-        return tuple(sorted(d.code for d in council.districts if d.locality == area))
-    if area == WHOLE_COUNCIL:
-        return ()
-    return (area,)
-
-
-def url_selectbox(label: str, options: dict[str, str], param: str) -> str:
-    """A sidebar select box whose choice starts from, and is written back to, the URL."""
+def url_select(column, label: str, options: dict[str, str], param: str) -> str:
+    """A select box that starts from the URL, or else from the choice made on another page, and
+    writes its choice back to both. A value in the URL that is not a choice gets a visible note."""
     keys = list(options)
+    remembered = f"filter:{param}"
     wanted = st.query_params.get(param)
-    choice = st.sidebar.selectbox(label, keys, index=keys.index(wanted) if wanted in options else 0,
-                                  format_func=options.get, key=param)
-    st.query_params[param] = choice
+    if wanted is not None and wanted not in options:
+        fallback = st.session_state.get(remembered, keys[0])
+        st.warning(f"The page address asked for {label.lower()} “{wanted}”, which is not one of "
+                   f"the choices, so the page shows {options.get(fallback, options[keys[0]])} "
+                   "instead.")
+        wanted = None
+    start = wanted or st.session_state.get(remembered)
+    choice = column.selectbox(label, keys, index=keys.index(start) if start in options else 0,
+                              format_func=options.get, key=param)
+    st.query_params[param] = st.session_state[remembered] = choice
     return choice
 
 
-def sidebar_filters() -> Filters:
-    """Draw the period and area filters, starting from (and writing back to) the URL."""
+def filter_columns(count: int):
+    """A row of labelled filters at the top of the page (on a phone they stack), not hidden
+    in the sidebar behind an unlabelled button."""
+    return st.columns(count, vertical_alignment="bottom")
+
+
+def page_filters(columns) -> Filters:
+    """The month and area filters, in the first two of ``columns``."""
     council = load_council()
     months = {m.strftime("%Y-%m"): m for m in reversed(available_month_ends(store_key()))}
-    areas = area_options(council)
-    st.sidebar.header("Filters")
-    month = url_selectbox("Figures at the end of",
-                          {k: f"{m:%B %Y}" for k, m in months.items()}, "as_at")
-    area = url_selectbox("Area", areas, "area")
-    st.sidebar.caption("The address of this page keeps these choices, so a copied link shows "
-                       "the same view.")
-    label = council.short_name if area == WHOLE_COUNCIL else areas[area].removesuffix(" (locality)")
-    return Filters(as_at=months[month], area=area, area_label=label,
-                   districts=districts_in(council, area))
+    month = url_select(columns[0], "Figures at the end of",
+                       {k: f"{m:%B %Y}" for k, m in months.items()}, "as_at")
+    area = url_select(columns[1], "Area", area_options(council), "area")
+    return Filters(as_at=months[month], area=area, area_label=council.area_label(area))
 
 
-def chart_block(block) -> None:
-    """Draw a chart with its reading, its table and a CSV download."""
-    st.subheader(block.title)
+def chart_block(block, heading_level: int = 3) -> None:
+    """Draw a chart with its reading, its table and a CSV download; where there is no chart,
+    the reading alone says why."""
+    st.markdown(f"{'#' * heading_level} {block.title}")
     st.write(block.reading)
-    st.plotly_chart(block.figure, config={"displaylogo": False}, key=f"chart-{block.file_stem}")
+    if block.figure is None:
+        return
+    st.plotly_chart(block.figure, config=CHART_CONFIG, key=f"chart-{block.file_stem}")
     with st.expander(f"Table: {block.title.lower()}"):
         st.dataframe(block.table, hide_index=True)
     st.download_button("Download this data (CSV)", lambda: block.table.to_csv(index=False),
@@ -125,32 +139,36 @@ def chart_block(block) -> None:
                        key=f"download-{block.file_stem}")
 
 
-@st.cache_data(max_entries=4)
-def first_reliable_date(key) -> dt.date:
-    return metrics.first_reliable_date(cursor())
-
-
 @st.cache_data(max_entries=64)
-def headline_cards(key, as_at: dt.date, districts: tuple[str, ...]) -> list[overview.Card]:
+def headline_cards(key, as_at: dt.date, area: str) -> list[overview.Card]:
     """The Overview's cards (cached per store version, date and area)."""
-    return overview.headline_cards(cursor(), load_council(), as_at, districts)
+    return overview.headline_cards(cursor(), published(key), load_council(), as_at, area)
 
 
 @st.cache_resource(max_entries=64)
 def target_section(key, filters: Filters) -> dict:
     """Under-12s against the target (built once per store version and view, then shared)."""
-    return care.target_section(cursor(), load_council(), filters.as_at, filters.area_label,
-                               filters.districts)
+    return care.target_section(cursor(), published(key), load_council(), filters.as_at,
+                               filters.area)
 
 
 @st.cache_resource(max_entries=64)
 def care_view(key, filters: Filters, age_key: str, period_key: str) -> care.CareView:
     """The Children in care page (built once per store version and view, then shared)."""
-    return care.care_view(cursor(), load_council(), filters.as_at, filters.area_label,
-                          filters.districts, age_key, period_key)
+    return care.care_view(cursor(), published(key), load_council(), filters.as_at, filters.area,
+                          age_key, period_key)
 
 
 def as_at_caption(council: Council, filters: Filters) -> str:
     """The line under a page's title: council, area and the count date."""
     return (f"{council.name} · {filters.area_label} · figures at "
             f"{long_date(filters.as_at)}")
+
+
+def page_style() -> None:
+    """The print and small-screen stylesheet (``fsdash/static/page.css``)."""
+    st.html(STYLESHEET)
+
+
+STYLESHEET = "<style>" + (Path(__file__).parent / "static" / "page.css").read_text(
+    encoding="utf-8") + "</style>"

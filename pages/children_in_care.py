@@ -1,4 +1,5 @@
-"""Children in care: trends and rates, under-12s against the target, starts and ceases, breakdowns."""
+"""Children in care: numbers and rates, under-12s against the target, starts and ceases, whether
+a change is unusual, and breakdowns."""
 
 import streamlit as st
 
@@ -8,41 +9,44 @@ from fsdash.formatting import long_date
 from fsdash.views.care import AGE_BANDS, GLOSSARY, PERIODS
 
 council = load_council()
-filters = ui.sidebar_filters()
-age_key = ui.url_selectbox("Age group", {k: label for k, (label, _) in AGE_BANDS.items()}, "age")
-period_key = ui.url_selectbox("Months shown", {k: label for k, (label, _) in PERIODS.items()},
-                              "period")
-view = ui.care_view(ui.store_key(), filters, age_key, period_key)
-
+ui.page_style()
 st.title("Children in care")
+columns = ui.filter_columns(4)
+filters = ui.page_filters(columns)
+age_key = ui.url_select(columns[2], "Age group",
+                        {k: label for k, (label, _) in AGE_BANDS.items()}, "age")
+period_key = ui.url_select(columns[3], "Months shown",
+                           {k: label for k, (label, _) in PERIODS.items()}, "period")
+view = ui.care_view(ui.store_key(), filters, age_key, period_key)
 st.caption(ui.as_at_caption(council, filters) + f" · {AGE_BANDS[age_key][0].lower()}")
 
-st.header("How many children are in care")
+st.header("Numbers and rates")
 ui.chart_block(view.trend)
 ui.chart_block(view.rate)
 
-st.header("Under-12s against the target")
-if view.target is None:
-    st.info(" ".join(view.target_notes))
-else:
-    ui.chart_block(view.target)
-    for note in view.target_notes:
-        st.caption(note)
+st.header("Under-12s and the target")
+ui.chart_block(view.target)
+for note in view.target_notes:
+    st.caption(note)
 
 st.header("Starting and leaving care")
 ui.chart_block(view.flows)
 ui.chart_block(view.reasons)
+
+st.header("Is this change unusual?")
 if view.starts_spc is None:
-    st.info("The XmR chart of monthly starts is not shown: some months' numbers are too small "
-            "to show, or there are fewer than 12 months.")
+    st.write("This needs monthly numbers of children starting care, which are too small to show "
+             "here, or fewer than 12 months of them.")
 else:
     wording, colour = view.starts_variation
     st.markdown(f"**Latest month:** :{colour}-badge[{wording}]")
     ui.chart_block(view.starts_spc)
     st.caption("There is no target for monthly starts, so the chart shows variation only, not "
-               "assurance.")
+               "whether a target will be met.")
 
 st.header(f"Breakdowns on {long_date(filters.as_at)}")
+for note in view.breakdown_notes:
+    st.caption(note)
 for row in range(0, len(view.breakdowns), 2):
     for column, block in zip(st.columns(2), view.breakdowns[row:row + 2]):
         with column:

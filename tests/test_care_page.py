@@ -3,15 +3,18 @@ every filter it offers, in AppTest and in the view behind it."""
 
 import datetime as dt
 import itertools
+import re
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
 from fsdash import metrics, store
+from fsdash.access import Published
 from fsdash.config import load_council
-from fsdash.ui import area_options, districts_in
-from fsdash.views.care import AGE_BANDS, PERIODS, care_view
+from fsdash.ui import area_options
+from fsdash.views.care import AGE_BANDS, PERIODS, care_view, target_section
 
 COUNT_DATE = dt.date(2020, 3, 31)
 
@@ -86,10 +89,11 @@ AREAS = list(area_options(load_council()))
 def test_the_page_renders_for_every_area(app, area):
     _open_care(app, area=area, as_at="2023-03")
     headers = [h.value for h in app.header]
-    assert headers[:3] == ["How many children are in care", "Under-12s against the target",
-                           "Starting and leaving care"]
-    assert len(app.get("plotly_chart")) >= 9
+    assert headers[:4] == ["Numbers and rates", "Under-12s and the target",
+                           "Starting and leaving care", "Is this change unusual?"]
+    assert len(app.get("plotly_chart")) >= 4
     assert app.query_params["area"] == area
+    assert_no_small_counts(app)
 
 
 @pytest.mark.parametrize("age,period", itertools.product(AGE_BANDS, PERIODS))
@@ -99,7 +103,8 @@ def test_the_page_renders_for_every_age_group_and_period_in_the_smallest_distric
     assert_no_small_counts(app)
 
 
-COUNT_COLUMNS = ("Children looked after", "Started", "Ceased", "A year earlier", "Now", "Actual")
+COUNT_COLUMNS = ("Children looked after", "Started", "Stopped", "A year earlier", "Now",
+                 "Under-12s looked after")
 
 
 def assert_no_small_counts(app):
@@ -118,15 +123,54 @@ def assert_no_small_counts(app):
 def test_the_projection_shows_while_the_target_period_runs(app):
     _open_care(app, as_at="2023-03")
     texts = " ".join(m.value for m in app.markdown)
-    assert "If the trend of the last" in texts and "chance on this model" in texts
+    assert "If the trend of the last" in texts and "chance of meeting the target" in texts
+    assert "0% chance" not in texts
     assert any("steady percentage change" in c.value for c in app.caption)
 
 
-def test_every_filter_combination_builds_a_view(demo_db):
+def test_an_ended_target_says_whether_it_was_met_and_draws_no_flat_line(demo_db):
     con = store.connect_readonly(demo_db)
     council = load_council()
+    published = Published(con.cursor, council)
+    section = target_section(con, published, council, dt.date(2026, 10, 31), "all")
+    con.close()
+    reading = section["target"].reading
+    assert "ended on 4 January 2024" in reading and ("was met" in reading or "missed by" in reading)
+    target_line = next(t for t in section["target"].figure.data if t.name == "Target path")
+    last_target = max(x for x, y in zip(target_line.x, target_line.y) if y is not None
+                      and y == y)
+    assert pd.Timestamp(last_target) <= pd.Timestamp("2024-01-04")
+
+
+def test_one_rounding_rule_for_the_target(demo_db):
+    # The end figure once read 892 in one sentence and 894 in the next, and 1214.0 in the CSV.
+    con = store.connect_readonly(demo_db)
+    council = load_council()
+    section = target_section(con, Published(con.cursor, council), council,
+                             dt.date(2022, 6, 30), "all")
+    con.close()
+    block = section["target"]
+    end_figures = set(re.findall(r"target (?:of|is) ([\d,]+)", block.reading + " ".join(
+        section["target_notes"])))
+    assert len(end_figures) == 1, end_figures
+    assert ".0" not in block.table.to_csv(index=False)
+
+
+def test_every_filter_combination_builds_a_view_with_no_empty_or_one_bar_chart(demo_db):
+    con = store.connect_readonly(demo_db)
+    council = load_council()
+    published = Published(con.cursor, council)
     as_at = dt.date(2023, 3, 31)
     for area, age, period in itertools.product(AREAS, AGE_BANDS, PERIODS):
-        view = care_view(con, council, as_at, area, districts_in(council, area), age, period)
-        assert view.trend.reading and len(view.breakdowns) == 4, (area, age, period)
+        view = care_view(con, published, council, as_at, area, age, period)
+        assert view.trend.reading, (area, age, period)
+        for block in (*view.breakdowns, view.reasons):
+            if block.figure is not None:
+                bars = block.figure.data[-1].x
+                assert sum(1 for x in bars if x == x and x > 0) >= 2, (area, age, block.title)
+            else:
+                assert "no chart" in block.reading, (area, age, block.title)
+        titles = [b.title for b in view.breakdowns]
+        assert ("By district" in titles) == (area not in {d.code for d in council.districts})
+        assert ("By age" in titles) == (age == "all")
     con.close()

@@ -2,10 +2,12 @@
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from conftest import BURNLEY, LANCASTER
-from fsdash import metrics
+from fsdash import metrics, store
+from fsdash.formatting import round_half_up
 
 COUNT_DATE = dt.date(2020, 3, 31)
 
@@ -78,10 +80,29 @@ def test_adult_outcomes_compare_the_year_before_and_after_the_work_began(con):
 
 
 def test_under12_target_path_falls_ten_percent_a_year_from_the_baseline(con):
-    path = metrics.under12_target(con, [dt.date(2021, 1, 4), dt.date(2022, 1, 4)])
+    target = metrics.target_at(con, "cla_under12", dt.date(2022, 1, 4))
+    assert (target.baseline_date, target.annual_change, target.years) == (
+        dt.date(2021, 1, 4), -0.10, 3)
+    path = metrics.target_path(con, target, [dt.date(2021, 1, 4), dt.date(2022, 1, 4),
+                                             dt.date(2024, 1, 4), dt.date(2024, 2, 29)])
     baseline = path.attrs["baseline"]
     assert path["target"].iloc[0] == baseline
-    assert path["target"].iloc[1] == pytest.approx(round(baseline * 0.9, 1), abs=0.1)
+    assert path["target"].iloc[1] == round_half_up(baseline * 0.9)
+    assert path["target"].iloc[2] == path.attrs["at_end"] == round_half_up(baseline * 0.9 ** 3)
+    assert pd.isna(path["target"].iloc[3])           # no flat line after the target period
+
+
+def test_the_target_in_force_then_the_latest_ended_then_the_first_to_come(known_store):
+    con = store.connect(known_store)
+    con.execute("INSERT INTO target VALUES ('cla_under12', DATE '2024-04-01', -0.05, 2, "
+                "'Refreshed', 'test')")
+    try:
+        assert metrics.target_at(con, "cla_under12", dt.date(2020, 1, 1)).label != "Refreshed"
+        assert metrics.target_at(con, "cla_under12", dt.date(2024, 2, 1)).years == 3  # ended
+        assert metrics.target_at(con, "cla_under12", dt.date(2025, 1, 1)).label == "Refreshed"
+        assert metrics.target_at(con, "cla_under12", dt.date(2027, 1, 1)).label == "Refreshed"
+    finally:
+        con.close()
 
 
 def test_every_measure_has_a_definition_and_runs_on_an_empty_area(con):

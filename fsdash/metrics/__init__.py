@@ -15,15 +15,17 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from fsdash.config import Target
+from fsdash.formatting import round_half_up
 from fsdash.metrics import care as _care  # noqa: F401  (registers the measures)
 from fsdash.metrics.fragments import CASE_HOLDERS, DATES
 from fsdash.metrics.headline import HEADLINE
 from fsdash.metrics.registry import BREAKDOWNS, MEASURES, Breakdown, Measure
 
 __all__ = ["ALL_AGES", "BREAKDOWNS", "HEADLINE", "MEASURES", "Breakdown", "Measure", "benchmarks",
-           "breakdown",
+           "breakdown", "breakdown_by_district",
            "caseload_by_team", "first_reliable_date", "latest_month_end", "month_ends", "series",
-           "summary", "under12_target", "under12_target_spec", "value", "year_before"]
+           "summary", "target_at", "target_path", "targets", "value", "year_before"]
 
 
 def caseload_by_team(con: duckdb.DuckDBPyConnection, as_at: dt.date) -> pd.DataFrame:
@@ -64,11 +66,19 @@ def value(con: duckdb.DuckDBPyConnection, name: str, as_at: dt.date, districts=(
     return None if pd.isna(result) else float(result)
 
 
+def breakdown_by_district(con: duckdb.DuckDBPyConnection, name: str, dates, districts=(),
+                          ages=ALL_AGES) -> pd.DataFrame:
+    """A breakdown on each date split by district: as_at, category, district, value."""
+    spec = BREAKDOWNS[name]
+    return con.execute(spec.sql, _params(spec.sql, dates, districts, ages)).df()
+
+
 def breakdown(con: duckdb.DuckDBPyConnection, name: str, dates, districts=(),
               ages=ALL_AGES) -> pd.DataFrame:
     """A breakdown on each date: one row per date and category, in the breakdown's order."""
     spec = BREAKDOWNS[name]
-    frame = con.execute(spec.sql, _params(spec.sql, dates, districts, ages)).df()
+    frame = (breakdown_by_district(con, name, dates, districts, ages)
+             .groupby(["as_at", "category"], as_index=False, sort=True)["value"].sum())
     if spec.order:
         rank = {category: i for i, category in enumerate(spec.order)}
         frame = frame.sort_values(["as_at", "category"], key=lambda c: c.map(rank)
@@ -115,30 +125,37 @@ def year_before(day: dt.date) -> dt.date:
     return (pd.Timestamp(day) - pd.DateOffset(years=1)).date()
 
 
-def under12_target_spec(con: duckdb.DuckDBPyConnection) -> dict:
-    """The under-12s target as loaded into the store: baseline date, annual reduction, years,
-    and the date the target period ends."""
-    baseline_date, reduction, years = con.execute(
-        "SELECT baseline_date, annual_reduction, years FROM target "
-        "WHERE measure = 'under12_in_care'").fetchone()
-    end = (pd.Timestamp(baseline_date) + pd.DateOffset(years=years)).date()
-    return {"baseline_date": baseline_date, "reduction": reduction, "years": years, "end": end}
+def targets(con: duckdb.DuckDBPyConnection, measure: str) -> list[Target]:
+    """The measure's targets as loaded into the store, earliest first."""
+    rows = con.execute("SELECT measure, baseline_date, annual_change, years, label, source "
+                       "FROM target WHERE measure = ? ORDER BY baseline_date", [measure]).fetchall()
+    return [Target(*row) for row in rows]
 
 
-def under12_target(con: duckdb.DuckDBPyConnection, dates, districts=()) -> pd.DataFrame:
-    """The under-12s target path: the count on the baseline date less the annual reduction, compounded
-    monthly, for the target's years, then held; with the actual count beside it. ``attrs`` holds
-    the target's spec, the baseline count and the target at the end of the period."""
-    spec = under12_target_spec(con)
-    baseline = value(con, "cla_under12", spec["baseline_date"], districts)
-    frame = series(con, "cla_under12", dates, districts).rename(columns={"value": "actual"})
+def target_at(con: duckdb.DuckDBPyConnection, measure: str, as_at: dt.date) -> Target | None:
+    """The target in force on ``as_at``; failing that the latest ended before it; failing that
+    the first still to come; None if the measure has none."""
+    found = targets(con, measure)
+    in_force = [t for t in found if t.baseline_date <= as_at < t.end]
+    ended = [t for t in found if t.end <= as_at]
+    return (in_force or ended or found or [None])[-1 if in_force or ended else 0]
 
-    def target_after(years: float) -> float:
-        return round(baseline * (1 - spec["reduction"]) ** min(max(years, 0), spec["years"]), 1)
 
-    start = pd.Timestamp(spec["baseline_date"])
-    frame["target"] = [target_after((pd.Timestamp(d) - start).days / 365.25) for d in frame["as_at"]]
-    frame.attrs.update(spec, baseline=baseline, target_at_end=target_after(spec["years"]))
+def target_path(con: duckdb.DuckDBPyConnection, target: Target, dates,
+                districts=()) -> pd.DataFrame:
+    """The measure on each date (``actual``) beside its target path (``target``, in whole
+    children; none after the target period): the value on the baseline date changed by the
+    annual change, compounded, for the time elapsed. ``attrs``: ``baseline`` and ``at_end``."""
+    baseline = value(con, target.measure, target.baseline_date, districts)
+    frame = series(con, target.measure, dates, districts).rename(columns={"value": "actual"})
+
+    def target_after(day) -> int:
+        years = (pd.Timestamp(day) - pd.Timestamp(target.baseline_date)).days / 365.25
+        return round_half_up(baseline * (1 + target.annual_change) ** min(years, target.years))
+
+    frame["target"] = [target_after(d) if pd.Timestamp(d).date() <= target.end else None
+                       for d in frame["as_at"]]
+    frame.attrs.update(baseline=baseline, at_end=target_after(target.end))
     return frame
 
 

@@ -44,15 +44,15 @@ CEASE_REASONS = ("Returned home", "Special guardianship order", "Adopted",
 def _looked_after_by(category_sql: str) -> str:
     return f"""WITH {DATES}, {LOOKED_AFTER_ON},
         labelled AS (
-            SELECT l.as_at, l.child_id, {category_sql} AS category
+            SELECT l.as_at, l.child_id, {category_sql} AS category, e.district_code AS district
             FROM looked_after l
             JOIN (SELECT e.child_id, e.decom, e.dec, e.ls, e.place, c.district_code
                   FROM cla_episode e JOIN child c USING (child_id)) e
               ON e.child_id = l.child_id AND e.decom <= l.as_at
              AND (e.dec IS NULL OR e.dec > l.as_at) AND e.ls NOT IN ('V3', 'V4')
             JOIN district dist ON dist.district_code = e.district_code)
-        SELECT as_at, category, count(DISTINCT child_id) AS value
-        FROM labelled GROUP BY as_at, category ORDER BY as_at, category"""
+        SELECT as_at, category, district, count(DISTINCT child_id) AS value
+        FROM labelled GROUP BY ALL ORDER BY as_at, category, district"""
 
 
 register_breakdown(
@@ -116,7 +116,7 @@ register_breakdown(
             WHEN f.rec IN ('E11', 'E12') THEN 'Adopted'
             WHEN f.rec = 'E41' THEN 'Child arrangements order'
             WHEN f.rec IN ('E5', 'E6', 'E7', 'E17') THEN 'Independent living or adult care'
-            ELSE 'Other reasons' END AS category, count(*) AS value
+            ELSE 'Other reasons' END AS category, f.district_code AS district, count(*) AS value
         FROM dates d JOIN flows f ON {CEASES} {TWELVE_MONTHS}
-        GROUP BY ALL ORDER BY 1, 2""",
+        GROUP BY ALL ORDER BY 1, 2, 3""",
 )

@@ -42,7 +42,7 @@ register(
 )
 register(
     name="cla_rate",
-    title="Looked after per 10,000 children",
+    title="Rate per 10,000 children",
     definition=("Children looked after on the count date per 10,000 children aged under 18, using "
                 "the latest mid-year population estimate on or before that date."),
     unit="per 10,000", better="down", is_count=False,
@@ -55,7 +55,7 @@ register(
 )
 register(
     name="cla_starts",
-    title="Started to be looked after (12 months)",
+    title="Starting care (12 months)",
     definition=("Episodes starting a new period of care (reason for new episode S) in the 12 "
                 "months to the count date, short breaks (V3, V4) excluded. A child who started "
                 "twice is counted twice."),
@@ -64,7 +64,7 @@ register(
 )
 register(
     name="cla_ceases",
-    title="Ceased to be looked after (12 months)",
+    title="Leaving care (12 months)",
     definition=("Episodes that ended a period of care (reason episode ceased other than X1) in the "
                 "12 months to the count date, short breaks (V3, V4) excluded."),
     unit="ceases", better="neither",
@@ -84,7 +84,7 @@ register(
 )
 register(
     name="rereferral_pct",
-    title="Re-referrals within 12 months",
+    title="Re-referrals within a year",
     definition=("Percentage of referrals in the 12 months to the count date that were within 12 "
                 "months of a previous referral for the same child (DfE children in need "
                 "definition)."),
@@ -106,7 +106,7 @@ register(
 )
 register(
     name="cp_plans",
-    title="Children on child protection plans",
+    title="Child protection plans",
     definition=("Children with a child protection plan open on the count date: started on or "
                 "before it and not ended on or before it (CIN census CPPstartDate, CPPendDate)."),
     unit="children", better="neither",
@@ -133,17 +133,19 @@ register(
         FROM dates d LEFT JOIN per_date c USING (as_at) LEFT JOIN staff s USING (as_at)
         ORDER BY d.as_at""",
 )
-for _event, _title, _herts in (("POLICE", "Police contacts", "66%"),
-                               ("EMERGENCY_ADMISSION", "Emergency admissions", "53%")):
+for _event, _title, _herts in (("POLICE", "Police contacts", 66),
+                               ("EMERGENCY_ADMISSION", "Emergency admissions", 53)):
     register(
         name=f"{_event.lower()}_change",
-        title=f"{_title} after Family Safeguarding",
+        title=f"Adults' {_title.lower()}",
         definition=(f"{_title} of adults in families whose Family Safeguarding work began between "
                     "24 and 12 months before the count date: the number per 100 adults in the 12 "
                     "months after the work began, compared with the 12 months before, as a "
-                    f"percentage change. Hertfordshire's evaluation saw a fall of {_herts}; that is "
-                    "one council's result, not an expected effect."),
+                    f"percentage change. Hertfordshire's evaluation saw a fall of {_herts}%; that "
+                    "is one council's result, not an expected effect. Families are often referred "
+                    "at a crisis, so some fall would come anyway: this is not evidence of impact."),
         unit="%", better="down", is_count=False, params=(("event_type", _event),),
+        reference=("Hertfordshire", -_herts),
         sql=f"""WITH {DATES}, {ADULT_EVENTS_AROUND_START}
             SELECT d.as_at,
                    round(100.0 * (c.after - c.before) / nullif(c.before, 0), 1) AS value,

@@ -17,6 +17,7 @@ class Measure:
     sql: str
     params: tuple = ()        # extra fixed parameters, as (name, value) pairs
     is_count: bool = True     # a count of people (subject to small-number suppression)
+    reference: tuple[str, float] | None = None   # a published result to set it beside: (who, value)
 
 
 MEASURES: dict[str, Measure] = {}

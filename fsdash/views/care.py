@@ -1,5 +1,6 @@
-"""The Children in care page's view: trends, rates against benchmarks, under-12s against the
-target with a projection, starts and ceases with an XmR chart, and breakdowns on a date."""
+"""The Children in care page's view: trends and rates against benchmarks, under-12s against the
+target in force, starts and ceases with an XmR chart, and breakdowns on a date. Every count
+comes from ``fsdash.access.Published``, so it agrees with the Overview and hides what it hides."""
 
 from __future__ import annotations
 
@@ -11,24 +12,27 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from fsdash import charts, metrics, projection, spc
-from fsdash.access import SUPPRESSED, suppressed_cells, visible
+from fsdash.access import SUPPRESSED, Published
 from fsdash.config import Council
-from fsdash.formatting import long_date
+from fsdash.formatting import YEAR_EARLIER, long_date, month, round_half_up
 
 AGE_BANDS = {"all": ("All ages", metrics.ALL_AGES), "under12": ("Under 12", (0, 11)),
              "under1": ("Under 1", (0, 0)), "1-4": ("1 to 4", (1, 4)), "5-9": ("5 to 9", (5, 9)),
              "10-15": ("10 to 15", (10, 15)), "16plus": ("16 and over", (16, 200))}
+DFE_BANDS = ("under1", "1-4", "5-9", "10-15", "16plus")
 PERIODS = {"5y": ("Last 5 years", 60), "2y": ("Last 2 years", 24), "all": ("All months", None)}
-BREAKDOWNS = ("cla_by_age_band", "cla_by_legal_status", "cla_by_placement", "cla_by_district")
+SMALL = f"counts from 1 to {{limit}} are shown as “{SUPPRESSED}”, with others where needed, so " \
+        "that no child can be identified"
 
 
 @dataclass(frozen=True)
 class ChartBlock:
-    """A chart with the sentence that reads it and the table behind it."""
+    """A chart with the sentence that reads it and the table behind it. ``figure`` is None
+    where there is nothing worth drawing; the reading then says why."""
 
     title: str
     reading: str
-    figure: go.Figure
+    figure: go.Figure | None
     table: pd.DataFrame
     file_stem: str
 
@@ -37,13 +41,14 @@ class ChartBlock:
 class CareView:
     trend: ChartBlock
     rate: ChartBlock
-    target: ChartBlock | None
+    target: ChartBlock
     target_notes: tuple[str, ...]
     flows: ChartBlock
     reasons: ChartBlock
-    starts_spc: ChartBlock | None             # None where months are too small or too few
-    starts_variation: tuple[str, str] | None  # the icon's wording and colour
+    starts_spc: ChartBlock | None             # None where monthly starts are not shown
+    starts_variation: tuple[str, str] | None  # the badge's wording and colour
     breakdowns: tuple[ChartBlock, ...]
+    breakdown_notes: tuple[str, ...]
 
 
 def who(age_key: str, area: str) -> str:
@@ -53,261 +58,368 @@ def who(age_key: str, area: str) -> str:
     return f"{group} in care in {area}"
 
 
-def care_view(con: duckdb.DuckDBPyConnection, council: Council, as_at: dt.date, area: str,
-              districts=(), age_key: str = "all", period_key: str = "5y") -> CareView:
+def care_view(con: duckdb.DuckDBPyConnection, published: Published, council: Council,
+              as_at: dt.date, area: str, age_key: str = "all",
+              period_key: str = "5y") -> CareView:
     """Everything the Children in care page shows for one choice of filters."""
-    ages = AGE_BANDS[age_key][1]
     months = PERIODS[period_key][1]
     first = metrics.first_reliable_date(con)
     dates = [d for d in metrics.month_ends(as_at, months or 400) if d >= first]
-    limit = council.max_suppressed
-    counts = metrics.series(con, "cla_rate", dates, districts, ages)
-    counts["children_shown"] = visible(counts.rename(columns={"children": "value",
-                                                             "value": "rate"}), True, limit)
-    counts["rate_shown"] = counts["value"].mask(counts["children_shown"].isna())
+    label = council.area_label(area)
+    counts = published.series("cla", dates, area, age_key)
     return CareView(
-        trend=_trend_block(counts, as_at, who(age_key, area)),
-        rate=_rate_block(con, counts, as_at, area, age_key),
-        **target_section(con, council, as_at, area, districts),
-        **_flow_blocks(con, dates, districts, ages, as_at, who(age_key, area), limit),
-        breakdowns=tuple(_breakdown_block(con, name, as_at, districts, ages, area, limit)
-                         for name in BREAKDOWNS),
+        trend=_trend_block(counts, as_at, who(age_key, label)),
+        rate=_rate_block(con, counts, dates, council, area, age_key),
+        **target_section(con, published, council, as_at, area),
+        **_flow_blocks(published, dates, area, age_key, as_at, who(age_key, label)),
+        reasons=_category_block(published, "ceases_by_reason", as_at, area, label,
+                                "reason for leaving care in the 12 months to " + month(as_at)),
+        breakdowns=_breakdowns(published, council, as_at, area, age_key),
+        breakdown_notes=(() if age_key == "all" else (
+            "Breakdowns by legal status and placement are for children of all ages: split by "
+            "age as well, most of their numbers would be too small to show.",)),
     )
 
 
-def _change_sentence(subject: str, now: float | None, before: float | None,
-                     as_at: dt.date) -> str:
+def change_sentence(subject: str, now: float | None, before: float | None, as_at: dt.date,
+                    better: str = "down") -> str:
+    """What happened to a count in the year to a date, and whether that is the way wanted."""
     if now is None or pd.isna(now):
-        return f"The number of {subject} is too small to show (1 to 5 is shown as “c”)."
-    if before is None or pd.isna(before) or before == 0:
-        return f"There were {now:,.0f} {subject} at the end of {as_at:%B %Y}."
-    change = 100 * (now - before) / before
-    verb = "rose" if change > 0 else "fell" if change < 0 else "did not change"
-    amount = f" by {abs(change):.0f}%" if round(abs(change)) else ""
-    return (f"The number of {subject} {verb}{amount} in the year to {as_at:%B %Y}, "
-            f"to {now:,.0f}.")
+        return f"The number of {subject} is too small to show."
+    if before is None or pd.isna(before):
+        return f"There were {round_half_up(now):,} {subject} at the end of {month(as_at)}."
+    now, before = round_half_up(now), round_half_up(before)
+    if now == before:
+        return (f"There were {now:,} {subject} at the end of {month(as_at)}, the same as "
+                f"{YEAR_EARLIER}.")
+    verb = "rose" if now > before else "fell"
+    percent = f" ({abs(100 * (now - before) / before):.0f}%)" if before else ""
+    wanted = {"down": now < before, "up": now > before}.get(better)
+    judgement = "" if wanted is None else (" That is the direction the council aims for." if wanted
+                                           else " The council aims for the opposite direction.")
+    return (f"The number of {subject} {verb} by {abs(now - before):,}{percent} in the year to "
+            f"{month(as_at)}, from {before:,} to {now:,}.{judgement}")
 
 
-def _year_before(frame: pd.DataFrame, column: str, as_at: dt.date):
-    match = frame.loc[frame["as_at"].dt.date == metrics.year_before(as_at), column]
-    return match.iloc[0] if len(match) else None
+def _at(series: pd.Series, day: dt.date):
+    """A series' value on a date (NaN where it is hidden or absent)."""
+    return series.get(pd.Timestamp(day), float("nan"))
 
 
-def _trend_block(counts: pd.DataFrame, as_at: dt.date, subject: str) -> ChartBlock:
-    reading = _change_sentence(subject, counts["children_shown"].iloc[-1],
-                               _year_before(counts, "children_shown", as_at), as_at)
-    table = pd.DataFrame({"Month end": counts["as_at"].dt.date,
-                          "Children looked after": _shown(counts["children_shown"])})
-    figure = charts.monthly_lines(counts, [("children_shown", "Children looked after", "blue",
-                                            "solid")], "Children looked after, month ends",
-                                  "Children")
-    return ChartBlock("Children looked after", reading, figure, table, "children-looked-after")
+def _dates_column(index) -> list[str]:
+    return [long_date(pd.Timestamp(d).date()) for d in index]
 
 
-def _rate_block(con, counts: pd.DataFrame, as_at: dt.date, area: str, age_key: str) -> ChartBlock:
+def _trend_block(counts: pd.Series, as_at: dt.date, subject: str) -> ChartBlock:
+    reading = change_sentence(subject, _at(counts, as_at),
+                              _at(counts, metrics.year_before(as_at)), as_at)
+    frame = pd.DataFrame({"as_at": counts.index, "children": counts.to_numpy()})
+    table = pd.DataFrame({"Month end": _dates_column(counts.index),
+                          "Children looked after": shown(counts)})
+    figure = charts.monthly_lines(frame, [("children", "Children looked after", "blue", "solid")],
+                                  "Children looked after at each month end", "Children")
+    return ChartBlock("How many children are looked after", reading, figure, table,
+                      "children-looked-after")
+
+
+def _rate_block(con, counts: pd.Series, dates, council: Council, area: str,
+                age_key: str) -> ChartBlock:
+    ages = AGE_BANDS[age_key][1]
+    rates = metrics.series(con, "cla_rate", dates, council.areas()[area] if area != "all" else (),
+                           ages).set_index("as_at")["value"]
+    rates = rates.where(counts.reindex(rates.index).notna())
     benchmarks = metrics.benchmarks(con, "cla_rate")
-    start = counts["as_at"].min()
-    benchmarks = benchmarks[(benchmarks["as_at"] >= start) & (age_key == "all")]
-    rate = counts["rate_shown"].iloc[-1]
-    reading = (f"At the end of {as_at:%B %Y} there were {rate:.1f} children looked after per "
-               f"10,000 children in {area}." if pd.notna(rate) else
-               "The rate is not shown because the number of children is too small.")
+    benchmarks = benchmarks[(benchmarks["as_at"] >= rates.index.min()) & (age_key == "all")]
+    rate, as_at, label = rates.iloc[-1], dates[-1], council.area_label(area)
+    reading = (f"At the end of {month(as_at)} there were {rate:.1f} children looked after for "
+               f"every 10,000 children in {label}." if pd.notna(rate) else
+               "The rate is not shown because the number of children is too small to show.")
     latest = benchmarks[benchmarks["as_at"] <= pd.Timestamp(as_at)].tail(1)
     if len(latest):
         row = latest.iloc[0]
-        reading += f" {row['label']}'s published rate was {row['value']:g} at 31 March {row['as_at'].year}."
+        higher = pd.notna(rate) and rate > row["value"]
+        reading += (f" {row['label']}'s published rate was {row['value']:g} on 31 March "
+                    f"{row['as_at'].year}" + (f": {label} is higher." if higher else
+                                               f": {label} is not higher." if pd.notna(rate) else "."))
     elif age_key != "all":
-        reading += " Published benchmarks are for all under-18s, so none is shown for one age group."
-    table = pd.DataFrame({"Month end": counts["as_at"].dt.date,
-                          "Per 10,000 children": counts["rate_shown"]})
-    figure = charts.rate_chart(counts.assign(value=counts["rate_shown"]), benchmarks, area,
-                               "Children looked after per 10,000 children")
-    return ChartBlock("Rate per 10,000 children", reading, figure, table, "rate-per-10000")
+        reading += " Published rates are for all under-18s, so none is shown for one age group."
+    table = pd.DataFrame({"Month end": _dates_column(rates.index),
+                          "Per 10,000 children": rates.round(1).to_numpy()})
+    figure = charts.rate_chart(pd.DataFrame({"as_at": rates.index, "value": rates.to_numpy()}),
+                               benchmarks, label, "Children looked after per 10,000 children")
+    return ChartBlock("Compared with England", reading, figure, table, "rate-per-10000")
 
 
-def target_section(con, council: Council, as_at: dt.date, area: str, districts=()) -> dict:
-    """Under-12s against the target path, with a projection while the target period runs:
-    ``target`` (a ChartBlock, or None too early) and ``target_notes``."""
-    spec = metrics.under12_target_spec(con)
-    baseline, end = spec["baseline_date"], spec["end"]
-    dates = [d for d in metrics.month_ends(as_at, 400) if d >= baseline]
+def target_section(con, published: Published, council: Council, as_at: dt.date,
+                   area: str) -> dict:
+    """Under-12s against the target in force on ``as_at`` (with a projection to its end), or
+    whether the latest ended target was met: ``target`` (a ChartBlock) and ``target_notes``."""
+    label = council.area_label(area)
+    target = metrics.target_at(con, "cla_under12", as_at)
+    if target is None:
+        return _no_target("The council has set no target for the number of under-12s in care.")
+    if as_at < target.baseline_date:
+        return _no_target(f"The target “{target.label}” starts on {long_date(target.baseline_date)}.")
+    dates = [d for d in metrics.month_ends(as_at, 400) if d >= target.baseline_date]
     if len(dates) < projection.MIN_POINTS:
-        return {"target": None, "target_notes": (
-            f"The target runs from {long_date(baseline)}; the page shows progress once six "
-            "months of it have passed.",)}
-    path = metrics.under12_target(con, dates, districts)
-    if path["actual"].between(1, council.max_suppressed).any():
-        return {"target": None, "target_notes": (
-            f"Under-12s in care in {area} are too few to show against the target "
-            f"(counts from 1 to {council.max_suppressed} are not shown).",)}
-    now = path.iloc[-1]
-    gap = now["actual"] - now["target"]
-    reading = (f"On {long_date(as_at)} there were {now['actual']:,.0f} children aged under 12 in "
-               f"care in {area}, {abs(gap):,.0f} ({abs(100 * gap / now['target']):.0f}%) "
-               f"{'above' if gap > 0 else 'below'} the target path of {now['target']:,.0f}.")
-    notes = [f"The target starts from {path.attrs['baseline']:,.0f} children on "
-             f"{long_date(baseline)} and falls by {100 * path.attrs['reduction']:.0f}% a year "
-             f"for {path.attrs['years']} years, to {path.attrs['target_at_end']:,.0f} by "
-             f"{long_date(end)}. "
-             "It covers all under-12s, whatever age group is chosen above."]
+        return _no_target(f"The target “{target.label}” started on "
+                          f"{long_date(target.baseline_date)}; progress is shown once six months "
+                          "of it have passed.")
+    actual = published.series("cla", dates, area, "under12")
+    baseline = published.count("cla", target.baseline_date, area, "under12")
+    if actual.isna().any() or baseline is None:
+        return _no_target(f"Under-12s in care in {label} are too few to show against the target "
+                          f"({SMALL.format(limit=council.max_suppressed)}).")
+    path = metrics.target_path(con, target, dates, council.areas()[area] if area != "all" else ())
+    notes = [f"{target.label}: from {round_half_up(path.attrs['baseline']):,} children on "
+             f"{long_date(target.baseline_date)}, the target is {path.attrs['at_end']:,} by "
+             f"{long_date(target.end)}. It covers all under-12s, whatever age group is chosen. "
+             f"Source: {target.source}."]
     projected = None
-    if as_at < end:
-        result = projection.project(path.set_index(path["as_at"].dt.date)["actual"], end,
-                                    path.attrs["target_at_end"])
+    if as_at < target.end:
+        now = path.iloc[-1]
+        gap = round_half_up(now["actual"]) - now["target"]
+        reading = (f"On {long_date(as_at)} there were {round_half_up(now['actual']):,} children "
+                   f"aged under 12 in care in {label}, {abs(gap):,} "
+                   f"{'above' if gap > 0 else 'below'} the target path of {now['target']:,}.")
+        result = projection.project(path.set_index(path["as_at"].dt.date)["actual"], target.end,
+                                    path.attrs["at_end"])
         projected = result.path
         reading += " " + result.statement()
         notes.append(result.method())
     else:
-        met = path.loc[path["as_at"].dt.date <= end].iloc[-1]
-        reading += (f" At the end of the target period there were {met['actual']:,.0f} against "
-                    f"a target of {met['target']:,.0f}.")
-    table = pd.DataFrame({"Month end": path["as_at"].dt.date, "Actual": path["actual"],
-                          "Target": path["target"].round(0)})
+        reading = _ended_target_sentence(path, target, label)
+    table = pd.DataFrame({"Month end": _dates_column(path["as_at"]),
+                          "Under-12s looked after": path["actual"].map(round_half_up),
+                          "Target": path["target"].astype("Int64")})
     if projected is not None:
+        later = projected.iloc[1:]
         table = pd.concat([table, pd.DataFrame({
-            "Month end": projected["as_at"].iloc[1:], "Projection": projected["central"].iloc[1:].round(0),
-            "Low (8 in 10)": projected["low80"].iloc[1:].round(0),
-            "High (8 in 10)": projected["high80"].iloc[1:].round(0)})], ignore_index=True)
-    figure = charts.target_chart(path, "Children aged under 12 looked after against the target",
-                                 projected)
-    return {"target": ChartBlock("Under-12s against the target", reading, figure, table,
-                                 "under12s-target"), "target_notes": tuple(notes)}
+            "Month end": _dates_column(later["as_at"]),
+            "Projection": later["central"].map(round_half_up),
+            "Low (8 in 10)": later["low80"].map(round_half_up),
+            "High (8 in 10)": later["high80"].map(round_half_up)})], ignore_index=True)
+        table = table.astype({c: "Int64" for c in table.columns if c != "Month end"})
+    figure = charts.target_chart(path, "Children aged under 12 looked after and the target path",
+                                 projected, target.end, path.attrs["at_end"])
+    return {"target": ChartBlock("Under-12s in care against the target path", reading, figure,
+                                 table, "under12s-target"), "target_notes": tuple(notes)}
 
 
-def _flow_blocks(con, dates, districts, ages, as_at: dt.date, subject: str, limit: int) -> dict:
-    starts = metrics.series(con, "cla_starts_in_month", dates, districts, ages)
-    ceases = metrics.series(con, "cla_ceases_in_month", dates, districts, ages)
-    flows = pd.DataFrame({"as_at": starts["as_at"],
-                          "starts": visible(starts, True, limit),
-                          "ceases": visible(ceases, True, limit)})
-    flows["net"] = flows["starts"] - flows["ceases"]
-    year = flows.tail(12)
-    started, ceased = year["starts"].sum(min_count=12), year["ceases"].sum(min_count=12)
-    if pd.isna(started) or pd.isna(ceased):
-        reading = "Some months' numbers are too small to show, so no yearly total is given."
+def _ended_target_sentence(path: pd.DataFrame, target, label: str) -> str:
+    at_end = path[path["as_at"].dt.date <= target.end].iloc[-1]
+    actual, wanted = round_half_up(at_end["actual"]), path.attrs["at_end"]
+    verdict = (f"met, with {wanted - actual:,} fewer than the target" if actual <= wanted
+               else f"missed by {actual - wanted:,} children")
+    return (f"The target “{target.label}” ended on {long_date(target.end)}. At the end of "
+            f"{month(at_end['as_at'].date())} there were {actual:,} children aged under 12 in care "
+            f"in {label} against a target of {wanted:,}: the target was {verdict}.")
+
+
+def _no_target(note: str) -> dict:
+    empty = pd.DataFrame({"Month end": [], "Under-12s looked after": []})
+    return {"target": ChartBlock("Under-12s in care against the target path", note, None, empty,
+                                 "under12s-target"), "target_notes": ()}
+
+
+def _flow_blocks(published: Published, dates, area: str, age_key: str, as_at: dt.date,
+                 subject: str) -> dict:
+    started = published.count("starts", as_at, area, age_key)
+    ceased = published.count("ceases", as_at, area, age_key)
+    people = subject.replace(" in care", "")
+    if started is None or ceased is None:
+        reading = (f"The numbers of {people} starting or leaving care in the 12 months to "
+                   f"{month(as_at)} are too small to show.")
     else:
-        net = started - ceased
-        reading = (f"In the 12 months to {as_at:%B %Y}, {started:,.0f} {subject.replace(' in care', '')} "
-                   f"started to be looked after and {ceased:,.0f} ceased: "
+        net = round_half_up(started - ceased)
+        reading = (f"In the 12 months to {month(as_at)}, {round_half_up(started):,} {people} "
+                   f"started to be looked after and {round_half_up(ceased):,} stopped: "
                    f"{'a net rise' if net > 0 else 'a net fall' if net < 0 else 'no net change'}"
-                   f"{f' of {abs(net):,.0f}' if net else ''}.")
-    flow_table = pd.DataFrame({"Month end": flows["as_at"].dt.date,
-                               "Started": _shown(flows["starts"]), "Ceased": _shown(flows["ceases"]),
-                               "Net change": _shown(flows["net"])})
-    blocks = {"flows": ChartBlock("Starting and leaving care", reading,
-                                  charts.flows_chart(flows, "Started and ceased to be looked after, "
-                                                     "each month"), flow_table, "starts-and-ceases")}
-    blocks["reasons"] = _reasons_block(con, as_at, districts, ages, limit)
-    blocks |= _spc_blocks(starts, limit)
-    return blocks
+                   f"{f' of {abs(net):,}' if net else ''}.")
+    starts = published.monthly("starts", dates, area, age_key)
+    ceases = published.monthly("ceases", dates, area, age_key)
+    if starts is None or ceases is None:
+        return {"flows": _yearly_flows_block(published, dates, area, age_key, reading),
+                "starts_spc": None, "starts_variation": None}
+    flows = pd.DataFrame({"as_at": starts.index, "starts": starts.to_numpy(),
+                          "ceases": ceases.to_numpy()})
+    flows["net"] = flows["starts"] - flows["ceases"]
+    table = pd.DataFrame({"Month end": _dates_column(flows["as_at"]),
+                          "Started": shown(flows["starts"]), "Stopped": shown(flows["ceases"]),
+                          "Net change": shown(flows["net"], signed=True)})
+    block = ChartBlock("Children starting and leaving care each month", reading,
+                       charts.flows_chart(flows, "Children starting and leaving care, by month"),
+                       table, "starts-and-ceases")
+    return {"flows": block, **_spc_blocks(starts)}
 
 
-def _reasons_block(con, as_at, districts, ages, limit) -> ChartBlock:
-    table = _comparison(con, "ceases_by_reason", as_at, districts, ages, limit)
-    return ChartBlock("Reasons for leaving care", _breakdown_reading(table, "reason for leaving "
-                      "care in the 12 months to " + f"{as_at:%B %Y}"),
-                      charts.comparison_bars(table, "Ceased to be looked after by reason, 12 months",
-                                             "Year before", "Latest 12 months"),
-                      _comparison_table(table), "reasons-for-leaving-care")
+def _yearly_flows_block(published: Published, dates, area: str, age_key: str,
+                        reading: str) -> ChartBlock:
+    """Where monthly numbers are too small to show: the 12-month totals at each month end."""
+    yearly = pd.DataFrame({"as_at": [pd.Timestamp(d) for d in dates],
+                           "starts": published.series("starts", dates, area, age_key).to_numpy(),
+                           "ceases": published.series("ceases", dates, area, age_key).to_numpy()})
+    reading += (" Monthly numbers here are too small to show without risk of identifying "
+                "children, so the chart shows the totals for the 12 months to each month end.")
+    table = pd.DataFrame({"12 months to": _dates_column(yearly["as_at"]),
+                          "Started": shown(yearly["starts"]), "Stopped": shown(yearly["ceases"])})
+    figure = None
+    if yearly[["starts", "ceases"]].notna().any().any():
+        figure = charts.monthly_lines(yearly, [("starts", "Started", "blue", "solid"),
+                                               ("ceases", "Stopped", "orange", "dash")],
+                                      "Children starting and leaving care in the 12 months to "
+                                      "each month end", "Children in 12 months")
+    return ChartBlock("Children starting and leaving care", reading, figure, table,
+                      "starts-and-ceases")
 
 
-def _spc_blocks(starts: pd.DataFrame, limit: int) -> dict:
-    values = starts["value"]
-    if values.between(1, limit).any() or len(values) < 12:
+def _spc_blocks(starts: pd.Series) -> dict:
+    if len(starts) < 12:
         return {"starts_spc": None, "starts_variation": None}
-    chart = spc.xmr(values.to_numpy(), better="down")
+    chart = spc.xmr(starts.to_numpy(), better="down")
     wording, colour = spc.ICONS[chart.variation]
-    reading = (f"{wording} in the latest month. Starts averaged {chart.mean:.1f} a month; "
+    reading = (f"{wording} in the latest month. Starts averaged {chart.mean:.0f} a month; "
                f"a month from {max(chart.lower, 0):.0f} to {chart.upper:.0f} is within the "
-               "usual range.")
-    dates = list(starts["as_at"].dt.date)
-    table = pd.DataFrame({"Month end": dates, "Started": values,
-                          "Special cause": [", ".join(sorted(s)) for s in chart.signals]})
-    figure = charts.spc_chart(dates, chart, "Started to be looked after each month (XmR chart)",
-                              "Children")
-    return {"starts_spc": ChartBlock("Is the change in starts real?", reading, figure, table,
-                                     "starts-xmr"), "starts_variation": (wording, colour)}
+               "usual range, so a month in that range is no sign of real change.")
+    dates = [pd.Timestamp(d).date() for d in starts.index]
+    table = pd.DataFrame({"Month end": _dates_column(starts.index),
+                          "Started": starts.map(round_half_up).to_numpy(),
+                          "Unusual": [", ".join(sorted(s)) for s in chart.signals]})
+    figure = charts.spc_chart(dates, chart, "Children starting care each month, with the usual "
+                              "range", "Children")
+    return {"starts_spc": ChartBlock("Monthly starts against their usual range", reading, figure,
+                                     table, "starts-xmr"), "starts_variation": (wording, colour)}
 
 
-def _comparison(con, name: str, as_at: dt.date, districts, ages, limit: int) -> pd.DataFrame:
-    year_ago = metrics.year_before(as_at)
-    frame = metrics.breakdown(con, name, [year_ago, as_at], districts, ages)
-    wide = frame.pivot_table(index="category", columns="as_at", values="value", fill_value=0,
-                             sort=False)
-    order = metrics.BREAKDOWNS[name].order or tuple(wide.index)
-    wide = wide.reindex(order, fill_value=0)
-    table = pd.DataFrame({"category": wide.index,
-                          "year_ago": wide.get(pd.Timestamp(year_ago), 0),
-                          "now": wide.get(pd.Timestamp(as_at), 0)}).reset_index(drop=True)
-    table.attrs["total"] = float(table["now"].sum())
-    for column in ("year_ago", "now"):
-        table[column] = table[column].astype(float).mask(suppressed_cells(table[column], limit))
+def _comparison(now: pd.Series, year_ago: pd.Series, total: float | None) -> pd.DataFrame:
+    """A breakdown's categories on the date and a year earlier (NaN where hidden), with the
+    total they add up to (None where it is hidden)."""
+    table = pd.DataFrame({"category": now.index, "year_ago": year_ago.reindex(now.index).to_numpy(),
+                          "now": now.to_numpy()})
+    table.attrs["total"] = total
     return table
 
 
+def _breakdowns(published: Published, council: Council, as_at: dt.date, area: str,
+                age_key: str) -> tuple[ChartBlock, ...]:
+    label = council.area_label(area)
+    year_ago = metrics.year_before(as_at)
+    blocks = []
+    if age_key == "all":
+        counts = [published.counts("cla", [d]).xs((pd.Timestamp(d), area),
+                                                   level=("as_at", "area"))["shown"]
+                  for d in (as_at, year_ago)]
+        names = [AGE_BANDS[b][0] for b in DFE_BANDS]
+        table = _comparison(pd.Series(counts[0][list(DFE_BANDS)].to_numpy(), index=names),
+                            pd.Series(counts[1][list(DFE_BANDS)].to_numpy(), index=names),
+                            counts[0]["all"])
+        blocks.append(_breakdown_block(table, "By age", "age group", as_at, label, "cla-by-age"))
+    total = published.count("cla", as_at, area)
+    for name in ("cla_by_legal_status", "cla_by_placement"):
+        table = _comparison(published.breakdown(name, as_at, area)["shown"],
+                            published.breakdown(name, year_ago, area)["shown"], total)
+        title = "By " + metrics.BREAKDOWNS[name].title.lower().split(" by ")[1]
+        blocks.append(_breakdown_block(table, title, title[3:], as_at, label,
+                                       name.replace("_", "-")))
+    districts = council.areas()[area]
+    if len(districts) > 1:
+        names = {d.code: d.name for d in council.districts}
+        counts = [published.counts("cla", [d]).xs((pd.Timestamp(d), "all"),
+                                                  level=("as_at", "age"))["shown"]
+                  for d in (as_at, year_ago)]
+        table = _comparison(pd.Series(counts[0][list(districts)].to_numpy(),
+                                      index=[names[d] for d in districts]),
+                            pd.Series(counts[1][list(districts)].to_numpy(),
+                                      index=[names[d] for d in districts]), total)
+        blocks.append(_breakdown_block(table, "By district", "district", as_at, label,
+                                       "cla-by-district"))
+    return tuple(blocks)
+
+
+def _category_block(published: Published, name: str, as_at: dt.date, area: str, label: str,
+                    what: str) -> ChartBlock:
+    table = _comparison(published.breakdown(name, as_at, area)["shown"],
+                        published.breakdown(name, metrics.year_before(as_at), area)["shown"],
+                        published.count("ceases", as_at, area))
+    return _breakdown_block(table, "Why children left care", what, as_at, label,
+                            name.replace("_", "-"), period="12 months to ")
+
+
+def _breakdown_block(table: pd.DataFrame, title: str, what: str, as_at: dt.date, label: str,
+                     stem: str, period: str = "") -> ChartBlock:
+    figure = None if _bars_shown(table) < 2 else charts.comparison_bars(
+        table, f"Children looked after {title.lower()}, {label}", YEAR_EARLIER.capitalize(),
+        period + long_date(as_at))
+    return ChartBlock(title, _breakdown_reading(table, what, label), figure,
+                      _comparison_table(table), stem)
+
+
 def _comparison_table(table: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"Category": table["category"], "A year earlier": _shown(table["year_ago"]),
-                         "Now": _shown(table["now"]),
-                         "Change": _shown(table["now"] - table["year_ago"], signed=True)})
+    return pd.DataFrame({"Category": table["category"],
+                         YEAR_EARLIER.capitalize(): shown(table["year_ago"]),
+                         "Now": shown(table["now"]),
+                         "Change": shown(table["now"] - table["year_ago"], signed=True)})
 
 
-def _breakdown_reading(table: pd.DataFrame, what: str) -> str:
-    shown = table.dropna(subset=["now"])
-    if shown.empty or shown["now"].sum() == 0:
-        return f"There are too few children to show the {what}."
-    top = shown.loc[shown["now"].idxmax()]
-    share = 100 * top["now"] / table.attrs["total"]
-    reading = f"The largest group for {what} is “{top['category']}” ({top['now']:,.0f}, {share:.0f}%)."
+def _bars_shown(table: pd.DataFrame) -> int:
+    """How many categories have a number above zero to draw."""
+    return int((table["now"].fillna(0) > 0).sum())
+
+
+def _breakdown_reading(table: pd.DataFrame, what: str, label: str) -> str:
+    if _bars_shown(table) < 2:
+        return (f"There is no chart by {what} for {label}: most of the numbers are too small to "
+                "show without risk of identifying children.")
+    top = table.loc[table["now"].idxmax()]
+    total = table.attrs["total"]
+    share = f" ({100 * top['now'] / total:.0f}%)" if total else ""
+    reading = (f"The largest group by {what} is “{top['category']}”: "
+               f"{round_half_up(top['now']):,} children{share}.")
     change = (table["now"] - table["year_ago"]).dropna()
     if len(change) and change.abs().max() > 0:
         biggest = table.loc[change.abs().idxmax()]
-        difference = biggest["now"] - biggest["year_ago"]
-        reading += (f" The biggest change on a year earlier is in “{biggest['category']}” "
-                    f"({difference:+,.0f}).")
+        difference = round_half_up(biggest["now"] - biggest["year_ago"])
+        reading += (f" The biggest change since {YEAR_EARLIER} is in “{biggest['category']}”: "
+                    f"{abs(difference):,} {'more' if difference > 0 else 'fewer'}.")
     return reading
 
 
-def _breakdown_block(con, name: str, as_at: dt.date, districts, ages, area: str,
-                     limit: int) -> ChartBlock:
-    spec = metrics.BREAKDOWNS[name]
-    table = _comparison(con, name, as_at, districts, ages, limit)
-    what = spec.title.lower().replace("children looked after by ", "") + f" on {long_date(as_at)}"
-    return ChartBlock(spec.title, _breakdown_reading(table, what),
-                      charts.comparison_bars(table, f"{spec.title}, {area}", "A year earlier",
-                                             long_date(as_at)),
-                      _comparison_table(table), name.replace("_", "-"))
-
-
-def _shown(values: pd.Series, signed: bool = False) -> pd.Series:
-    """Numbers for a table, with hidden ones as the suppression symbol."""
-    fmt = "{:+,.0f}" if signed else "{:,.0f}"
-    return values.map(lambda v: SUPPRESSED if pd.isna(v) else fmt.format(v))
+def shown(values: pd.Series, signed: bool = False) -> pd.Series:
+    """Whole numbers for a table, with hidden ones as the suppression symbol."""
+    def one(v):
+        if pd.isna(v):
+            return SUPPRESSED
+        return f"{round_half_up(v):+,}" if signed else f"{round_half_up(v):,}"
+    return pd.Series([one(v) for v in values], index=getattr(values, "index", None))
 
 
 GLOSSARY = {
     "Looked after": "A child in the care of the council: under a care order, or accommodated by "
                     "the council, for example with their parents' agreement (section 20).",
     "Episode": "A stretch of care with the same legal status and placement, as recorded in the "
-               "SSDA903 return. A new episode starts when either changes.",
+               "DfE's SSDA903 return. A new episode starts when either changes.",
     "Period of care": "The time from a child starting to be looked after to ceasing to be; it "
                       "can have several episodes.",
     "Short breaks": "Planned short stays, often for disabled children (legal status V3 or V4). "
                     "The DfE leaves them out of counts of children looked after, and so do we.",
     "Legal status": "The legal basis of care: for example an interim or full care order, a "
                     "placement order, or accommodation under section 20.",
+    "Placement order": "A court order allowing the council to place a child for adoption "
+                       "(legal status E1).",
     "Placement": "Where the child lives: with foster carers (relatives or friends, or others), "
                  "placed for adoption, with parents, in a children's home, and so on.",
     "Special guardianship order": "A court order making a relative or other carer a child's "
                                   "special guardian, so the child leaves care.",
     "Rate per 10,000": "Children looked after for every 10,000 children aged under 18 (or in "
                        "the chosen age group) living in the area, from ONS mid-year estimates.",
-    "Process limits": "On an XmR chart, the range a month's figure falls in by chance alone: "
-                      "the mean plus or minus 2.66 times the average change from one month "
-                      "to the next.",
-    "Special cause variation": "A pattern unlikely to be chance (NHS England 'Making Data "
-                               "Count'): a point outside the limits, 7 points in a row above "
-                               "or below the mean, 7 points rising or falling, or 2 of 3 "
-                               "points near a limit.",
+    "Usual range": "On the chart of monthly starts (an XmR chart, NHS England's 'Making Data "
+                   "Count' method), the range a month's figure falls in by chance alone: the "
+                   "mean plus or minus 2.66 times the average change from one month to the next.",
+    "Unusual": "A pattern unlikely to be chance ('special cause variation'): a point outside "
+               "the usual range, 7 points in a row above or below the mean, 7 points rising or "
+               "falling, or 2 of 3 points near the edge of the range.",
     "Projection": "Where the number of under-12s in care would be by the end of the target "
                   "period if the recent trend continued, with a range for its uncertainty.",
+    "c": "A number too small to show (1 to 5), or one hidden so that a small number cannot be "
+         "worked out from the numbers around it.",
 }

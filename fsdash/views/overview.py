@@ -1,5 +1,5 @@
-"""The Overview's view: headline cards. (Its under-12s target section is the Children in care
-page's, ``fsdash.views.care.target_section``.)"""
+"""The Overview's view: a one-line summary and the headline cards. (Its under-12s target section
+is the Children in care page's, ``fsdash.views.care.target_section``.)"""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
+import pandas as pd
 
 from fsdash import metrics
-from fsdash.access import SUPPRESSED, should_suppress, visible
+from fsdash.access import FAMILY_OF_MEASURE, SUPPRESSED, Published, base_too_small
 from fsdash.config import Council
-from fsdash.formatting import change, figure
+from fsdash.formatting import YEAR_EARLIER, change, figure, month, round_half_up
 
 TREND_MONTHS = 25   # two years of month ends, so the date a year earlier is among them
 DELTA_COLOURS = {"down": "inverse", "up": "normal", "neither": "off"}
@@ -19,8 +20,9 @@ DELTA_COLOURS = {"down": "inverse", "up": "normal", "neither": "off"}
 
 @dataclass(frozen=True)
 class Card:
-    """One headline card: the figure, its change on a year ago and its recent trend."""
+    """One headline card: the figure, its change since a year earlier and its recent trend."""
 
+    name: str
     title: str
     value: str
     delta: str | None
@@ -29,26 +31,82 @@ class Card:
     trend: tuple
 
 
-def headline_cards(con: duckdb.DuckDBPyConnection, council: Council, as_at: dt.date,
-                   districts=()) -> list[Card]:
-    """The Overview's cards, with small numbers suppressed in the figure, change and trend."""
+def headline_cards(con: duckdb.DuckDBPyConnection, published: Published, council: Council,
+                   as_at: dt.date, area: str) -> list[Card]:
+    """The Overview's cards, with hidden figures as ``c`` in the figure, change and trend."""
     first = metrics.first_reliable_date(con)
-    trend_dates = [d for d in metrics.month_ends(as_at, TREND_MONTHS) if d >= first]
-    trends = {name: metrics.series(con, name, trend_dates, districts) for name in metrics.HEADLINE}
-    headline = metrics.summary(con, as_at, districts, computed=trends)
+    dates = [d for d in metrics.month_ends(as_at, TREND_MONTHS) if d >= first]
+    districts = council.areas()[area] if area != "all" else ()
+    trends = {name: _protected(published, con, name, dates, area, districts, council)
+              for name in metrics.HEADLINE}
+    year_ago = pd.Timestamp(metrics.year_before(as_at))
     cards = []
     for name, trend in trends.items():
-        measure, now = metrics.MEASURES[name], headline[name]
-        before = now["year_ago"]
-        small = [should_suppress(f, measure.is_count, council.max_suppressed)
-                 for f in (now, before or {})]
-        cards.append(Card(
-            title=measure.title,
-            value=SUPPRESSED if small[0] else figure(now["value"], measure.unit),
-            delta=None if any(small) or not before
-            else change(now["value"], before["value"], measure.unit),
-            delta_color=DELTA_COLOURS[measure.better],
-            definition=measure.definition,
-            trend=tuple(visible(trend, measure.is_count, council.max_suppressed).tolist()),
-        ))
+        measure = metrics.MEASURES[name]
+        now = trend.get(pd.Timestamp(as_at))
+        before = trend.get(year_ago) if year_ago >= pd.Timestamp(first) else None
+        value, delta, colour = _card_figures(measure, now, before, len(trend), as_at, council)
+        cards.append(Card(name, measure.title, value, delta, colour, measure.definition,
+                          tuple(float(v) for v in trend.to_numpy())))
     return cards
+
+
+def _protected(published: Published, con, name: str, dates, area: str, districts,
+               council: Council) -> pd.Series:
+    """A headline measure over dates, NaN where hidden: by its count family's decision where it
+    has one, else by its own base count."""
+    frame = metrics.series(con, name, dates, districts).set_index("as_at")
+    if name in FAMILY_OF_MEASURE:
+        family, age = FAMILY_OF_MEASURE[name]
+        keep = published.series(family, dates, area, age).reindex(frame.index).notna()
+    else:
+        keep = ~base_too_small(frame, council.max_suppressed)
+    return frame["value"].where(keep)
+
+
+def _card_figures(measure, now, before, points: int, as_at: dt.date, council: Council):
+    """The card's value, its change line and the change's colour."""
+    if measure.reference is not None:
+        return _outcome_figures(measure, now, as_at, council)
+    if now is None or pd.isna(now):
+        return SUPPRESSED, None, "off"
+    value = figure(now, measure.unit)
+    if points == 1:
+        return value, "First month of data: no change to show yet", "off"
+    if before is None or pd.isna(before):
+        return value, None, "off"
+    delta = change(now, before, measure.unit)
+    colour = "off" if delta.startswith("No change") else DELTA_COLOURS[measure.better]
+    return value, delta, colour
+
+
+def _outcome_figures(measure, now, as_at: dt.date, council: Council):
+    """Adults' outcomes: "50% fewer", beside the published result they are compared with."""
+    who, reference = measure.reference
+    if now is None or pd.isna(now):
+        if as_at < council.launch:
+            return "Not yet", "Before Family Safeguarding began", "off"
+        return SUPPRESSED, None, "off"
+    size = round_half_up(abs(now))
+    value = f"{size}% {'fewer' if now < 0 else 'more'}" if size else "No change"
+    return value, f"{who} saw {abs(reference):.0f}% fewer", "off"
+
+
+def summary_line(cards: list[Card], as_at: dt.date, label: str) -> str:
+    """One sentence for a councillor: children in care now, the change, and whether it is good."""
+    by_name = {c.name: c for c in cards}
+    cla, under12 = by_name["cla"], by_name["cla_under12"]
+    if cla.value == SUPPRESSED:
+        return f"The number of children in care in {label} is too small to show."
+    sentence = f"At the end of {month(as_at)}, {cla.value} children were in care in {label}"
+    if cla.delta and not cla.delta.startswith(("No change", "First")):
+        fewer = cla.delta.startswith("-")
+        share = cla.delta.rsplit(", ", 1)[-1] if ", " in cla.delta else ""
+        sentence += (f", {share or ('fewer' if fewer else 'more')} than {YEAR_EARLIER}"
+                     f"{': good news, as the council aims for fewer' if fewer else ''}"
+                     f"{': the council aims for fewer' if not fewer else ''}")
+    elif cla.delta and cla.delta.startswith("No change"):
+        sentence += f", the same as {YEAR_EARLIER}"
+    if under12.value != SUPPRESSED:
+        sentence += f". {under12.value} of them were under 12"
+    return sentence + "."

@@ -1,0 +1,206 @@
+"""Every count the app shows, hidden or not by one rule across areas, age groups, months and
+categories, so that a figure agrees wherever it appears and no hidden figure can be worked out
+from figures shown anywhere in the app (``fsdash.access.suppression``).
+
+Figures come in families, each the sums of one grid of cells (``fsdash.metrics.grids``):
+
+- ``cla``: children looked after on a date, by area and age choice;
+- ``starts`` and ``ceases``: the 12 months to a date, by area and age choice;
+- ``referrals`` (12 months) and ``cp_plans`` (on a date), by area;
+- monthly starts and ceases: an area and age choice's monthly series is shown whole or not at
+  all (hidden where any month is small, and where it would give a hidden one away); its 12-month
+  totals cannot then hide a month either, since no month of it is shown;
+- breakdowns by category (legal status, placement, reason for leaving care): by area, for all
+  ages, with each area's total as its count family decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from fsdash import metrics
+from fsdash.access.suppression import protect
+from fsdash.config import WHOLE_COUNCIL, Council
+from fsdash.metrics.grids import AGE_GROUPS, grid
+
+ALL_GROUPS = tuple(range(len(AGE_GROUPS)))
+# Each age choice the app offers, as the age groups it adds up, and how aggregated it is.
+AGE_CHOICES = {"all": (ALL_GROUPS, 2), "under12": ((0, 1, 2, 3), 1), "under1": ((0,), 0),
+               "1-4": ((1,), 0), "5-9": ((2,), 0), "10-15": ((3, 4), 1), "16plus": ((5,), 0)}
+AGE_FAMILIES = ("cla", "starts", "ceases")
+# Breakdowns by category, and the count family that gives each one's totals.
+TOTAL = "Total"
+CATEGORY_TOTALS = {"cla_by_legal_status": "cla", "cla_by_placement": "cla",
+                   "ceases_by_reason": "ceases"}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The figures of a family as rows over its cells."""
+
+    figures: pd.MultiIndex      # the figures' keys
+    cells: pd.MultiIndex        # (district, age_group) or (district, category)
+    matrix: np.ndarray          # figures by cells, 0 or 1
+    level: np.ndarray           # how aggregated each figure is
+
+
+def _area_rows(council: Council) -> tuple[list[str], np.ndarray, np.ndarray]:
+    districts = [d.code for d in council.districts]
+    areas = council.areas()
+    rows = np.array([[d in areas[a] for d in districts] for a in areas], int)
+    level = np.array([2 if a == WHOLE_COUNCIL else 1 if a in council.localities else 0
+                      for a in areas])
+    return list(areas), rows, level
+
+
+def count_layout(council: Council, with_ages: bool) -> Layout:
+    """Areas by age choices (or areas alone) over districts by age groups."""
+    areas, area_rows, area_level = _area_rows(council)
+    choices = AGE_CHOICES if with_ages else {"all": ((0,), 0)}
+    groups = ALL_GROUPS if with_ages else (0,)
+    age_rows = np.array([[g in members for g in groups] for members, _ in choices.values()], int)
+    age_level = np.array([level for _, level in choices.values()])
+    return Layout(
+        figures=pd.MultiIndex.from_product([areas, list(choices)], names=["area", "age"]),
+        cells=pd.MultiIndex.from_product([[d.code for d in council.districts], groups],
+                                         names=["district", "age_group"]),
+        matrix=np.kron(area_rows, age_rows),
+        level=np.add.outer(area_level, age_level).ravel())
+
+
+def category_layout(council: Council, categories: tuple[str, ...]) -> Layout:
+    """Areas by categories and the total over districts by categories."""
+    areas, area_rows, area_level = _area_rows(council)
+    category_rows = np.vstack([np.eye(len(categories), dtype=int), np.ones(len(categories), int)])
+    return Layout(
+        figures=pd.MultiIndex.from_product([areas, [*categories, TOTAL]],
+                                           names=["area", "category"]),
+        cells=pd.MultiIndex.from_product([[d.code for d in council.districts], categories],
+                                         names=["district", "category"]),
+        matrix=np.kron(area_rows, category_rows),
+        level=np.add.outer(area_level, np.r_[np.zeros(len(categories), int), 1]).ravel())
+
+
+def _figures(layout: Layout, cells: pd.Series) -> np.ndarray:
+    """Each figure's value from the cells' values (missing cells are zero)."""
+    return layout.matrix @ cells.reindex(layout.cells, fill_value=0).to_numpy(float)
+
+
+class Published:
+    """The figures the app may show for one store, computed date by date on demand and kept.
+    ``cursor`` gives a connection to query (one per call, so threads can share this)."""
+
+    def __init__(self, cursor: Callable, council: Council):
+        self.cursor, self.council, self.limit = cursor, council, council.max_suppressed
+        self.layouts = {True: count_layout(council, True), False: count_layout(council, False)}
+        self.kept: dict[tuple, pd.DataFrame] = {}
+        self.lock = threading.Lock()
+
+    # ---- counts ---------------------------------------------------------------------------
+    def counts(self, family: str, dates) -> pd.DataFrame:
+        """The family's figures on each date: index (as_at, area, age), columns value and shown
+        (the value, or NaN where hidden)."""
+        dates = [pd.Timestamp(d).date() for d in dates]
+        missing = [d for d in dates if (family, d) not in self.kept]
+        if missing:
+            self._compute(family, missing)
+        return pd.concat({pd.Timestamp(d): self.kept[family, d] for d in dates},
+                         names=["as_at"])
+
+    def count(self, family: str, day: dt.date, area: str, age: str = "all") -> float | None:
+        """One figure, or None where it is hidden."""
+        shown = self.counts(family, [day]).loc[(pd.Timestamp(day), area, age), "shown"]
+        return None if pd.isna(shown) else float(shown)
+
+    def series(self, family: str, dates, area: str, age: str = "all") -> pd.Series:
+        """One area and age choice's figures over dates (NaN where hidden), indexed by date."""
+        frame = self.counts(family, dates).xs((area, age), level=("area", "age"))
+        return frame["shown"]
+
+    def _compute(self, family: str, dates: list[dt.date]) -> None:
+        layout = self.layouts[family in AGE_FAMILIES]
+        cells = grid(self.cursor(), family, dates).set_index(["as_at", "district", "age_group"])
+        forced = self.monthly_shown(family) if family in ("starts", "ceases") else None
+        for day in dates:
+            values = _figures(layout, cells["value"].xs(pd.Timestamp(day), level="as_at")
+                              if pd.Timestamp(day) in cells.index.get_level_values(0)
+                              else pd.Series(dtype=float))
+            hidden = protect(layout.matrix, values, self.limit, layout.level,
+                             forced_shown=None if forced is None else forced.to_numpy())
+            with self.lock:
+                self.kept[family, day] = pd.DataFrame(
+                    {"value": values, "shown": np.where(hidden, np.nan, values)},
+                    index=layout.figures)
+
+    # ---- monthly starts and ceases --------------------------------------------------------
+    def monthly_shown(self, family: str) -> pd.Series:
+        """For starts or ceases, whether each area and age choice's monthly series is shown."""
+        key = ("monthly", family)
+        if key not in self.kept:
+            months = self._months()
+            cells = grid(self.cursor(), f"{family}_in_month", months)
+            layout = self.layouts[True]
+            by_month = np.array([
+                _figures(layout, cells[cells["as_at"] == pd.Timestamp(m)]
+                         .set_index(["district", "age_group"])["value"]) for m in months])
+            small = ((by_month >= 1) & (by_month <= self.limit)).any(axis=0)
+            typical = by_month.mean(axis=0)
+            hidden = protect(layout.matrix, typical, self.limit, layout.level,
+                             forced_hidden=small)
+            with self.lock:
+                self.kept[key] = pd.Series(~hidden, index=layout.figures)
+        return self.kept[key]
+
+    def monthly(self, family: str, dates, area: str, age: str = "all") -> pd.Series | None:
+        """Monthly starts or ceases (``family``) for an area and age choice, or None where
+        the series is hidden."""
+        if not self.monthly_shown(family)[(area, age)]:
+            return None
+        districts = self.council.areas()[area]
+        members = AGE_CHOICES[age][0]
+        cells = grid(self.cursor(), f"{family}_in_month", dates)
+        chosen = cells[cells["district"].isin(districts) & cells["age_group"].isin(members)]
+        totals = chosen.groupby("as_at")["value"].sum()
+        return totals.reindex([pd.Timestamp(d) for d in dates], fill_value=0).astype(float)
+
+    def _months(self) -> list[dt.date]:
+        """Every month end the app can show."""
+        con = self.cursor()
+        last, first = metrics.latest_month_end(con), metrics.first_reliable_date(con)
+        count = (last.year - first.year) * 12 + last.month - first.month + 1
+        return metrics.month_ends(last, count)
+
+    # ---- breakdowns by category -----------------------------------------------------------
+    def breakdown(self, name: str, day: dt.date, area: str) -> pd.DataFrame:
+        """A breakdown by category for an area on a date, all ages: index category (in the
+        breakdown's order), columns value and shown (NaN where hidden)."""
+        day = pd.Timestamp(day).date()
+        key = (name, day)
+        if key not in self.kept:
+            self._compute_breakdown(name, day)
+        return self.kept[key].xs(area, level="area").drop(index=TOTAL)
+
+    def _compute_breakdown(self, name: str, day: dt.date) -> None:
+        spec = metrics.BREAKDOWNS[name]
+        cells = metrics.breakdown_by_district(self.cursor(), name, [day])
+        categories = spec.order or tuple(sorted(cells["category"].unique()))
+        layout = category_layout(self.council, categories)
+        values = _figures(layout, cells.set_index(["district", "category"])["value"])
+        totals = self.counts(CATEGORY_TOTALS[name], [day]).xs(
+            (pd.Timestamp(day), "all"), level=("as_at", "age"))["shown"]
+        is_total = layout.figures.get_level_values("category") == TOTAL
+        total_hidden = np.zeros(len(values), bool)
+        total_hidden[is_total] = totals.reindex(
+            layout.figures[is_total].get_level_values("area")).isna().to_numpy()
+        hidden = protect(layout.matrix, values, self.limit, layout.level,
+                         forced_hidden=total_hidden, forced_shown=is_total & ~total_hidden)
+        with self.lock:
+            self.kept[name, day] = pd.DataFrame(
+                {"value": values, "shown": np.where(hidden, np.nan, values)},
+                index=layout.figures)

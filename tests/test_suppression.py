@@ -1,0 +1,114 @@
+"""The one small-number rule, checked as properties over generated small councils: no shown
+figure from 1 to the limit, and no hidden figure that sums and differences of the shown figures
+give away (checked here by matrix rank, independently of the rule's own method)."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fsdash import store
+from fsdash.access import Published
+from fsdash.access.published import AGE_FAMILIES, CATEGORY_TOTALS, category_layout, count_layout
+from fsdash.access.suppression import protect
+from fsdash.config import Council, District, load_council
+
+LIMIT = 5
+
+
+def small_council(localities: list[int]) -> Council:
+    """A council with the given number of districts in each locality."""
+    districts = tuple(District(f"D{i}{j}", f"District {i}{j}", f"L{i}")
+                      for i, count in enumerate(localities) for j in range(count))
+    return Council(code="X", dfe_code="0", name="Test", short_name="Test",
+                   localities={f"L{i}": f"Locality {i}" for i in range(len(localities))},
+                   districts=districts, teams=(), phase_in=None, launch=None, targets=(),
+                   caseload_amber=18, caseload_red=22, max_suppressed=LIMIT, benchmarks={},
+                   path=None)
+
+
+def given_away(matrix: np.ndarray, hidden: np.ndarray) -> list[int]:
+    """Hidden figures whose row is in the span of the shown rows (by rank)."""
+    shown = matrix[~hidden].astype(float)
+    base = np.linalg.matrix_rank(shown) if len(shown) else 0
+    return [i for i in np.flatnonzero(hidden)
+            if np.linalg.matrix_rank(np.vstack([shown, matrix[i]])) == base]
+
+
+councils = st.lists(st.integers(1, 4), min_size=1, max_size=3)
+# Mostly small cells, some zero, some large: the mix that makes suppression work hard.
+cell_values = st.one_of(st.integers(0, 0), st.integers(1, 5), st.integers(6, 40))
+
+
+@settings(max_examples=60, deadline=None)
+@given(councils, st.data())
+def test_counts_by_area_and_age(localities, data):
+    layout = count_layout(small_council(localities), with_ages=True)
+    cells = np.array(data.draw(st.lists(cell_values, min_size=layout.matrix.shape[1],
+                                        max_size=layout.matrix.shape[1])))
+    values = layout.matrix @ cells
+    hidden = protect(layout.matrix, values, LIMIT, layout.level)
+    shown = values[~hidden]
+    assert not ((shown >= 1) & (shown <= LIMIT)).any()
+    assert given_away(layout.matrix, hidden) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(councils, st.integers(2, 5), st.data())
+def test_breakdowns_with_totals_decided_elsewhere(localities, categories, data):
+    layout = category_layout(small_council(localities), tuple(f"C{i}" for i in range(categories)))
+    cells = np.array(data.draw(st.lists(cell_values, min_size=layout.matrix.shape[1],
+                                        max_size=layout.matrix.shape[1])))
+    values = layout.matrix @ cells
+    is_total = np.array([c == "Total" for c in layout.figures.get_level_values("category")])
+    totals_hidden = is_total & (values >= 1) & (values <= LIMIT)
+    hidden = protect(layout.matrix, values, LIMIT, layout.level, forced_hidden=totals_hidden)
+    shown = values[~hidden]
+    assert not ((shown >= 1) & (shown <= LIMIT)).any()
+    assert given_away(layout.matrix, hidden) == []
+
+
+def test_a_second_small_cell_is_hidden_rather_than_the_total():
+    # Three districts in one locality: 3, 40 and 50. The 3 is hidden; so must be one more
+    # district (the smaller, 40), while the locality and council totals stay shown.
+    layout = count_layout(small_council([3]), with_ages=False)
+    values = layout.matrix @ np.array([3, 40, 50])
+    hidden = protect(layout.matrix, values, LIMIT, layout.level)
+    shown = dict(zip(layout.figures.get_level_values("area"), ~hidden))
+    assert shown == {"all": True, "L0": True, "D00": False, "D01": False, "D02": True}
+
+
+def test_no_change_reads_as_no_change():
+    from fsdash.formatting import change
+    assert change(55, 55, "children") == "No change from a year earlier"
+    assert change(55.2, 54.8, "children") == "No change from a year earlier"
+    assert change(60, 55, "children") == "+5 since a year earlier, 9% more"
+
+
+@pytest.mark.parametrize("day", [dt.date(2019, 3, 31), dt.date(2023, 3, 31),
+                                 dt.date(2026, 10, 31)])
+def test_the_demo_councils_published_figures_give_nothing_away(demo_db, day):
+    """Every family on real paths: the figures the app may show for every area and age choice,
+    and the breakdowns with their totals, hide every small number and give none away."""
+    con = store.connect_readonly(demo_db)
+    council = load_council()
+    published = Published(con.cursor, council)
+    for family in ("cla", "starts", "ceases", "referrals", "cp_plans"):
+        figures = published.counts(family, [day])
+        layout = published.layouts[family in AGE_FAMILIES]
+        hidden = figures["shown"].isna().to_numpy()
+        values = figures["value"].to_numpy()
+        assert not ((values[~hidden] >= 1) & (values[~hidden] <= LIMIT)).any(), family
+        assert given_away(layout.matrix, hidden) == [], family
+    for family in ("starts", "ceases"):
+        monthly_hidden = ~published.monthly_shown(family).to_numpy()
+        assert given_away(published.layouts[True].matrix, monthly_hidden) == [], family
+    for name in CATEGORY_TOTALS:
+        published.breakdown(name, day, "all")
+        frame = published.kept[name, day]
+        spec_categories = tuple(frame.index.get_level_values("category").unique().drop("Total"))
+        layout = category_layout(council, spec_categories)
+        assert given_away(layout.matrix, frame["shown"].isna().to_numpy()) == [], name
+    con.close()
