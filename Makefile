@@ -6,7 +6,7 @@ DB ?= $(or $(FSDASH_DB),data/fsdash.duckdb)
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test bench demo chromium clean validate-903
+.PHONY: run test bench demo chromium node clean validate-903
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -25,10 +25,18 @@ chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# axe-core for the browser tests' accessibility checks (pinned in package-lock.json); Debian's
+# nodejs and npm are installed when missing.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 run: $(VENV)/.installed $(DB)
 	FSDASH_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
-test: $(VENV)/.installed $(DB) chromium .venv-903/.installed
+test: $(VENV)/.installed $(DB) chromium node_modules/.installed .venv-903/.installed
 	$(VENV)/bin/ruff check .
 	.venv-903/bin/python tools/validate_903.py data/demo
 	$(PY) -m pytest
@@ -50,4 +58,4 @@ validate-903: .venv-903/.installed
 	.venv-903/bin/python tools/validate_903.py $(DIR) $(YEAR)
 
 clean:
-	rm -rf $(VENV) data/*.duckdb data/demo .pytest_cache
+	rm -rf $(VENV) .venv-903 node_modules data/*.duckdb data/demo .pytest_cache

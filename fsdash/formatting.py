@@ -39,19 +39,20 @@ def figure(value: float | None, unit: str) -> str:
 
 
 def change(now: float | None, before: float | None, unit: str) -> str | None:
-    """The change since a year earlier, signed, in the measure's own terms; "No change" when
-    the figures are the same as shown."""
+    """The change since a year earlier, signed and short enough for a card ("+19 (1% more)",
+    "-0.1 percentage points"); "No change" when the figures are the same as shown. Cards say
+    what it is compared with beside it."""
     if now is None or before is None:
         return None
     if figure(now, unit) == figure(before, unit):
-        return f"No change from {YEAR_EARLIER}"
+        return "No change"
     difference = now - before
     if unit == "%":
-        return f"{difference:+.1f} percentage points since {YEAR_EARLIER}"
+        return f"{difference:+.1f} percentage points"
     if unit in ("per 10,000", "per FTE"):
-        return f"{difference:+.1f} since {YEAR_EARLIER}"
+        return f"{difference:+.1f}"
     sign = "+" if difference > 0 else "-"
     words = "more" if difference > 0 else "fewer"
     percent = abs(100 * difference / before) if before else 0
-    share = f", {percent:.0f}% {words}" if round_half_up(percent) else ""
-    return f"{sign}{round_half_up(abs(difference)):,} since {YEAR_EARLIER}{share}"
+    share = f" ({percent:.0f}% {words})" if round_half_up(percent) else ""
+    return f"{sign}{round_half_up(abs(difference)):,}{share}"

@@ -166,9 +166,11 @@ def as_at_caption(council: Council, filters: Filters) -> str:
 
 
 def page_style() -> None:
-    """The print and small-screen stylesheet (``fsdash/static/page.css``)."""
-    st.html(STYLESHEET)
+    """The print and small-screen stylesheet, and the script that hides the cards' decorative
+    trend charts from screen readers (``fsdash/static``: fixed files, no user input)."""
+    st.html(STYLESHEET + SCRIPT, unsafe_allow_javascript=True)
 
 
-STYLESHEET = "<style>" + (Path(__file__).parent / "static" / "page.css").read_text(
-    encoding="utf-8") + "</style>"
+STATIC = Path(__file__).parent / "static"
+STYLESHEET = "<style>" + (STATIC / "page.css").read_text(encoding="utf-8") + "</style>"
+SCRIPT = "<script>" + (STATIC / "page.js").read_text(encoding="utf-8") + "</script>"

@@ -6,7 +6,7 @@ import streamlit as st
 from fsdash import metrics, ui
 from fsdash.access import SUPPRESSED
 from fsdash.config import load_council
-from fsdash.views.overview import summary_line
+from fsdash.views.overview import summary_line, trend_table
 
 CARDS_PER_ROW = 3
 
@@ -23,12 +23,15 @@ for start in range(0, len(cards), CARDS_PER_ROW):
     for column, card in zip(st.columns(CARDS_PER_ROW), cards[start:start + CARDS_PER_ROW]):
         column.metric(card.title, card.value, delta=card.delta, delta_color=card.delta_color,
                       delta_arrow="off" if card.delta_color == "off" else "auto",
+                      delta_description=card.delta_description,
                       chart_data=card.trend, border=True)
 st.caption("Each card compares the figure with a year earlier; its small chart shows up to 25 "
            "month ends. Blue means the change is in the direction the council wants, orange the "
            "other way, and grey that neither direction is better or there is no change. Numbers "
            f"from 1 to {council.max_suppressed} are shown as “{SUPPRESSED}”, as are some larger "
            "ones that would let a small number be worked out, to protect families' privacy.")
+with st.expander("The cards' trends as a table"):
+    st.dataframe(trend_table(cards, filters.as_at), hide_index=True)
 with st.expander("What these figures mean"):
     for name in metrics.HEADLINE:
         measure = metrics.MEASURES[name]

@@ -1,4 +1,5 @@
-"""The Overview in a real browser: Debian's Chromium driven by Playwright against `streamlit run`."""
+"""The pages in a real browser: Debian's Chromium driven by Playwright against `streamlit run`.
+Screenshots and the printed PDF are kept in test-results/ as artefacts."""
 
 import os
 
@@ -9,6 +10,12 @@ from conftest import ROOT
 from streamlit_server import CHROMIUM, CHROMIUM_ARGS, READY, streamlit_server
 
 pytestmark = pytest.mark.browser
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+OUT = ROOT / "test-results"
+A4_LANDSCAPE_WIDTH = 1047     # CSS pixels printable across A4 landscape with 10 mm margins
+PAGES = {"overview": "/?as_at=2026-10&area=all",
+         "children-in-care": "/children-in-care?as_at=2023-03&area=all&age=all&period=5y",
+         "children-in-care-small-district": "/children-in-care?as_at=2026-10&area=E07000124"}
 
 
 @pytest.fixture(scope="module")
@@ -21,31 +28,28 @@ def server(demo_db):
 def browser():
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"No Chromium at {CHROMIUM}: run `make test`, which installs it.")
+    OUT.mkdir(exist_ok=True)
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
 
-def _open(browser, url):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+def _open(browser, url, width=1400, height=1000):
+    page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(url)
-    page.wait_for_selector(READY, timeout=60_000)
-    expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=30_000)
+    page.wait_for_selector(READY, timeout=90_000)
+    expect(page.get_by_role("heading", level=1)).to_be_visible(timeout=60_000)
+    page.wait_for_selector(READY, timeout=90_000)
     return page
 
 
-def test_overview_draws_cards_and_the_target_chart(server, browser, tmp_path_factory):
-    page = _open(browser, server)
-    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
-    expect(page.get_by_test_id("stMetric")).to_have_count(11)
-    expect(page.get_by_test_id("stMetric").filter(has_text="Children looked after").first
-           ).to_be_visible()
+def test_overview_draws_cards_and_the_target_chart(server, browser):
+    page = _open(browser, server + PAGES["overview"])
+    expect(page.get_by_test_id("stMetric")).to_have_count(11, timeout=30_000)
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
-    expect(page.get_by_text("children aged under 12 in care")).to_be_visible()
-    out = ROOT / "test-results"
-    out.mkdir(exist_ok=True)
-    page.screenshot(path=str(out / "overview.png"), full_page=True)
+    expect(page.get_by_text("children were in care in Lancashire")).to_be_visible()
+    page.screenshot(path=str(OUT / "overview.png"), full_page=True)
     page.close()
 
 
@@ -67,15 +71,88 @@ def test_the_filters_work_from_the_keyboard(server, browser):
     page.close()
 
 
-def test_children_in_care_page_draws_every_chart(server, browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{server}/children-in-care?as_at=2023-03&area=all&age=all&period=5y")
-    page.wait_for_selector(READY, timeout=60_000)
-    expect(page.get_by_role("heading", name="Children in care", exact=True)).to_be_visible(
-        timeout=60_000)
+def test_children_in_care_page_draws_its_charts(server, browser):
+    page = _open(browser, server + PAGES["children-in-care"])
     expect(page.locator(".js-plotly-plot")).to_have_count(10, timeout=60_000)
     expect(page.get_by_text("If the trend of the last")).to_be_visible()
     page.get_by_text("Glossary").click()
     expect(page.get_by_text("Special guardianship order", exact=False).first).to_be_visible()
-    page.screenshot(path=str(ROOT / "test-results" / "children-in-care.png"))
+    page.screenshot(path=str(OUT / "children-in-care.png"), full_page=True)
+    page.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_serious_or_critical_accessibility_violations(server, browser, name):
+    page = _open(browser, server + PAGES[name])
+    page.wait_for_timeout(1500)                         # let the charts finish drawing
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ['violations']});
+        return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                            nodes: v.nodes.slice(0, 3).map(n => n.target)}));
+    }""")
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    page.close()
+    assert serious == [], serious
+
+
+def _tab_stops(page, limit=300) -> list[str]:
+    """What the Tab key visits, in order, until it comes round again."""
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        name = page.evaluate("""() => { const e = document.activeElement;
+            return e ? (e.tagName + '|' + (e.className || '') + '|' + (e.getAttribute('aria-label')
+                        || e.textContent || '').slice(0, 40)) : ''; }""")
+        if seen and name == seen[0]:
+            break
+        seen.append(name)
+    return seen
+
+
+def test_the_keyboard_reaches_definitions_without_wading_through_chart_toolbars(server, browser):
+    page = _open(browser, server + PAGES["children-in-care"])
+    expect(page.locator(".js-plotly-plot")).to_have_count(10, timeout=60_000)
+    stops = _tab_stops(page)
+    assert not [s for s in stops if "modebar" in s], "chart toolbar buttons are in the tab order"
+    assert len(stops) < 80, len(stops)
+    assert any("What these figures mean" in s or "Glossary" in s for s in stops)
+    page.close()
+    page = _open(browser, server + PAGES["overview"])
+    expect(page.get_by_test_id("stMetric")).to_have_count(11, timeout=30_000)
+    summary = page.locator("summary", has_text="What these figures mean")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Children looked after at the end of the day")).to_be_visible()
+    page.close()
+
+
+def test_pages_print_whole_charts_without_sidebar_filters_or_buttons(server, browser):
+    page = _open(browser, server + PAGES["children-in-care"])
+    expect(page.locator(".js-plotly-plot")).to_have_count(10, timeout=60_000)
+    page.emulate_media(media="print")
+    widths = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(
+        e => e.getBoundingClientRect().right - document.querySelector(
+            '[data-testid="stMainBlockContainer"]').getBoundingClientRect().left)""")
+    assert widths and max(widths) <= A4_LANDSCAPE_WIDTH, widths
+    for test_id in ("stDownloadButton", "stExpander", "stSelectbox"):
+        hidden = page.evaluate(f"""() => [...document.querySelectorAll('[data-testid="{test_id}"]')]
+            .every(e => getComputedStyle(e).display === 'none')""")
+        assert hidden, test_id
+    unsplit = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+        .every(e => getComputedStyle(e).breakInside === 'avoid')""")
+    assert unsplit
+    page.pdf(path=str(OUT / "children-in-care-print.pdf"), prefer_css_page_size=True,
+             print_background=True)
+    page.close()
+
+
+def test_on_a_phone_the_filters_are_labelled_and_charts_have_no_toolbar(server, browser):
+    page = _open(browser, server + PAGES["children-in-care"], width=390, height=844)
+    for label in ("Figures at the end of", "Area", "Age group", "Months shown"):
+        expect(page.get_by_role("combobox", name=label)).to_be_visible()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
+    assert page.locator(".modebar").count() == 0
+    page.screenshot(path=str(OUT / "children-in-care-phone.png"))
     page.close()

@@ -12,7 +12,7 @@ import pandas as pd
 from fsdash import metrics
 from fsdash.access import FAMILY_OF_MEASURE, SUPPRESSED, Published, base_too_small
 from fsdash.config import Council
-from fsdash.formatting import YEAR_EARLIER, change, figure, month, round_half_up
+from fsdash.formatting import YEAR_EARLIER, change, figure, long_date, month, round_half_up
 
 TREND_MONTHS = 25   # two years of month ends, so the date a year earlier is among them
 DELTA_COLOURS = {"down": "inverse", "up": "normal", "neither": "off"}
@@ -29,6 +29,9 @@ class Card:
     delta_color: str
     definition: str
     trend: tuple
+    delta_description: str | None = None    # what the change is measured from
+    now: float | None = None        # the figure shown, None where hidden
+    before: float | None = None     # the same a year earlier, None where hidden or not comparable
 
 
 def headline_cards(con: duckdb.DuckDBPyConnection, published: Published, council: Council,
@@ -46,8 +49,13 @@ def headline_cards(con: duckdb.DuckDBPyConnection, published: Published, council
         now = trend.get(pd.Timestamp(as_at))
         before = trend.get(year_ago) if year_ago >= pd.Timestamp(first) else None
         value, delta, colour = _card_figures(measure, now, before, len(trend), as_at, council)
+        compared = measure.reference is None and delta is not None and not delta.startswith("First")
         cards.append(Card(name, measure.title, value, delta, colour, measure.definition,
-                          tuple(float(v) for v in trend.to_numpy())))
+                          tuple(float(v) for v in trend.to_numpy()),
+                          f"{'from' if delta == 'No change' else 'since'} {YEAR_EARLIER}"
+                          if compared else None,
+                          None if now is None or pd.isna(now) else float(now),
+                          None if before is None or pd.isna(before) else float(before)))
     return cards
 
 
@@ -76,7 +84,7 @@ def _card_figures(measure, now, before, points: int, as_at: dt.date, council: Co
     if before is None or pd.isna(before):
         return value, None, "off"
     delta = change(now, before, measure.unit)
-    colour = "off" if delta.startswith("No change") else DELTA_COLOURS[measure.better]
+    colour = "off" if delta == "No change" else DELTA_COLOURS[measure.better]
     return value, delta, colour
 
 
@@ -96,17 +104,31 @@ def summary_line(cards: list[Card], as_at: dt.date, label: str) -> str:
     """One sentence for a councillor: children in care now, the change, and whether it is good."""
     by_name = {c.name: c for c in cards}
     cla, under12 = by_name["cla"], by_name["cla_under12"]
-    if cla.value == SUPPRESSED:
+    if cla.now is None:
         return f"The number of children in care in {label} is too small to show."
     sentence = f"At the end of {month(as_at)}, {cla.value} children were in care in {label}"
-    if cla.delta and not cla.delta.startswith(("No change", "First")):
-        fewer = cla.delta.startswith("-")
-        share = cla.delta.rsplit(", ", 1)[-1] if ", " in cla.delta else ""
-        sentence += (f", {share or ('fewer' if fewer else 'more')} than {YEAR_EARLIER}"
-                     f"{': good news, as the council aims for fewer' if fewer else ''}"
-                     f"{': the council aims for fewer' if not fewer else ''}")
-    elif cla.delta and cla.delta.startswith("No change"):
-        sentence += f", the same as {YEAR_EARLIER}"
-    if under12.value != SUPPRESSED:
+    if cla.before is not None:
+        now, before = round_half_up(cla.now), round_half_up(cla.before)
+        percent = f"{abs(100 * (now - before) / before):.0f}% " if before else ""
+        if now == before:
+            sentence += f", the same as {YEAR_EARLIER}"
+        elif now < before:
+            sentence += (f", {percent}fewer than {YEAR_EARLIER}: the direction the council "
+                         "aims for")
+        else:
+            sentence += f", {percent}more than {YEAR_EARLIER}: the council aims for fewer"
+    if under12.now is not None:
         sentence += f". {under12.value} of them were under 12"
     return sentence + "."
+
+
+def trend_table(cards: list[Card], as_at: dt.date) -> pd.DataFrame:
+    """The cards' trends, month by month: the text alternative to their small charts."""
+    points = max(len(c.trend) for c in cards)
+    months = [long_date(d) for d in metrics.month_ends(as_at, points)]
+    table = pd.DataFrame({"Month end": months})
+    for card in cards:
+        values = [None] * (points - len(card.trend)) + list(card.trend)
+        table[card.title] = [SUPPRESSED if v is None or pd.isna(v) else f"{v:,.1f}".removesuffix(".0")
+                             for v in values]
+    return table
