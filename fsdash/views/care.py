@@ -129,7 +129,8 @@ def _rate_block(con, counts: pd.Series, dates, council: Council, area: str,
                            ages).set_index("as_at")["value"]
     rates = rates.where(counts.reindex(rates.index).notna())
     benchmarks = metrics.benchmarks(con, "cla_rate")
-    benchmarks = benchmarks[(benchmarks["as_at"] >= rates.index.min()) & (age_key == "all")]
+    benchmarks = benchmarks[(benchmarks["as_at"] >= rates.index.min())
+                            & (benchmarks["as_at"] <= rates.index.max()) & (age_key == "all")]
     rate, as_at, label = rates.iloc[-1], dates[-1], council.area_label(area)
     reading = (f"At the end of {month(as_at)} there were {rate:.1f} children looked after for "
                f"every 10,000 children in {label}." if pd.notna(rate) else
