@@ -174,3 +174,16 @@ def test_every_filter_combination_builds_a_view_with_no_empty_or_one_bar_chart(d
         assert ("By district" in titles) == (area not in {d.code for d in council.districts})
         assert ("By age" in titles) == (age == "all")
     con.close()
+
+
+def test_the_projection_shows_the_targets_end_point(demo_db):
+    con = store.connect_readonly(demo_db)
+    council = load_council()
+    section = target_section(con, Published(con.cursor, council), council,
+                             dt.date(2022, 6, 30), "all")
+    con.close()
+    figure = section["target"].figure
+    end = next(t for t in figure.data if t.name == "Target at the end")
+    assert pd.Timestamp(end.x[0]) == pd.Timestamp("2024-01-04")
+    assert pd.Timestamp(figure.layout.xaxis.range[1]) > pd.Timestamp("2024-01-04")
+    assert re.search(r"(very unlikely: under 5%|about \d+%|over 95%)", section["target"].reading)

@@ -159,3 +159,24 @@ def test_every_card_hidden_where_the_published_figures_hide_it(app, demo_db):
         if shown is not None:
             assert card == f"{shown:,.0f}"
     con.close()
+
+
+def test_children_in_care_reads_plainly_with_one_heading_per_thing(app):
+    app.switch_page("pages/children_in_care.py").run()
+    assert not app.exception
+    sections = [h.value for h in app.header]
+    blocks = [m.value.removeprefix("### ") for m in app.markdown if m.value.startswith("### ")]
+    assert not set(sections) & set(blocks)
+    assert len(blocks) == len(set(blocks))
+    assert "Is this change unusual?" in sections
+    assert "Monthly starts against their usual range" in blocks     # shown at the latest month
+    glossary_start = next(i for i, m in enumerate(app.markdown) if m.value.startswith("**Looked"))
+    readings = " ".join(m.value for m in app.markdown[:glossary_start])
+    for code in ("SSDA903", "V3", "V4", "XmR", "X1", "CINreferralDate", "Special cause"):
+        assert code not in readings, code
+
+
+def test_the_overview_note_describes_only_its_own_filters(app):
+    app.run()
+    note = next(c.value for c in app.caption if c.value.startswith("Each card"))
+    assert "age" not in note.lower().replace("page", "")
