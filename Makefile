@@ -33,8 +33,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
+# With no sign-in set up (.streamlit/secrets.toml), `make run` starts fsdash's bannered
+# development mode as a director (DEV_ROLE=cabinet, analyst or team_manager:FS01 for others).
+DEV_ROLE ?= $(if $(wildcard .streamlit/secrets.toml),,director)
+
 run: $(VENV)/.installed $(DB)
-	FSDASH_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	FSDASH_DB=$(DB) FSDASH_DEV_ROLE=$(DEV_ROLE) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 test: $(VENV)/.installed $(DB) chromium node_modules/.installed .venv-903/.installed
 	$(VENV)/bin/ruff check .

@@ -2,11 +2,20 @@
 
 import streamlit as st
 
+from fsdash.signin import current_scope
+
 st.set_page_config(page_title="Family Safeguarding dashboard", layout="wide")
+scope = st.session_state["fsdash_scope"] = current_scope()
 
 pages = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("pages/children_in_care.py", title="Children in care", icon=":material/family_home:",
             url_path="children-in-care"),
 ]
+if scope.all_teams or scope.teams:
+    pages.append(st.Page("pages/team.py", title="Team caseloads", icon=":material/groups:",
+                         url_path="team"))
+if scope.reads_audit_log:
+    pages.append(st.Page("pages/audit_log.py", title="Audit log", icon=":material/history:",
+                         url_path="audit-log"))
 st.navigation(pages, position="top").run()

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from fsdash import metrics, store
-from fsdash.access import FAMILY_OF_MEASURE, SUPPRESSED, Published
+from fsdash.access import FAMILY_OF_MEASURE, SUPPRESSED, Figures, Published
 from fsdash.config import WHOLE_COUNCIL, load_council
 from fsdash.ingest import LoadError, load_folder
 
@@ -75,7 +75,7 @@ def _summary(args) -> int:
     con = store.connect_readonly(args.db)
     as_at = args.as_at or metrics.latest_month_end(con)
     figures = metrics.summary(con, as_at)
-    published = Published(con.cursor, load_council())
+    published = Figures(Published(con.cursor, load_council()), suppress=True)
     for name, figure in figures.items():       # the app's one suppression rule applies here too
         if name in FAMILY_OF_MEASURE:
             family, age = FAMILY_OF_MEASURE[name]

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from fsdash import metrics, store
-from fsdash.access import Published
+from fsdash import audit, metrics, signin, store
+from fsdash.access import Figures, Published, Scope
 from fsdash.config import WHOLE_COUNCIL, Council, load_council
 from fsdash.formatting import long_date
 from fsdash.views import care, overview
@@ -73,6 +73,28 @@ def published(key) -> Published:
     return Published(cursor, load_council())
 
 
+def figures(key, scope_key: tuple) -> Figures:
+    """The published figures as a scope sees them (``scope_key``: ``Scope.key``)."""
+    suppress = scope_key[-1]
+    return Figures(published(key), suppress)
+
+
+def scope() -> Scope:
+    """The signed-in user's scope, set by ``app.py`` on every run; a page run on its own (as in
+    tests) signs in itself, so no page ever draws without one (``fsdash.signin``)."""
+    if "fsdash_scope" not in st.session_state:
+        st.session_state["fsdash_scope"] = signin.current_scope()
+    return st.session_state["fsdash_scope"]
+
+
+def record_view(page: str, action: str = "view", **details) -> None:
+    """Audit a page view (once for each new set of filters in a session)."""
+    entry = (page, action, tuple(sorted(details.items())))
+    if st.session_state.get("fsdash_last_view") != entry:
+        audit.record(scope(), page, action, details)
+        st.session_state["fsdash_last_view"] = entry
+
+
 @st.cache_data(max_entries=4)
 def available_month_ends(key) -> list[dt.date]:
     con = cursor()
@@ -124,7 +146,19 @@ def page_filters(columns) -> Filters:
     return Filters(as_at=months[month], area=area, area_label=council.area_label(area))
 
 
-def chart_block(block, heading_level: int = 3) -> None:
+def download_button(table, file_stem: str, page: str) -> None:
+    """A CSV download of a table; each download is audited."""
+    who = scope()
+
+    def csv() -> str:
+        audit.record(who, page, "download", {"file": f"{file_stem}.csv"})
+        return table.to_csv(index=False)
+
+    st.download_button("Download this data (CSV)", csv, file_name=f"{file_stem}.csv",
+                       mime="text/csv", key=f"download-{file_stem}")
+
+
+def chart_block(block, page: str, heading_level: int = 3) -> None:
     """Draw a chart with its reading, its table and a CSV download; where there is no chart,
     the reading alone says why."""
     st.markdown(f"{'#' * heading_level} {block.title}")
@@ -134,29 +168,30 @@ def chart_block(block, heading_level: int = 3) -> None:
     st.plotly_chart(block.figure, config=CHART_CONFIG, key=f"chart-{block.file_stem}")
     with st.expander(f"Table: {block.title.lower()}"):
         st.dataframe(block.table, hide_index=True)
-    st.download_button("Download this data (CSV)", lambda: block.table.to_csv(index=False),
-                       file_name=f"{block.file_stem}.csv", mime="text/csv",
-                       key=f"download-{block.file_stem}")
+    download_button(block.table, block.file_stem, page)
 
 
+# Views are cached by store version, the caller's scope (``Scope.key``: role, teams and whether
+# small numbers are hidden) and the filters, so one role's figures never serve another.
 @st.cache_data(max_entries=64)
-def headline_cards(key, as_at: dt.date, area: str) -> list[overview.Card]:
-    """The Overview's cards (cached per store version, date and area)."""
-    return overview.headline_cards(cursor(), published(key), load_council(), as_at, area)
+def headline_cards(key, scope_key: tuple, as_at: dt.date, area: str) -> list[overview.Card]:
+    """The Overview's cards."""
+    return overview.headline_cards(cursor(), figures(key, scope_key), load_council(), as_at, area)
 
 
 @st.cache_resource(max_entries=64)
-def target_section(key, filters: Filters) -> dict:
-    """Under-12s against the target (built once per store version and view, then shared)."""
-    return care.target_section(cursor(), published(key), load_council(), filters.as_at,
+def target_section(key, scope_key: tuple, filters: Filters) -> dict:
+    """Under-12s against the target (built once, then shared by callers of the same scope)."""
+    return care.target_section(cursor(), figures(key, scope_key), load_council(), filters.as_at,
                                filters.area)
 
 
 @st.cache_resource(max_entries=64)
-def care_view(key, filters: Filters, age_key: str, period_key: str) -> care.CareView:
-    """The Children in care page (built once per store version and view, then shared)."""
-    return care.care_view(cursor(), published(key), load_council(), filters.as_at, filters.area,
-                          age_key, period_key)
+def care_view(key, scope_key: tuple, filters: Filters, age_key: str,
+              period_key: str) -> care.CareView:
+    """The Children in care page (built once, then shared by callers of the same scope)."""
+    return care.care_view(cursor(), figures(key, scope_key), load_council(), filters.as_at,
+                          filters.area, age_key, period_key)
 
 
 def as_at_caption(council: Council, filters: Filters) -> str:

@@ -17,21 +17,24 @@ age_key = ui.url_select(columns[2], "Age group",
                         {k: label for k, (label, _) in AGE_BANDS.items()}, "age")
 period_key = ui.url_select(columns[3], "Months shown",
                            {k: label for k, (label, _) in PERIODS.items()}, "period")
-view = ui.care_view(ui.store_key(), filters, age_key, period_key)
+ui.record_view("Children in care", as_at=filters.as_at, area=filters.area, age=age_key,
+               period=period_key)
+view = ui.care_view(ui.store_key(), ui.scope().key, filters, age_key, period_key)
+PAGE = "Children in care"
 st.caption(ui.as_at_caption(council, filters) + f" · {AGE_BANDS[age_key][0].lower()}")
 
 st.header("Numbers and rates")
-ui.chart_block(view.trend)
-ui.chart_block(view.rate)
+ui.chart_block(view.trend, PAGE)
+ui.chart_block(view.rate, PAGE)
 
 st.header("Under-12s and the target")
-ui.chart_block(view.target)
+ui.chart_block(view.target, PAGE)
 for note in view.target_notes:
     st.caption(note)
 
 st.header("Starting and leaving care")
-ui.chart_block(view.flows)
-ui.chart_block(view.reasons)
+ui.chart_block(view.flows, PAGE)
+ui.chart_block(view.reasons, PAGE)
 
 st.header("Is this change unusual?")
 if view.starts_spc is None:
@@ -40,7 +43,7 @@ if view.starts_spc is None:
 else:
     wording, colour = view.starts_variation
     st.markdown(f"**Latest month:** :{colour}-badge[{wording}]")
-    ui.chart_block(view.starts_spc)
+    ui.chart_block(view.starts_spc, PAGE)
     st.caption("There is no target for monthly starts, so the chart shows variation only, not "
                "whether a target will be met.")
 
@@ -50,7 +53,7 @@ for note in view.breakdown_notes:
 for row in range(0, len(view.breakdowns), 2):
     for column, block in zip(st.columns(2), view.breakdowns[row:row + 2]):
         with column:
-            ui.chart_block(block)
+            ui.chart_block(block, PAGE)
 
 with st.expander("Glossary"):
     for term, meaning in GLOSSARY.items():

@@ -14,10 +14,11 @@ council = load_council()
 ui.page_style()
 st.title("Overview")
 filters = ui.page_filters(ui.filter_columns(2))
-key = ui.store_key()
+ui.record_view("Overview", as_at=filters.as_at, area=filters.area)
+key, scope_key = ui.store_key(), ui.scope().key
 st.caption(ui.as_at_caption(council, filters))
 
-cards = ui.headline_cards(key, filters.as_at, filters.area)
+cards = ui.headline_cards(key, scope_key, filters.as_at, filters.area)
 st.markdown(f"**{summary_line(cards, filters.as_at, filters.area_label)}**")
 for start in range(0, len(cards), CARDS_PER_ROW):
     for column, card in zip(st.columns(CARDS_PER_ROW), cards[start:start + CARDS_PER_ROW]):
@@ -29,7 +30,9 @@ st.caption("Each card compares the figure with a year earlier; its small chart s
            "month ends. Blue means the change is in the direction the council wants, orange the "
            "other way, and grey that neither direction is better or there is no change. Numbers "
            f"from 1 to {council.max_suppressed} are shown as “{SUPPRESSED}”, as are some larger "
-           "ones that would let a small number be worked out, to protect families' privacy.")
+           "ones that would let a small number be worked out, to protect families' privacy."
+           if ui.scope().suppress else "Small numbers are shown in full for your role: do not "
+           "share them beyond it.")
 with st.expander("The cards' trends as a table"):
     st.dataframe(trend_table(cards, filters.as_at), hide_index=True)
 with st.expander("What these figures mean"):
@@ -38,7 +41,7 @@ with st.expander("What these figures mean"):
         st.markdown(f"**{measure.title}**: {measure.definition}")
 
 st.header("Under-12s and the target")
-target = ui.target_section(key, filters)
-ui.chart_block(target["target"])
+target = ui.target_section(key, scope_key, filters)
+ui.chart_block(target["target"], "Overview")
 for note in target["target_notes"]:
     st.caption(note)

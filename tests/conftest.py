@@ -18,6 +18,14 @@ from fsdash.ingest import load_folder  # noqa: E402
 DEMO_UNTIL = "2026-10"   # fixed, so the demo store is the same whatever the day
 
 
+@pytest.fixture(autouse=True)
+def development_director(monkeypatch, tmp_path_factory):
+    """Pages run as a development-mode director (small numbers hidden, as configured), and the
+    audit log goes to a temporary file; tests of sign-in and roles change these."""
+    monkeypatch.setenv("FSDASH_DEV_ROLE", "director")
+    monkeypatch.setenv("FSDASH_AUDIT_LOG", str(tmp_path_factory.mktemp("audit") / "audit.jsonl"))
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
     """The demo council at scale 1, built through the real import path."""

@@ -26,13 +26,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(script: Path, db: Path, flags: tuple[str, ...] = ()):
-    """Yield (process, url) for `streamlit run script` over the store ``db``; stop it after."""
-    port = free_port()
+def streamlit_server(script: Path, db: Path, flags: tuple[str, ...] = (), env: dict | None = None,
+                     port: int | None = None):
+    """Yield (process, url) for `streamlit run script` over the store ``db``; stop it after.
+    ``env`` adds to the environment (by default a development director, as `make run` does)."""
+    port = port or free_port()
+    env = {"FSDASH_DEV_ROLE": "director", **(env or {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", *flags],
-        cwd=ROOT, env={**os.environ, "FSDASH_DB": str(db)},
+        cwd=ROOT, env={**os.environ, "FSDASH_DB": str(db), **env},
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:

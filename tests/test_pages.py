@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
 from fsdash import metrics, store
-from fsdash.access import Published
+from fsdash.access import Figures, Published
 from fsdash.config import load_council
 from fsdash.formatting import figure
 
@@ -147,7 +147,7 @@ def test_every_card_hidden_where_the_published_figures_hide_it(app, demo_db):
     app.query_params["as_at"], app.query_params["area"] = "2026-10", "E07000124"
     app.run()
     con = store.connect_readonly(demo_db)
-    published = Published(con.cursor, load_council())
+    published = Figures(Published(con.cursor, load_council()), True)
     day = dt.date(2026, 10, 31)
     for title, family, age in (("Children looked after", "cla", "all"),
                                ("Under-12s looked after", "cla", "under12"),

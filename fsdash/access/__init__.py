@@ -1,5 +1,5 @@
 """Who may see what, and which figures are hidden: one small-number rule for every page, export
-and the command line.
+and the command line, applied by role (``roles``).
 
 Counts from 1 to the configured maximum (DfE practice: 1 to 5) are shown as ``c``, with as
 many others hidden as stop them being worked out from figures shown anywhere in the app
@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fsdash.access.published import AGE_CHOICES, Published
+from fsdash.access.published import AGE_CHOICES, Figures, Published
+from fsdash.access.roles import ROLE_NAMES, ROLES, Access, AccessError, Scope
 
 SUPPRESSED = "c"
 BASE_COLUMNS = ("children", "adults", "referrals")
@@ -23,7 +24,8 @@ FAMILY_OF_MEASURE = {"cla": ("cla", "all"), "cla_rate": ("cla", "all"),
                      "cla_ceases": ("ceases", "all"), "referrals": ("referrals", "all"),
                      "rereferral_pct": ("referrals", "all"), "cp_plans": ("cp_plans", "all")}
 
-__all__ = ["AGE_CHOICES", "FAMILY_OF_MEASURE", "SUPPRESSED", "Published", "base_too_small"]
+__all__ = ["AGE_CHOICES", "FAMILY_OF_MEASURE", "ROLES", "ROLE_NAMES", "SUPPRESSED", "Access",
+           "AccessError", "Figures", "Published", "Scope", "base_too_small"]
 
 
 def base_too_small(frame: pd.DataFrame, max_suppressed: int) -> pd.Series:

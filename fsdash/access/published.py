@@ -113,16 +113,6 @@ class Published:
         return pd.concat({pd.Timestamp(d): self.kept[family, d] for d in dates},
                          names=["as_at"])
 
-    def count(self, family: str, day: dt.date, area: str, age: str = "all") -> float | None:
-        """One figure, or None where it is hidden."""
-        shown = self.counts(family, [day]).loc[(pd.Timestamp(day), area, age), "shown"]
-        return None if pd.isna(shown) else float(shown)
-
-    def series(self, family: str, dates, area: str, age: str = "all") -> pd.Series:
-        """One area and age choice's figures over dates (NaN where hidden), indexed by date."""
-        frame = self.counts(family, dates).xs((area, age), level=("area", "age"))
-        return frame["shown"]
-
     def _compute(self, family: str, dates: list[dt.date]) -> None:
         layout = self.layouts[family in AGE_FAMILIES]
         cells = grid(self.cursor(), family, dates).set_index(["as_at", "district", "age_group"])
@@ -157,10 +147,11 @@ class Published:
                 self.kept[key] = pd.Series(~hidden, index=layout.figures)
         return self.kept[key]
 
-    def monthly(self, family: str, dates, area: str, age: str = "all") -> pd.Series | None:
+    def monthly(self, family: str, dates, area: str, age: str = "all",
+                suppress: bool = True) -> pd.Series | None:
         """Monthly starts or ceases (``family``) for an area and age choice, or None where
         the series is hidden."""
-        if not self.monthly_shown(family)[(area, age)]:
+        if suppress and not self.monthly_shown(family)[(area, age)]:
             return None
         districts = self.council.areas()[area]
         members = AGE_CHOICES[age][0]
@@ -204,3 +195,30 @@ class Published:
             self.kept[name, day] = pd.DataFrame(
                 {"value": values, "shown": np.where(hidden, np.nan, values)},
                 index=layout.figures)
+
+
+class Figures:
+    """The published figures as one user's scope sees them: with small numbers hidden, or (for
+    roles the access configuration lets see them) as counted. Same methods, same shapes."""
+
+    def __init__(self, published: Published, suppress: bool):
+        self.published, self.suppress = published, suppress
+
+    def _as_seen(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame if self.suppress else frame.assign(shown=frame["value"])
+
+    def counts(self, family: str, dates) -> pd.DataFrame:
+        return self._as_seen(self.published.counts(family, dates))
+
+    def count(self, family: str, day: dt.date, area: str, age: str = "all") -> float | None:
+        shown = self.counts(family, [day]).loc[(pd.Timestamp(day), area, age), "shown"]
+        return None if pd.isna(shown) else float(shown)
+
+    def series(self, family: str, dates, area: str, age: str = "all") -> pd.Series:
+        return self.counts(family, dates).xs((area, age), level=("area", "age"))["shown"]
+
+    def monthly(self, family: str, dates, area: str, age: str = "all") -> pd.Series | None:
+        return self.published.monthly(family, dates, area, age, self.suppress)
+
+    def breakdown(self, name: str, day: dt.date, area: str) -> pd.DataFrame:
+        return self._as_seen(self.published.breakdown(name, day, area))

@@ -23,9 +23,9 @@ from fsdash.metrics.headline import HEADLINE
 from fsdash.metrics.registry import BREAKDOWNS, MEASURES, Breakdown, Measure
 
 __all__ = ["ALL_AGES", "BREAKDOWNS", "HEADLINE", "MEASURES", "Breakdown", "Measure", "benchmarks",
-           "breakdown", "breakdown_by_district",
-           "caseload_by_team", "first_reliable_date", "latest_month_end", "month_ends", "series",
-           "summary", "target_at", "target_path", "targets", "value", "year_before"]
+           "breakdown", "breakdown_by_district", "caseload_by_team", "caseload_by_worker",
+           "first_reliable_date", "latest_month_end", "month_ends", "series", "summary",
+           "target_at", "target_path", "targets", "value", "year_before"]
 
 
 def caseload_by_team(con: duckdb.DuckDBPyConnection, as_at: dt.date) -> pd.DataFrame:
@@ -38,6 +38,24 @@ def caseload_by_team(con: duckdb.DuckDBPyConnection, as_at: dt.date) -> pd.DataF
         LEFT JOIN cases c USING (team_code)
         GROUP BY t.team_code, t.name, s.fte ORDER BY t.team_code""",
         {"dates": [as_at], "districts": []}).df()
+
+
+def caseload_by_worker(con: duckdb.DuckDBPyConnection, as_at: dt.date, team: str) -> pd.DataFrame:
+    """A team's case-holding social workers in post on a date, each with the children whose open
+    cases they hold (as for the caseload measure) and of which kind: worker, role, fte,
+    children, cin, cp, cla."""
+    return con.execute("""
+        SELECT w.worker_id AS worker, w.role, CAST(w.fte AS DOUBLE) AS fte,
+               count(DISTINCT a.child_id) AS children,
+               count(DISTINCT a.child_id) FILTER (WHERE a.case_type = 'CIN') AS cin,
+               count(DISTINCT a.child_id) FILTER (WHERE a.case_type = 'CP') AS cp,
+               count(DISTINCT a.child_id) FILTER (WHERE a.case_type = 'CLA') AS cla
+        FROM worker w
+        LEFT JOIN allocation a ON a.worker_id = w.worker_id AND a.open_date <= $as_at
+             AND (a.close_date IS NULL OR a.close_date > $as_at)
+        WHERE w.team_code = $team AND w.role IN ('SW', 'SP') AND w.start_date <= $as_at
+          AND (w.end_date IS NULL OR w.end_date > $as_at)
+        GROUP BY ALL ORDER BY w.worker_id""", {"as_at": as_at, "team": team}).df()
 
 
 ALL_AGES = (0, 200)

@@ -1,6 +1,6 @@
 """The Children in care page's view: trends and rates against benchmarks, under-12s against the
 target in force, starts and ceases with an XmR chart, and breakdowns on a date. Every count
-comes from ``fsdash.access.Published``, so it agrees with the Overview and hides what it hides."""
+comes from ``fsdash.access`` (``Figures``), so it agrees with the Overview and hides what it hides."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from fsdash import charts, metrics, projection, spc
-from fsdash.access import SUPPRESSED, Published
+from fsdash.access import SUPPRESSED, Figures
 from fsdash.config import Council
 from fsdash.formatting import YEAR_EARLIER, long_date, month, round_half_up
 
@@ -58,7 +58,7 @@ def who(age_key: str, area: str) -> str:
     return f"{group} in care in {area}"
 
 
-def care_view(con: duckdb.DuckDBPyConnection, published: Published, council: Council,
+def care_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council,
               as_at: dt.date, area: str, age_key: str = "all",
               period_key: str = "5y") -> CareView:
     """Everything the Children in care page shows for one choice of filters."""
@@ -66,15 +66,15 @@ def care_view(con: duckdb.DuckDBPyConnection, published: Published, council: Cou
     first = metrics.first_reliable_date(con)
     dates = [d for d in metrics.month_ends(as_at, months or 400) if d >= first]
     label = council.area_label(area)
-    counts = published.series("cla", dates, area, age_key)
+    counts = figures.series("cla", dates, area, age_key)
     return CareView(
         trend=_trend_block(counts, as_at, who(age_key, label)),
         rate=_rate_block(con, counts, dates, council, area, age_key),
-        **target_section(con, published, council, as_at, area),
-        **_flow_blocks(published, dates, area, age_key, as_at, who(age_key, label)),
-        reasons=_category_block(published, "ceases_by_reason", as_at, area, label,
+        **target_section(con, figures, council, as_at, area),
+        **_flow_blocks(figures, dates, area, age_key, as_at, who(age_key, label)),
+        reasons=_category_block(figures, "ceases_by_reason", as_at, area, label,
                                 "reason for leaving care in the 12 months to " + month(as_at)),
-        breakdowns=_breakdowns(published, council, as_at, area, age_key),
+        breakdowns=_breakdowns(figures, council, as_at, area, age_key),
         breakdown_notes=(() if age_key == "all" else (
             "Breakdowns by legal status and placement are for children of all ages: split by "
             "age as well, most of their numbers would be too small to show.",)),
@@ -151,7 +151,7 @@ def _rate_block(con, counts: pd.Series, dates, council: Council, area: str,
     return ChartBlock("Compared with England", reading, figure, table, "rate-per-10000")
 
 
-def target_section(con, published: Published, council: Council, as_at: dt.date,
+def target_section(con, figures: Figures, council: Council, as_at: dt.date,
                    area: str) -> dict:
     """Under-12s against the target in force on ``as_at`` (with a projection to its end), or
     whether the latest ended target was met: ``target`` (a ChartBlock) and ``target_notes``."""
@@ -166,8 +166,8 @@ def target_section(con, published: Published, council: Council, as_at: dt.date,
         return _no_target(f"The target “{target.label}” started on "
                           f"{long_date(target.baseline_date)}; progress is shown once six months "
                           "of it have passed.")
-    actual = published.series("cla", dates, area, "under12")
-    baseline = published.count("cla", target.baseline_date, area, "under12")
+    actual = figures.series("cla", dates, area, "under12")
+    baseline = figures.count("cla", target.baseline_date, area, "under12")
     if actual.isna().any() or baseline is None:
         return _no_target(f"Under-12s in care in {label} are too few to show against the target "
                           f"({SMALL.format(limit=council.max_suppressed)}).")
@@ -223,10 +223,10 @@ def _no_target(note: str) -> dict:
                                  "under12s-target"), "target_notes": ()}
 
 
-def _flow_blocks(published: Published, dates, area: str, age_key: str, as_at: dt.date,
+def _flow_blocks(figures: Figures, dates, area: str, age_key: str, as_at: dt.date,
                  subject: str) -> dict:
-    started = published.count("starts", as_at, area, age_key)
-    ceased = published.count("ceases", as_at, area, age_key)
+    started = figures.count("starts", as_at, area, age_key)
+    ceased = figures.count("ceases", as_at, area, age_key)
     people = subject.replace(" in care", "")
     if started is None or ceased is None:
         reading = (f"The numbers of {people} starting or leaving care in the 12 months to "
@@ -237,10 +237,10 @@ def _flow_blocks(published: Published, dates, area: str, age_key: str, as_at: dt
                    f"started to be looked after and {round_half_up(ceased):,} stopped: "
                    f"{'a net rise' if net > 0 else 'a net fall' if net < 0 else 'no net change'}"
                    f"{f' of {abs(net):,}' if net else ''}.")
-    starts = published.monthly("starts", dates, area, age_key)
-    ceases = published.monthly("ceases", dates, area, age_key)
+    starts = figures.monthly("starts", dates, area, age_key)
+    ceases = figures.monthly("ceases", dates, area, age_key)
     if starts is None or ceases is None:
-        return {"flows": _yearly_flows_block(published, dates, area, age_key, reading),
+        return {"flows": _yearly_flows_block(figures, dates, area, age_key, reading),
                 "starts_spc": None, "starts_variation": None}
     flows = pd.DataFrame({"as_at": starts.index, "starts": starts.to_numpy(),
                           "ceases": ceases.to_numpy()})
@@ -254,12 +254,12 @@ def _flow_blocks(published: Published, dates, area: str, age_key: str, as_at: dt
     return {"flows": block, **_spc_blocks(starts)}
 
 
-def _yearly_flows_block(published: Published, dates, area: str, age_key: str,
+def _yearly_flows_block(figures: Figures, dates, area: str, age_key: str,
                         reading: str) -> ChartBlock:
     """Where monthly numbers are too small to show: the 12-month totals at each month end."""
     yearly = pd.DataFrame({"as_at": [pd.Timestamp(d) for d in dates],
-                           "starts": published.series("starts", dates, area, age_key).to_numpy(),
-                           "ceases": published.series("ceases", dates, area, age_key).to_numpy()})
+                           "starts": figures.series("starts", dates, area, age_key).to_numpy(),
+                           "ceases": figures.series("ceases", dates, area, age_key).to_numpy()})
     reading += (" Monthly numbers here are too small to show without risk of identifying "
                 "children, so the chart shows the totals for the 12 months to each month end.")
     table = pd.DataFrame({"12 months to": _dates_column(yearly["as_at"]),
@@ -301,13 +301,13 @@ def _comparison(now: pd.Series, year_ago: pd.Series, total: float | None) -> pd.
     return table
 
 
-def _breakdowns(published: Published, council: Council, as_at: dt.date, area: str,
+def _breakdowns(figures: Figures, council: Council, as_at: dt.date, area: str,
                 age_key: str) -> tuple[ChartBlock, ...]:
     label = council.area_label(area)
     year_ago = metrics.year_before(as_at)
     blocks = []
     if age_key == "all":
-        counts = [published.counts("cla", [d]).xs((pd.Timestamp(d), area),
+        counts = [figures.counts("cla", [d]).xs((pd.Timestamp(d), area),
                                                    level=("as_at", "area"))["shown"]
                   for d in (as_at, year_ago)]
         names = [AGE_BANDS[b][0] for b in DFE_BANDS]
@@ -315,17 +315,17 @@ def _breakdowns(published: Published, council: Council, as_at: dt.date, area: st
                             pd.Series(counts[1][list(DFE_BANDS)].to_numpy(), index=names),
                             counts[0]["all"])
         blocks.append(_breakdown_block(table, "By age", "age group", as_at, label, "cla-by-age"))
-    total = published.count("cla", as_at, area)
+    total = figures.count("cla", as_at, area)
     for name in ("cla_by_legal_status", "cla_by_placement"):
-        table = _comparison(published.breakdown(name, as_at, area)["shown"],
-                            published.breakdown(name, year_ago, area)["shown"], total)
+        table = _comparison(figures.breakdown(name, as_at, area)["shown"],
+                            figures.breakdown(name, year_ago, area)["shown"], total)
         title = "By " + metrics.BREAKDOWNS[name].title.lower().split(" by ")[1]
         blocks.append(_breakdown_block(table, title, title[3:], as_at, label,
                                        name.replace("_", "-")))
     districts = council.areas()[area]
     if len(districts) > 1:
         names = {d.code: d.name for d in council.districts}
-        counts = [published.counts("cla", [d]).xs((pd.Timestamp(d), "all"),
+        counts = [figures.counts("cla", [d]).xs((pd.Timestamp(d), "all"),
                                                   level=("as_at", "age"))["shown"]
                   for d in (as_at, year_ago)]
         table = _comparison(pd.Series(counts[0][list(districts)].to_numpy(),
@@ -337,11 +337,11 @@ def _breakdowns(published: Published, council: Council, as_at: dt.date, area: st
     return tuple(blocks)
 
 
-def _category_block(published: Published, name: str, as_at: dt.date, area: str, label: str,
+def _category_block(figures: Figures, name: str, as_at: dt.date, area: str, label: str,
                     what: str) -> ChartBlock:
-    table = _comparison(published.breakdown(name, as_at, area)["shown"],
-                        published.breakdown(name, metrics.year_before(as_at), area)["shown"],
-                        published.count("ceases", as_at, area))
+    table = _comparison(figures.breakdown(name, as_at, area)["shown"],
+                        figures.breakdown(name, metrics.year_before(as_at), area)["shown"],
+                        figures.count("ceases", as_at, area))
     return _breakdown_block(table, "Why children left care", what, as_at, label,
                             name.replace("_", "-"), period="12 months to ")
 

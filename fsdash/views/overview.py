@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from fsdash import metrics
-from fsdash.access import FAMILY_OF_MEASURE, SUPPRESSED, Published, base_too_small
+from fsdash.access import FAMILY_OF_MEASURE, SUPPRESSED, Figures, base_too_small
 from fsdash.config import Council
 from fsdash.formatting import YEAR_EARLIER, change, figure, long_date, month, round_half_up
 
@@ -34,13 +34,13 @@ class Card:
     before: float | None = None     # the same a year earlier, None where hidden or not comparable
 
 
-def headline_cards(con: duckdb.DuckDBPyConnection, published: Published, council: Council,
+def headline_cards(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council,
                    as_at: dt.date, area: str) -> list[Card]:
     """The Overview's cards, with hidden figures as ``c`` in the figure, change and trend."""
     first = metrics.first_reliable_date(con)
     dates = [d for d in metrics.month_ends(as_at, TREND_MONTHS) if d >= first]
     districts = council.areas()[area] if area != "all" else ()
-    trends = {name: _protected(published, con, name, dates, area, districts, council)
+    trends = {name: _protected(figures, con, name, dates, area, districts, council)
               for name in metrics.HEADLINE}
     year_ago = pd.Timestamp(metrics.year_before(as_at))
     cards = []
@@ -59,17 +59,18 @@ def headline_cards(con: duckdb.DuckDBPyConnection, published: Published, council
     return cards
 
 
-def _protected(published: Published, con, name: str, dates, area: str, districts,
+def _protected(figures: Figures, con, name: str, dates, area: str, districts,
                council: Council) -> pd.Series:
     """A headline measure over dates, NaN where hidden: by its count family's decision where it
     has one, else by its own base count."""
     frame = metrics.series(con, name, dates, districts).set_index("as_at")
     if name in FAMILY_OF_MEASURE:
         family, age = FAMILY_OF_MEASURE[name]
-        keep = published.series(family, dates, area, age).reindex(frame.index).notna()
-    else:
-        keep = ~base_too_small(frame, council.max_suppressed)
-    return frame["value"].where(keep)
+        return frame["value"].where(figures.series(family, dates, area, age)
+                                    .reindex(frame.index).notna())
+    if figures.suppress:
+        return frame["value"].where(~base_too_small(frame, council.max_suppressed))
+    return frame["value"]
 
 
 def _card_figures(measure, now, before, points: int, as_at: dt.date, council: Council):
