@@ -44,8 +44,14 @@ def record(scope: Scope, page: str, action: str, details: dict | None = None) ->
             os.close(handle)
 
 
-def read(last: int = 1000) -> pd.DataFrame:
-    """The latest entries, newest first, for the analysts' page."""
+class AuditRefused(PermissionError):
+    """Only analysts read the audit log."""
+
+
+def read(scope: Scope, last: int = 1000) -> pd.DataFrame:
+    """The latest entries, newest first, for analysts; anyone else is refused."""
+    if not scope.reads_audit_log:
+        raise AuditRefused(scope.role)
     path = log_path()
     if not path.exists():
         return pd.DataFrame(columns=COLUMNS)

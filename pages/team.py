@@ -19,7 +19,7 @@ month = ui.url_select(columns[0], "Figures at the end of", choices, "as_at")
 as_at = next(m for m in months if m.strftime("%Y-%m") == month)
 teams = {t.code: t.name for t in council.teams if scope.may_see_team(t.code)}
 asked = st.query_params.get("team")
-if asked is not None and asked not in teams:
+if not teams or (asked is not None and asked not in teams):
     ui.record_view(PAGE, "refused", team=asked, as_at=as_at)
     st.error("You do not have access to that team's detail. Team managers see their own teams "
              "only; if you need another team, please ask the performance team.")

@@ -16,6 +16,7 @@ from fsdash.formatting import YEAR_EARLIER, change, figure, long_date, month, ro
 
 TREND_MONTHS = 25   # two years of month ends, so the date a year earlier is among them
 DELTA_COLOURS = {"down": "inverse", "up": "normal", "neither": "off"}
+NO_FIGURE = "No figure"     # nothing to count (not hidden: hidden figures are "c")
 
 
 @dataclass(frozen=True)
@@ -40,15 +41,17 @@ def headline_cards(con: duckdb.DuckDBPyConnection, figures: Figures, council: Co
     first = metrics.first_reliable_date(con)
     dates = [d for d in metrics.month_ends(as_at, TREND_MONTHS) if d >= first]
     districts = council.areas()[area] if area != "all" else ()
-    trends = {name: _protected(figures, con, name, dates, area, districts, council)
-              for name in metrics.HEADLINE}
     year_ago = pd.Timestamp(metrics.year_before(as_at))
     cards = []
-    for name, trend in trends.items():
+    for name in metrics.HEADLINE:
         measure = metrics.MEASURES[name]
+        values, hidden = _protected(figures, con, name, dates, area, districts, council)
+        trend = values.where(~hidden)
         now = trend.get(pd.Timestamp(as_at))
         before = trend.get(year_ago) if year_ago >= pd.Timestamp(first) else None
         value, delta, colour = _card_figures(measure, now, before, len(trend), as_at, council)
+        if hidden.get(pd.Timestamp(as_at), False):
+            value, delta, colour = SUPPRESSED, None, "off"
         compared = measure.reference is None and delta is not None and not delta.startswith("First")
         cards.append(Card(name, measure.title, value, delta, colour, measure.definition,
                           tuple(float(v) for v in trend.to_numpy()),
@@ -60,17 +63,19 @@ def headline_cards(con: duckdb.DuckDBPyConnection, figures: Figures, council: Co
 
 
 def _protected(figures: Figures, con, name: str, dates, area: str, districts,
-               council: Council) -> pd.Series:
-    """A headline measure over dates, NaN where hidden: by its count family's decision where it
-    has one, else by its own base count."""
+               council: Council) -> tuple[pd.Series, pd.Series]:
+    """A headline measure over dates, and which dates' figures are hidden: by its count family's
+    decision where it has one, else by its own base count (for roles with small numbers
+    hidden)."""
     frame = metrics.series(con, name, dates, districts).set_index("as_at")
     if name in FAMILY_OF_MEASURE:
         family, age = FAMILY_OF_MEASURE[name]
-        return frame["value"].where(figures.series(family, dates, area, age)
-                                    .reindex(frame.index).notna())
-    if figures.suppress:
-        return frame["value"].where(~base_too_small(frame, council.max_suppressed))
-    return frame["value"]
+        hidden = figures.series(family, dates, area, age).reindex(frame.index).isna()
+    elif figures.suppress:
+        hidden = base_too_small(frame, council.max_suppressed)
+    else:
+        hidden = pd.Series(False, index=frame.index)
+    return frame["value"], hidden
 
 
 def _card_figures(measure, now, before, points: int, as_at: dt.date, council: Council):
@@ -78,7 +83,7 @@ def _card_figures(measure, now, before, points: int, as_at: dt.date, council: Co
     if measure.reference is not None:
         return _outcome_figures(measure, now, as_at, council)
     if now is None or pd.isna(now):
-        return SUPPRESSED, None, "off"
+        return NO_FIGURE, None, "off"
     value = figure(now, measure.unit)
     if points == 1:
         return value, "First month of data: no change to show yet", "off"
@@ -95,7 +100,7 @@ def _outcome_figures(measure, now, as_at: dt.date, council: Council):
     if now is None or pd.isna(now):
         if as_at < council.launch:
             return "Not yet", "Before Family Safeguarding began", "off"
-        return SUPPRESSED, None, "off"
+        return NO_FIGURE, None, "off"
     size = round_half_up(abs(now))
     value = f"{size}% {'fewer' if now < 0 else 'more'}" if size else "No change"
     return value, f"{who} saw {abs(reference):.0f}% fewer", "off"
@@ -105,8 +110,10 @@ def summary_line(cards: list[Card], as_at: dt.date, label: str) -> str:
     """One sentence for a councillor: children in care now, the change, and whether it is good."""
     by_name = {c.name: c for c in cards}
     cla, under12 = by_name["cla"], by_name["cla_under12"]
-    if cla.now is None:
+    if cla.value == SUPPRESSED:
         return f"The number of children in care in {label} is too small to show."
+    if cla.now is None:
+        return f"There is no figure for children in care in {label} at the end of {month(as_at)}."
     sentence = f"At the end of {month(as_at)}, {cla.value} children were in care in {label}"
     if cla.before is not None:
         now, before = round_half_up(cla.now), round_half_up(cla.before)
