@@ -128,12 +128,18 @@ def test_the_projection_shows_while_the_target_period_runs(app):
     assert any("steady percentage change" in c.value for c in app.caption)
 
 
-def test_an_ended_target_says_whether_it_was_met_and_draws_no_flat_line(demo_db):
+def _target_section(demo_db, as_at: dt.date) -> dict:
+    """The whole council's target section on a date, with small numbers hidden."""
     con = store.connect_readonly(demo_db)
     council = load_council()
-    published = Figures(Published(con.cursor, council), True)
-    section = target_section(con, published, council, dt.date(2026, 10, 31), "all")
+    section = target_section(con, Figures(Published(con.cursor, council), True), council, as_at,
+                             "all")
     con.close()
+    return section
+
+
+def test_an_ended_target_says_whether_it_was_met_and_draws_no_flat_line(demo_db):
+    section = _target_section(demo_db, dt.date(2026, 10, 31))
     reading = section["target"].reading
     assert "ended on 4 January 2024" in reading and ("was met" in reading or "missed by" in reading)
     target_line = next(t for t in section["target"].figure.data if t.name == "Target path")
@@ -144,11 +150,7 @@ def test_an_ended_target_says_whether_it_was_met_and_draws_no_flat_line(demo_db)
 
 def test_one_rounding_rule_for_the_target(demo_db):
     # The end figure once read 892 in one sentence and 894 in the next, and 1214.0 in the CSV.
-    con = store.connect_readonly(demo_db)
-    council = load_council()
-    section = target_section(con, Figures(Published(con.cursor, council), True), council,
-                             dt.date(2022, 6, 30), "all")
-    con.close()
+    section = _target_section(demo_db, dt.date(2022, 6, 30))
     block = section["target"]
     end_figures = set(re.findall(r"target (?:of|is) ([\d,]+)", block.reading + " ".join(
         section["target_notes"])))
@@ -177,11 +179,7 @@ def test_every_filter_combination_builds_a_view_with_no_empty_or_one_bar_chart(d
 
 
 def test_the_projection_shows_the_targets_end_point(demo_db):
-    con = store.connect_readonly(demo_db)
-    council = load_council()
-    section = target_section(con, Figures(Published(con.cursor, council), True), council,
-                             dt.date(2022, 6, 30), "all")
-    con.close()
+    section = _target_section(demo_db, dt.date(2022, 6, 30))
     figure = section["target"].figure
     end = next(t for t in figure.data if t.name == "Target at the end")
     assert pd.Timestamp(end.x[0]) == pd.Timestamp("2024-01-04")
