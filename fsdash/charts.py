@@ -115,14 +115,20 @@ def spc_chart(dates, chart, title: str, y_title: str) -> go.Figure:
 
 
 def comparison_bars(table: pd.DataFrame, title: str, earlier: str, later: str) -> go.Figure:
-    """Horizontal bars for each category: a year ago (patterned) and now (solid)."""
+    """Horizontal bars for each category: a year ago (patterned) and now (solid). A hidden
+    number is marked "c" at zero, so it is not mistaken for none."""
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=table["category"], x=table["year_ago"], name=earlier, orientation="h",
-                         marker={"color": OKABE_ITO["sky"], "pattern": {"shape": "."}}))
-    fig.add_trace(go.Bar(y=table["category"], x=table["now"], name=later, orientation="h",
-                         marker={"color": OKABE_ITO["blue"]}))
+    for column, name, marker in (("year_ago", earlier, {"color": OKABE_ITO["sky"],
+                                                        "pattern": {"shape": "."}}),
+                                 ("now", later, {"color": OKABE_ITO["blue"]})):
+        hidden = table[column].isna()
+        fig.add_trace(go.Bar(y=table["category"], x=table[column].fillna(0), name=name,
+                             orientation="h", marker=marker,
+                             text=["c" if h else "" for h in hidden], textposition="outside",
+                             cliponaxis=False))
     fig = _layout(fig, title, None)
-    fig.update_layout(barmode="group", height=120 + 45 * len(table), hovermode="y unified")
+    fig.update_layout(barmode="group", height=140 + 45 * len(table), hovermode="y unified",
+                      legend={"orientation": "h", "y": -0.12, "yanchor": "top"})
     fig.update_yaxes(autorange="reversed", gridcolor=None)
-    fig.update_xaxes(gridcolor="#dddddd", title="Children", hoverformat=",.0f")
+    fig.update_xaxes(gridcolor="#dddddd", hoverformat=",.0f")
     return fig
