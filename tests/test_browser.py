@@ -63,6 +63,12 @@ def test_overview_draws_cards_and_the_target_chart(server, browser):
     expect(page.get_by_test_id("stMetric")).to_have_count(11, timeout=30_000)
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
     expect(page.get_by_text("children were in care in Lancashire")).to_be_visible()
+    cut = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetricLabel"] p')]
+        .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.textContent)""")
+    assert cut == [], cut                                 # no card title cut off
+    hover = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetric"] svg')]
+        .every(s => getComputedStyle(s).pointerEvents === 'none')""")
+    assert hover                                          # no bare-number hover on the sparklines
     page.screenshot(path=str(OUT / "overview.png"), full_page=True)
     page.close()
 
@@ -169,6 +175,12 @@ def test_on_a_phone_the_filters_are_labelled_and_charts_have_no_toolbar(server, 
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
     assert page.locator(".modebar").count() == 0
     page.screenshot(path=str(OUT / "children-in-care-phone.png"))
+    page.goto(server + PAGES["overview"])
+    page.wait_for_selector(READY, timeout=90_000)
+    expect(page.get_by_test_id("stMetric")).to_have_count(11, timeout=60_000)
+    cut = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetricLabel"] p')]
+        .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.textContent)""")
+    assert cut == [], cut
     page.close()
 
 
