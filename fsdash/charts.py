@@ -132,3 +132,44 @@ def comparison_bars(table: pd.DataFrame, title: str, earlier: str, later: str) -
     fig.update_yaxes(autorange="reversed", gridcolor=None)
     fig.update_xaxes(gridcolor="#dddddd", hoverformat=",.0f")
     return fig
+
+
+RATING_STYLE = {"Red": ("vermillion", "x"), "Amber": ("orange", "/"), "Green": ("green", "")}
+
+
+def team_bars(frame: pd.DataFrame, amber: float, red: float, title: str) -> go.Figure:
+    """Teams' caseloads as horizontal bars, highest first, coloured and patterned by rating and
+    labelled with the value and rating, with the thresholds as lines."""
+    fig = go.Figure()
+    for word, (colour, pattern) in RATING_STYLE.items():
+        rows = frame[frame["rating"].str.endswith(word)]
+        if len(rows):
+            fig.add_trace(go.Bar(
+                y=rows["name"], x=rows["caseload"], orientation="h", name=word,
+                marker={"color": OKABE_ITO[colour], "pattern": {"shape": pattern}},
+                text=[f"{c:.1f} {r}" for c, r in zip(rows["caseload"], rows["rating"])],
+                textposition="outside", cliponaxis=False))
+    for level, name, dash in ((amber, "Amber threshold", "dash"), (red, "Red threshold", "dot")):
+        fig.add_trace(go.Scatter(x=[level, level], y=[frame["name"].iloc[0], frame["name"].iloc[-1]],
+                                 mode="lines", name=f"{name} ({level:g})",
+                                 line={"color": "#505a5f", "dash": dash, "width": 1.5}))
+    fig = _layout(fig, title, None)
+    fig.update_layout(height=180 + 28 * len(frame), hovermode="y unified", barmode="overlay")
+    fig.update_yaxes(categoryorder="array", categoryarray=list(frame["name"])[::-1], gridcolor=None)
+    fig.update_xaxes(gridcolor="#dddddd", hoverformat=".1f",
+                     range=[0, 1.3 * max(frame["caseload"].max(), red)])
+    return fig
+
+
+def heatmap(grid: pd.DataFrame, title: str) -> go.Figure:
+    """Rows by months, shaded on a colour-blind-safe sequential scale, every cell labelled with
+    its value (so the colour is never the only way to read it)."""
+    fig = go.Figure(go.Heatmap(
+        z=grid.to_numpy(), x=[f"{pd.Timestamp(c):%b %Y}" for c in grid.columns],
+        y=list(grid.index), colorscale="Blues", texttemplate="%{z:.1f}",
+        hovertemplate="%{y}, %{x}: %{z:.1f}<extra></extra>", colorbar={"title": "Per FTE"}))
+    fig = _layout(fig, title, None)
+    fig.update_layout(height=160 + 26 * len(grid))
+    fig.update_yaxes(autorange="reversed", rangemode=None)
+    fig.update_xaxes(type="category")
+    return fig

@@ -1,11 +1,11 @@
-"""Team caseloads: a team's case-holding social workers and their caseloads against the
-council's thresholds. Team managers see their own teams; directors and analysts any team."""
+"""Team caseloads: every team side by side for directors and analysts, and one team's caseloads
+worker by worker. Team managers see their own teams only."""
 
 import streamlit as st
 
 from fsdash import ui
 from fsdash.config import load_council
-from fsdash.views.team import TeamRefused, team_view
+from fsdash.views.team import TeamRefused, all_teams_view, team_view
 
 PAGE = "Team caseloads"
 council = load_council()
@@ -26,6 +26,16 @@ if not teams or (asked is not None and asked not in teams):
     st.stop()
 team = ui.url_select(columns[1], "Team", teams, "team")
 ui.record_view(PAGE, "drill-down", team=team, as_at=as_at)
+
+if scope.all_teams:
+    overview = all_teams_view(ui.cursor(), council, scope, as_at)
+    st.header("All teams")
+    ui.chart_block(overview.ranked, PAGE)
+    ui.chart_block(overview.heatmap, PAGE)
+    st.markdown("### Every team's figures, with locality subtotals")
+    st.dataframe(overview.teams, hide_index=True)
+    ui.download_button(overview.teams, f"teams-{month}", PAGE)
+
 try:
     view = team_view(ui.cursor(), council, scope, team, as_at)
 except TeamRefused:
@@ -36,7 +46,14 @@ st.write(view.reading)
 if not view.workers.empty:
     st.dataframe(view.workers, hide_index=True)
     ui.download_button(view.workers, f"team-{team}-{month}", PAGE)
+if view.flows is not None:
+    ui.chart_block(view.flows, PAGE)
+    st.markdown("### Case mix, case age and adult practitioners' work")
+    st.dataframe(view.mix, hide_index=True)
 st.caption("Caseload: children with an open case held by each case-holding social worker (social "
-           "worker or senior practitioner), over their full-time equivalent. Thresholds: "
-           f"amber from {council.caseload_amber:g}, red from {council.caseload_red:g} "
-           "(council configuration). Workers are shown by their pseudonymous number only.")
+           "worker or senior practitioner), over their full-time equivalent; a case closed on the "
+           "date is not open. Adult practitioners' figures: families with Family Safeguarding work "
+           "open on the date that involve the specialism, over the team's practitioners' FTE. "
+           f"Thresholds: amber from {council.caseload_amber:g}, red from {council.caseload_red:g} "
+           "children per social worker (council configuration). Workers are shown by their "
+           "pseudonymous number only.")

@@ -1,6 +1,5 @@
-"""A team's caseloads: the team against the council's thresholds, and each case-holding social
-worker's children, for the people whose scope includes the team (their own team managers,
-directors and analysts). Refused, in the data layer, for anyone else."""
+"""Team caseloads: every team side by side (directors and analysts), and a team's own caseloads
+worker by worker (its team managers too). Refused, in the data layer, outside the user's scope."""
 
 from __future__ import annotations
 
@@ -11,11 +10,21 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from fsdash import metrics
+from fsdash import charts, metrics
 from fsdash.access import SUPPRESSED, Scope
 from fsdash.access.suppression import protect
 from fsdash.config import Council
-from fsdash.formatting import long_date
+from fsdash.formatting import long_date, month
+from fsdash.metrics.teams import SPECIALISMS, team_caseloads
+from fsdash.views.care import ChartBlock
+
+TREND_MONTHS = 12
+# Red, amber and green read without colour too: a word and a shape.
+RATINGS = {"Red": "▲ Red", "Amber": "■ Amber", "Green": "● Green"}
+COUNTS = {"children": "Children", "families": "Families", "cin": "Child in need",
+          "cp": "Child protection", "cla": "Looked after",
+          "open_over_12_months": "Open over 12 months", "open_over_18_months": "Open over 18 months",
+          "allocated_in_month": "Allocated in the month", "closed_in_month": "Closed in the month"}
 
 
 class TeamRefused(PermissionError):
@@ -27,6 +36,8 @@ class TeamView:
     title: str
     reading: str
     workers: pd.DataFrame
+    flows: ChartBlock | None = None      # allocations and closures by month
+    mix: pd.DataFrame | None = None      # case mix, case age and adult practitioners' families
 
 
 def rating(caseload: float, council: Council) -> str:
@@ -36,6 +47,88 @@ def rating(caseload: float, council: Council) -> str:
     if caseload >= council.caseload_amber:
         return f"Amber: {council.caseload_amber:g} or more"
     return f"Green: under {council.caseload_amber:g}"
+
+
+@dataclass(frozen=True)
+class AllTeamsView:
+    ranked: ChartBlock          # caseload per social-worker FTE, teams ranked by pressure
+    heatmap: ChartBlock         # teams by months
+    teams: pd.DataFrame         # every measure, team by team, with locality and council rows
+
+
+def all_teams_view(con: duckdb.DuckDBPyConnection, council: Council, scope: Scope,
+                   as_at: dt.date) -> AllTeamsView:
+    """Every team on a date, ranked by caseload against the thresholds, with a year's trend."""
+    if not scope.all_teams:
+        raise TeamRefused("all teams")
+    dates = metrics.month_ends(as_at, TREND_MONTHS)
+    frame = team_caseloads(con, dates)
+    now = frame[frame["as_at"] == pd.Timestamp(as_at)].copy()
+    now["rating"] = [RATINGS[rating(c, council).split(":")[0]] if pd.notna(c) else ""
+                     for c in now["caseload"]]
+    now = now.sort_values("caseload", ascending=False)
+    red = now[now["caseload"] >= council.caseload_red]
+    amber = now[(now["caseload"] >= council.caseload_amber) & (now["caseload"] < council.caseload_red)]
+    top = now.iloc[0]
+    reading = (f"On {long_date(as_at)}, {len(red)} of {len(now)} teams had caseloads at or above "
+               f"the red threshold of {council.caseload_red:g} children per social worker and "
+               f"{len(amber)} at amber ({council.caseload_amber:g} or more). The most stretched "
+               f"was {top['name']}, at {top['caseload']:.1f}.")
+    ranked = ChartBlock(
+        "Caseload per social worker, team by team", reading,
+        charts.team_bars(now, council.caseload_amber, council.caseload_red,
+                         f"Children per full-time social worker, {long_date(as_at)}"),
+        pd.DataFrame({"Team": now["name"], "Caseload": now["caseload"], "Rating": now["rating"]}),
+        "team-caseloads")
+    grid = frame.pivot_table(index="name", columns="as_at", values="caseload", sort=False)
+    grid = grid.reindex(now["name"])
+    rising = (grid.iloc[:, -1] - grid.iloc[:, 0]).sort_values(ascending=False)
+    heat_reading = (f"Over the 12 months to {month(as_at)}, caseloads rose most in "
+                    f"{rising.index[0]} ({rising.iloc[0]:+.1f}) and fell most in "
+                    f"{rising.index[-1]} ({rising.iloc[-1]:+.1f}).")
+    heat_table = grid.copy()
+    heat_table.columns = [month(pd.Timestamp(c).date()) for c in grid.columns]
+    heatmap = ChartBlock("Caseloads month by month", heat_reading,
+                         charts.heatmap(grid, "Children per full-time social worker, by team "
+                                        "and month"),
+                         heat_table.reset_index(names="Team"), "team-caseloads-by-month")
+    return AllTeamsView(ranked, heatmap, _teams_table(now, council, scope))
+
+
+def _teams_table(now: pd.DataFrame, council: Council, scope: Scope) -> pd.DataFrame:
+    """Every measure for each team, its locality and the council, with small counts hidden for
+    roles that have them hidden (so none can be worked out from the subtotals)."""
+    localities = list(council.localities)
+    order = now.sort_values(["locality", "caseload"], ascending=[True, False])
+    members = np.array([[loc == team_loc for team_loc in order["locality"]] for loc in localities],
+                       int)
+    matrix = np.vstack([np.eye(len(order), dtype=int), members, np.ones(len(order), int)])
+    level = np.r_[np.zeros(len(order), int), np.ones(len(localities), int), 2]
+    rows = {"Team": list(order["name"]) + [f"{council.localities[loc]} (locality)"
+                                            for loc in localities] + [f"All of {council.short_name}"]}
+    fte = matrix @ order["social_worker_fte"].to_numpy(float)
+    children = matrix @ order["children"].to_numpy(float)
+    hidden_children = None
+    for column, label in COUNTS.items():
+        values = matrix @ order[column].to_numpy(float)
+        hidden = (protect(matrix, values, council.max_suppressed, level) if scope.suppress
+                  else np.zeros(len(values), bool))
+        hidden_children = hidden if column == "children" else hidden_children
+        rows[label] = [SUPPRESSED if h else f"{v:,.0f}" for v, h in zip(values, hidden)]
+    rows["Social worker FTE"] = [f"{v:.1f}" for v in fte]
+    caseload = children / np.where(fte > 0, fte, np.nan)
+    rows["Caseload"] = [SUPPRESSED if h else f"{c:.1f}" for c, h in zip(caseload, hidden_children)]
+    rows["Rating"] = [RATINGS[rating(c, council).split(":")[0]] if pd.notna(c) else ""
+                      for c in caseload]
+    for name, (_, label) in SPECIALISMS.items():
+        families = matrix @ order[f"{name}_families"].to_numpy(float)
+        spec_fte = matrix @ order[f"{name}_fte"].to_numpy(float)
+        hidden = (protect(matrix, families, council.max_suppressed, level) if scope.suppress
+                  else np.zeros(len(families), bool))
+        rows[f"{label}: families per FTE"] = [
+            SUPPRESSED if h else (f"{f / s:.1f}" if s else "no practitioner")
+            for f, s, h in zip(families, spec_fte, hidden)]
+    return pd.DataFrame(rows)
 
 
 def team_view(con: duckdb.DuckDBPyConnection, council: Council, scope: Scope, team: str,
@@ -67,7 +160,47 @@ def team_view(con: duckdb.DuckDBPyConnection, council: Council, scope: Scope, te
             [c == SUPPRESSED for c in counts[:-1]], SUPPRESSED, per_fte.round(1).astype(str)),
         "Against thresholds": [SUPPRESSED if c == SUPPRESSED else rating(v, council)
                                for c, v in zip(counts[:-1], per_fte)]})
-    return TeamView(title, reading, table)
+    return TeamView(title, reading, table, *_team_history(con, council, scope, team, as_at))
+
+
+def _team_history(con, council: Council, scope: Scope, team: str, as_at: dt.date):
+    """The team's allocations and closures each month for a year, and its case mix, case age
+    and adult practitioners' families on the date (small numbers hidden where the role has
+    them hidden)."""
+    frame = team_caseloads(con, metrics.month_ends(as_at, TREND_MONTHS))
+    mine = frame[frame["team"] == team].reset_index(drop=True)
+    limit = council.max_suppressed
+
+    def seen(values) -> list:
+        return [np.nan if scope.suppress and 1 <= v <= limit else v for v in values]
+    flows = pd.DataFrame({"as_at": mine["as_at"], "allocated": seen(mine["allocated_in_month"]),
+                          "closed": seen(mine["closed_in_month"])})
+    year = mine[["allocated_in_month", "closed_in_month"]].sum()
+    reading = (f"In the 12 months to {month(as_at)} the team took on {year.iloc[0]:,.0f} cases and "
+               f"closed {year.iloc[1]:,.0f}: "
+               + ("more in than out." if year.iloc[0] > year.iloc[1] else
+                  "more closed than taken on." if year.iloc[0] < year.iloc[1] else "as many in as out."))
+    block = ChartBlock("Cases allocated and closed each month", reading,
+                       charts.monthly_lines(flows, [("allocated", "Allocated", "blue", "solid"),
+                                                    ("closed", "Closed", "orange", "dash")],
+                                            "Cases allocated to and closed by the team, by month",
+                                            "Cases"),
+                       pd.DataFrame({"Month end": [long_date(d.date()) for d in flows["as_at"]],
+                                     "Allocated": [_count(v) for v in flows["allocated"]],
+                                     "Closed": [_count(v) for v in flows["closed"]]}),
+                       f"team-{team}-allocations")
+    now = mine.iloc[-1]
+    items = {label: now[column] for column, label in COUNTS.items()
+             if column not in ("allocated_in_month", "closed_in_month")}
+    items |= {f"Families with {label.lower()} work": now[f"{name}_families"]
+              for name, (_, label) in SPECIALISMS.items()}
+    mix = pd.DataFrame({"Measure": list(items),
+                        "Children or families": [_count(v) for v in seen(items.values())]})
+    return block, mix
+
+
+def _count(value) -> str:
+    return SUPPRESSED if pd.isna(value) else f"{value:,.0f}"
 
 
 def _children_as_seen(children: np.ndarray, total: int, scope: Scope, limit: int) -> list[str]:

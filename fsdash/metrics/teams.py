@@ -1,0 +1,87 @@
+"""Team caseloads: every team's open cases, social-worker FTE, caseload, case mix, case age,
+allocations and closures in the month, and the adult practitioners' families, on each date.
+
+Counted from allocations on the date: a case counts for its worker's team while allocated, a
+case-holding worker (social worker or senior practitioner) counts while in post, at their FTE.
+A case closed on the count date is not open on it."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from fsdash.metrics.fragments import DATES
+
+SPECIALISMS = {"mental_health": ("AMH", "Adult mental health"),
+               "domestic_abuse": ("DA", "Domestic abuse"),
+               "substance_misuse": ("SM", "Substance misuse"),
+               "psychologist": ("PSY", "Psychology")}
+IN_MONTH = "BETWEEN date_trunc('month', d.as_at) AND d.as_at"
+
+_SQL = f"""WITH {DATES},
+    staff AS (
+        SELECT d.as_at, w.team_code, w.worker_id, w.role, CAST(w.fte AS DOUBLE) AS fte
+        FROM dates d JOIN worker w ON w.start_date <= d.as_at
+         AND (w.end_date IS NULL OR w.end_date > d.as_at)),
+    open_cases AS (
+        SELECT s.as_at, s.team_code, a.child_id, a.family_id, a.case_type, a.open_date
+        FROM staff s JOIN allocation a ON a.worker_id = s.worker_id
+         AND a.open_date <= s.as_at AND (a.close_date IS NULL OR a.close_date > s.as_at)
+        WHERE s.role IN ('SW', 'SP')),
+    cases AS (
+        SELECT as_at, team_code, count(DISTINCT child_id) AS children,
+               count(DISTINCT family_id) AS families,
+               count(DISTINCT child_id) FILTER (WHERE case_type = 'CIN') AS cin,
+               count(DISTINCT child_id) FILTER (WHERE case_type = 'CP') AS cp,
+               count(DISTINCT child_id) FILTER (WHERE case_type = 'CLA') AS cla,
+               count(DISTINCT child_id) FILTER (WHERE open_date <= as_at - INTERVAL 12 MONTH)
+                   AS open_over_12_months,
+               count(DISTINCT child_id) FILTER (WHERE open_date <= as_at - INTERVAL 18 MONTH)
+                   AS open_over_18_months
+        FROM open_cases GROUP BY ALL),
+    fte AS (
+        SELECT as_at, team_code,
+               sum(fte) FILTER (WHERE role IN ('SW', 'SP')) AS social_worker_fte,
+               {", ".join(f"sum(fte) FILTER (WHERE role = '{role}') AS {name}_fte"
+                          for name, (role, _) in SPECIALISMS.items())}
+        FROM staff GROUP BY ALL),
+    moves AS (
+        SELECT d.as_at, a.team_code,
+               count(*) FILTER (WHERE a.open_date {IN_MONTH}) AS allocated_in_month,
+               count(*) FILTER (WHERE a.close_date {IN_MONTH}) AS closed_in_month
+        FROM dates d JOIN allocation a
+          ON a.open_date {IN_MONTH} OR a.close_date {IN_MONTH}
+        GROUP BY ALL),
+    adults AS (
+        SELECT d.as_at, f.team_code,
+               {", ".join(f"count(DISTINCT f.family_id) FILTER (WHERE f.{name}) AS {name}_families"
+                          for name in SPECIALISMS)}
+        FROM dates d JOIN fs_involvement f
+          ON f.start_date <= d.as_at AND (f.end_date IS NULL OR f.end_date > d.as_at)
+        GROUP BY ALL)
+    SELECT d.as_at, t.team_code AS team, t.name, t.locality_code AS locality,
+           coalesce(c.children, 0) AS children, coalesce(c.families, 0) AS families,
+           coalesce(f.social_worker_fte, 0) AS social_worker_fte,
+           round(coalesce(c.children, 0) / nullif(f.social_worker_fte, 0), 1) AS caseload,
+           coalesce(c.cin, 0) AS cin, coalesce(c.cp, 0) AS cp, coalesce(c.cla, 0) AS cla,
+           coalesce(c.open_over_12_months, 0) AS open_over_12_months,
+           coalesce(c.open_over_18_months, 0) AS open_over_18_months,
+           coalesce(m.allocated_in_month, 0) AS allocated_in_month,
+           coalesce(m.closed_in_month, 0) AS closed_in_month,
+           {", ".join(f"coalesce(a.{name}_families, 0) AS {name}_families, "
+                      f"coalesce(f.{name}_fte, 0) AS {name}_fte"
+                      for name in SPECIALISMS)}
+    FROM dates d CROSS JOIN team t
+    LEFT JOIN cases c ON c.as_at = d.as_at AND c.team_code = t.team_code
+    LEFT JOIN fte f ON f.as_at = d.as_at AND f.team_code = t.team_code
+    LEFT JOIN moves m ON m.as_at = d.as_at AND m.team_code = t.team_code
+    LEFT JOIN adults a ON a.as_at = d.as_at AND a.team_code = t.team_code
+    ORDER BY d.as_at, t.team_code"""
+
+
+def team_caseloads(con: duckdb.DuckDBPyConnection, dates) -> pd.DataFrame:
+    """Every team on each date: as_at, team, name, locality, children, families,
+    social_worker_fte, caseload (children per social-worker FTE), cin, cp, cla,
+    open_over_12_months, open_over_18_months, allocated_in_month, closed_in_month, and for each
+    specialism its families and FTE (``<specialism>_families``, ``<specialism>_fte``)."""
+    return con.execute(_SQL, {"dates": [pd.Timestamp(d).date() for d in dates]}).df()
