@@ -1,0 +1,78 @@
+"""Team caseloads: the measures on a hand-built council, team totals against the council's
+figures on the demo, and the page for every team."""
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT, known_answer_rows
+from extract_files import write_extracts
+from fsdash import metrics, store
+from fsdash.config import load_council
+from fsdash.ingest import load_folder
+from fsdash.metrics.teams import team_caseloads
+
+COUNT_DATE = dt.date(2020, 3, 31)
+
+
+@pytest.fixture()
+def moves(tmp_path):
+    """The hand-built council with a re-allocation mid-month and a case closed on the count
+    date: K1 (C1) moves from W1 to W2 on 15 March 2020; K6 (C7, child in need) opens with W1 on
+    2 March 2020 and closes on 31 March 2020."""
+    rows = known_answer_rows()
+    allocation = rows["allocations.csv"]
+    k1 = next(a for a in allocation if a["CASE_ID"] == "K1")
+    k1["CLOSE_DATE"] = "15/03/2020"
+    allocation += [
+        {**k1, "WORKER_ID": "W2", "OPEN_DATE": "15/03/2020", "CLOSE_DATE": ""},
+        {"CASE_ID": "K6", "CHILD": "C7", "FAMILY_ID": "F2", "TEAM": "FS01", "WORKER_ID": "W1",
+         "CASE_TYPE": "CIN", "OPEN_DATE": "02/03/2020", "CLOSE_DATE": "31/03/2020"}]
+    db = tmp_path / "moves.duckdb"
+    load_folder(write_extracts(tmp_path / "extracts", rows), db)
+    con = store.connect_readonly(db)
+    yield con
+    con.close()
+
+
+def test_team_measures_on_the_hand_built_council(moves):
+    team = team_caseloads(moves, [COUNT_DATE]).set_index("team").loc["FS01"]
+    # Case-holders in post: W1 (1.0) and W2 (senior practitioner, 0.5); W4 left on 1 January
+    # 2020 and W3 is the team manager. Open: C1 (CLA with W2 after the move, CP with W2), C4
+    # (CLA with W1). C7's case closed on the count date, so it is not open on it.
+    assert team["social_worker_fte"] == 1.5
+    assert (team["children"], team["families"]) == (2, 2)
+    assert team["caseload"] == round(2 / 1.5, 1)
+    assert (team["cin"], team["cp"], team["cla"]) == (0, 1, 2)
+    # Opened 1 January 2019 (C4), or 15 March 2020 after the move (C1's CLA case) but C1 is also
+    # on the older CP case: both children have a case open over 12 months, none over 18.
+    assert (team["open_over_12_months"], team["open_over_18_months"]) == (2, 0)
+    # In March: K1 closed with W1 and opened with W2; K6 opened and closed.
+    assert (team["allocated_in_month"], team["closed_in_month"]) == (2, 2)
+    assert (team["mental_health_families"], team["domestic_abuse_families"],
+            team["substance_misuse_families"]) == (1, 1, 0)
+    other = team_caseloads(moves, [COUNT_DATE]).set_index("team").loc["FS02"]
+    assert other["children"] == 0 and other["caseload"] != other["caseload"]   # no staff: none
+
+
+def test_team_totals_add_up_to_the_councils_caseload_every_month(demo_db):
+    con = store.connect_readonly(demo_db)
+    dates = metrics.month_ends(dt.date(2026, 10, 31), 24)
+    teams = team_caseloads(con, dates).groupby("as_at")[["children", "social_worker_fte"]].sum()
+    council = metrics.series(con, "caseload", dates).set_index("as_at")
+    con.close()
+    assert (teams["children"] == council["children"]).all()
+    assert (teams["social_worker_fte"].round(2) == council["fte"].astype(float).round(2)).all()
+
+
+@pytest.mark.parametrize("team", [t.code for t in load_council().teams])
+def test_the_team_page_renders_for_every_team(demo_db, monkeypatch, team):
+    monkeypatch.setenv("FSDASH_DB", str(demo_db))
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    app.query_params["team"], app.query_params["as_at"] = team, "2025-03"
+    app.switch_page("pages/team.py").run()
+    assert not app.exception
+    names = {t.code: t.name for t in load_council().teams}
+    assert [h.value for h in app.header] == ["All teams", f"{names[team]} team"]
+    assert len(app.dataframe) == 6 and len(app.get("plotly_chart")) == 3
