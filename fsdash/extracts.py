@@ -207,7 +207,8 @@ EXTRACTS: tuple[Extract, ...] = (
             _id("CHILD", "child_id", "child.child_id"),
             _id("FAMILY_ID", "family_id", "family.family_id"),
             Field("TEAM", "team_code", references="team.team_code"),
-            _id("WORKER_ID", "worker_id", "worker.worker_id"),
+            Field("WORKER_ID", "worker_id", "text", required=False,
+                  references="worker.worker_id"),     # empty: waiting for a worker
             Field("CASE_TYPE", "case_type", codes="CASE_TYPE"),
             Field("OPEN_DATE", "open_date", "date"),
             Field("CLOSE_DATE", "close_date", "date", required=False),

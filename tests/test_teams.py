@@ -18,15 +18,17 @@ COUNT_DATE = dt.date(2020, 3, 31)
 
 @pytest.fixture()
 def moves(tmp_path):
-    """The hand-built council with a re-allocation mid-month and a case closed on the count
-    date: K1 (C1) moves from W1 to W2 on 15 March 2020; K6 (C7, child in need) opens with W1 on
-    2 March 2020 and closes on 31 March 2020."""
+    """The hand-built council with a re-allocation mid-month, a case closed on the count date and
+    one waiting for a worker: K1 (C1) moves from W1 to W2 on 15 March 2020; K6 (C7, child in
+    need) opens with W1 on 2 March 2020 and closes on 31 March 2020; K7 (C2) has no worker."""
     rows = known_answer_rows()
     allocation = rows["allocations.csv"]
     k1 = next(a for a in allocation if a["CASE_ID"] == "K1")
     k1["CLOSE_DATE"] = "15/03/2020"
     allocation += [
         {**k1, "WORKER_ID": "W2", "OPEN_DATE": "15/03/2020", "CLOSE_DATE": ""},
+        {"CASE_ID": "K7", "CHILD": "C2", "FAMILY_ID": "F1", "TEAM": "FS01", "WORKER_ID": "",
+         "CASE_TYPE": "CIN", "OPEN_DATE": "20/03/2020", "CLOSE_DATE": ""},
         {"CASE_ID": "K6", "CHILD": "C7", "FAMILY_ID": "F2", "TEAM": "FS01", "WORKER_ID": "W1",
          "CASE_TYPE": "CIN", "OPEN_DATE": "02/03/2020", "CLOSE_DATE": "31/03/2020"}]
     db = tmp_path / "moves.duckdb"
@@ -49,7 +51,8 @@ def test_team_measures_on_the_hand_built_council(moves):
     # on the older CP case: both children have a case open over 12 months, none over 18.
     assert (team["open_over_12_months"], team["open_over_18_months"]) == (2, 0)
     # In March: K1 closed with W1 and opened with W2; K6 opened and closed.
-    assert (team["allocated_in_month"], team["closed_in_month"]) == (2, 2)
+    assert (team["allocated_in_month"], team["closed_in_month"]) == (3, 2)   # K7 opened too
+    assert team["unallocated"] == 1                                            # C2, in no caseload
     assert (team["mental_health_families"], team["domestic_abuse_families"],
             team["substance_misuse_families"]) == (1, 1, 0)
     other = team_caseloads(moves, [COUNT_DATE]).set_index("team").loc["FS02"]

@@ -23,6 +23,7 @@ from fsdash.ingest import LoadReport, load_folder
 
 DEFAULT_CALIBRATION = REPO_ROOT / "config" / "lancashire-demo.toml"
 DEFAULT_OUTPUT = REPO_ROOT / "data" / "demo"
+EARLY_HELP_SHARE = 0.45   # of closures after an assessment finding no need (demo assumption)
 
 
 def build_demo(db: Path | str | None = None, scale: float = 1.0, seed: int = 2015,
@@ -73,8 +74,8 @@ def extract_tables(world: DemoCouncil) -> dict[str, pd.DataFrame]:
     eps["CHILD"] = child_id[eps["CHILD"].to_numpy()]
     cases = casework.allocations(world)
     staff = casework.workers(world, cases)
-    casework.assign_workers(world, cases, staff)
     fs = casework.involvement(world, cases)
+    cases = casework.assign_workers(world, cases, staff)
     people = adults_module.adults(world)
     adult_id = np.array([f"A{i:07d}" for i in range(len(people))])
     events = adults_module.events(world, people, fs)
@@ -112,7 +113,10 @@ def _children_in_need(world: DemoCouncil, child_id: np.ndarray) -> dict[str, pd.
     end = world.end_day
     closed = r["closure"] <= end
     referral_id = np.array([f"R{i:07d}" for i in range(len(r))])
-    reason = np.where(r["nfa"], "RC7", np.where(r["not_in_need"], "RC8", "RC7"))
+    # After an assessment finding no need, some families are referred to early help (RC9).
+    early_help = r["not_in_need"] & (world.rng.random(len(r)) < EARLY_HELP_SHARE)
+    reason = np.where(r["nfa"], "RC7", np.where(early_help, "RC9",
+                                                np.where(r["not_in_need"], "RC8", "RC7")))
     referrals = pd.DataFrame({
         "REFERRAL_ID": referral_id, "CHILD": child_id[r["child"]],
         "CINreferralDate": r["referral_date"], "ReferralSource": r["source"], "Route": r["route"],

@@ -9,6 +9,7 @@ from fsdash.demo.simulation import DemoCouncil
 
 CASE_HOLDING_FTE = {1.0: 0.7, 0.8: 0.15, 0.6: 0.15}
 STRETCHED_TEAMS = 3          # teams whose staffing lags their demand
+UNALLOCATED_SHARE = 0.05     # new children in need cases that wait for a worker (assumption)
 ROLE_START_BEFORE_PROGRAMME = "2014-09-01"
 
 
@@ -85,13 +86,21 @@ def _recent_open_children(world: DemoCouncil, cases: pd.DataFrame) -> pd.Series:
     return pd.concat(counts, axis=1).fillna(0).mean(axis=1)
 
 
-def assign_workers(world: DemoCouncil, cases: pd.DataFrame, staff: pd.DataFrame) -> None:
-    """Give each case a case-holding worker in its team."""
+def assign_workers(world: DemoCouncil, cases: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
+    """Give each case a case-holding worker in its team. Some new children in need cases wait a
+    few days to a few weeks for one: they get a first allocation row with no worker."""
     holders = staff[staff["role"].isin(["SW", "SP"])]
     cases["worker_id"] = ""
     for team, ids in holders.groupby("team")["worker_id"]:
         here = (cases["team"] == team).to_numpy()
         cases.loc[here, "worker_id"] = world.rng.choice(ids.to_numpy(), int(here.sum()))
+    rng = world.rng
+    wait = pd.to_timedelta(rng.integers(2, 28, len(cases)), unit="D")
+    waits = ((cases["type"] == "CIN").to_numpy() & (rng.random(len(cases)) < UNALLOCATED_SHARE)
+             & (cases["close"].isna() | (cases["close"] > cases["open"] + wait)).to_numpy())
+    waiting = cases[waits].assign(worker_id=None, close=(cases["open"] + wait)[waits])
+    cases.loc[waits, "open"] = cases.loc[waits, "open"] + wait[waits]
+    return pd.concat([cases, waiting], ignore_index=True)
 
 
 def involvement(world: DemoCouncil, cases: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,11 @@ SPECIALISMS = {"mental_health": ("AMH", "Adult mental health"),
                "substance_misuse": ("SM", "Substance misuse"),
                "psychologist": ("PSY", "Psychology")}
 IN_MONTH = "BETWEEN date_trunc('month', d.as_at) AND d.as_at"
+# Children on child protection plans by how long the plan has run (on the count date).
+PLAN_LENGTHS = {"plans_under_3_months": "Plans under 3 months old",
+                "plans_3_to_12_months": "Plans 3 to 12 months old",
+                "plans_1_to_2_years": "Plans 1 to 2 years old",
+                "plans_over_2_years": "Plans over 2 years old"}
 
 _SQL = f"""WITH {DATES},
     staff AS (
@@ -52,6 +57,32 @@ _SQL = f"""WITH {DATES},
         FROM dates d JOIN allocation a
           ON a.open_date {IN_MONTH} OR a.close_date {IN_MONTH}
         GROUP BY ALL),
+    waiting AS (
+        SELECT d.as_at, a.team_code, count(DISTINCT a.child_id) AS unallocated
+        FROM dates d JOIN allocation a ON a.worker_id IS NULL AND a.open_date <= d.as_at
+         AND (a.close_date IS NULL OR a.close_date > d.as_at)
+        GROUP BY ALL),
+    stepped_down AS (
+        SELECT d.as_at, a.team_code, count(DISTINCT a.child_id) AS stepped_down_in_month
+        FROM dates d JOIN allocation a ON a.case_type = 'CIN' AND a.close_date {IN_MONTH}
+        JOIN referral r ON r.child_id = a.child_id AND r.closure_date = a.close_date
+         AND r.closure_reason = 'RC9'
+        GROUP BY ALL),
+    plans AS (
+        SELECT d.as_at, a.team_code,
+               count(DISTINCT p.child_id) FILTER (WHERE p.start_date > d.as_at - INTERVAL 3 MONTH)
+                   AS plans_under_3_months,
+               count(DISTINCT p.child_id) FILTER (WHERE p.start_date <= d.as_at - INTERVAL 3 MONTH
+                   AND p.start_date > d.as_at - INTERVAL 12 MONTH) AS plans_3_to_12_months,
+               count(DISTINCT p.child_id) FILTER (WHERE p.start_date <= d.as_at - INTERVAL 12 MONTH
+                   AND p.start_date > d.as_at - INTERVAL 24 MONTH) AS plans_1_to_2_years,
+               count(DISTINCT p.child_id) FILTER (WHERE p.start_date <= d.as_at - INTERVAL 24 MONTH)
+                   AS plans_over_2_years
+        FROM dates d
+        JOIN cp_plan p ON p.start_date <= d.as_at AND (p.end_date IS NULL OR p.end_date > d.as_at)
+        JOIN allocation a ON a.child_id = p.child_id AND a.case_type = 'CP'
+         AND a.open_date <= d.as_at AND (a.close_date IS NULL OR a.close_date > d.as_at)
+        GROUP BY ALL),
     adults AS (
         SELECT d.as_at, f.team_code,
                {", ".join(f"count(DISTINCT f.family_id) FILTER (WHERE f.{name}) AS {name}_families"
@@ -61,6 +92,7 @@ _SQL = f"""WITH {DATES},
         GROUP BY ALL)
     SELECT d.as_at, t.team_code AS team, t.name, t.locality_code AS locality,
            coalesce(c.children, 0) AS children, coalesce(c.families, 0) AS families,
+           coalesce(w.unallocated, 0) AS unallocated,
            coalesce(f.social_worker_fte, 0) AS social_worker_fte,
            round(coalesce(c.children, 0) / nullif(f.social_worker_fte, 0), 1) AS caseload,
            coalesce(c.cin, 0) AS cin, coalesce(c.cp, 0) AS cp, coalesce(c.cla, 0) AS cla,
@@ -68,6 +100,8 @@ _SQL = f"""WITH {DATES},
            coalesce(c.open_over_18_months, 0) AS open_over_18_months,
            coalesce(m.allocated_in_month, 0) AS allocated_in_month,
            coalesce(m.closed_in_month, 0) AS closed_in_month,
+           coalesce(s.stepped_down_in_month, 0) AS stepped_down_in_month,
+           {", ".join(f"coalesce(p.{b}, 0) AS {b}" for b in PLAN_LENGTHS)},
            {", ".join(f"coalesce(a.{name}_families, 0) AS {name}_families, "
                       f"coalesce(f.{name}_fte, 0) AS {name}_fte"
                       for name in SPECIALISMS)}
@@ -75,13 +109,20 @@ _SQL = f"""WITH {DATES},
     LEFT JOIN cases c ON c.as_at = d.as_at AND c.team_code = t.team_code
     LEFT JOIN fte f ON f.as_at = d.as_at AND f.team_code = t.team_code
     LEFT JOIN moves m ON m.as_at = d.as_at AND m.team_code = t.team_code
+    LEFT JOIN waiting w ON w.as_at = d.as_at AND w.team_code = t.team_code
+    LEFT JOIN stepped_down s ON s.as_at = d.as_at AND s.team_code = t.team_code
+    LEFT JOIN plans p ON p.as_at = d.as_at AND p.team_code = t.team_code
     LEFT JOIN adults a ON a.as_at = d.as_at AND a.team_code = t.team_code
     ORDER BY d.as_at, t.team_code"""
 
 
 def team_caseloads(con: duckdb.DuckDBPyConnection, dates) -> pd.DataFrame:
-    """Every team on each date: as_at, team, name, locality, children, families,
+    """Every team on each date: as_at, team, name, locality, children, families, unallocated
+    (children whose case is open with the team but waiting for a worker),
     social_worker_fte, caseload (children per social-worker FTE), cin, cp, cla,
-    open_over_12_months, open_over_18_months, allocated_in_month, closed_in_month, and for each
-    specialism its families and FTE (``<specialism>_families``, ``<specialism>_fte``)."""
+    open_over_12_months, open_over_18_months, allocated_in_month, closed_in_month,
+    stepped_down_in_month (children in need cases closed after assessment and referred to early
+    help, ReasonForClosure RC9), children on child protection plans by plan length
+    (``PLAN_LENGTHS``, with the team holding their CP case), and for each specialism its
+    families and FTE (``<specialism>_families``, ``<specialism>_fte``)."""
     return con.execute(_SQL, {"dates": [pd.Timestamp(d).date() for d in dates]}).df()

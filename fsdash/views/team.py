@@ -15,13 +15,14 @@ from fsdash.access import SUPPRESSED, Scope
 from fsdash.access.suppression import protect
 from fsdash.config import Council
 from fsdash.formatting import long_date, month
-from fsdash.metrics.teams import SPECIALISMS, team_caseloads
+from fsdash.metrics.teams import PLAN_LENGTHS, SPECIALISMS, team_caseloads
 from fsdash.views.care import ChartBlock
 
 TREND_MONTHS = 12
 # Red, amber and green read without colour too: a word and a shape.
 RATINGS = {"Red": "▲ Red", "Amber": "■ Amber", "Green": "● Green"}
-COUNTS = {"children": "Children", "families": "Families", "cin": "Child in need",
+COUNTS = {"children": "Children", "families": "Families", "unallocated": "Unallocated",
+          "cin": "Child in need",
           "cp": "Child protection", "cla": "Looked after",
           "open_over_12_months": "Open over 12 months", "open_over_18_months": "Open over 18 months",
           "allocated_in_month": "Allocated in the month", "closed_in_month": "Closed in the month"}
@@ -192,6 +193,8 @@ def _team_history(con, council: Council, scope: Scope, team: str, as_at: dt.date
     now = mine.iloc[-1]
     items = {label: now[column] for column, label in COUNTS.items()
              if column not in ("allocated_in_month", "closed_in_month")}
+    items |= {"Stepped down to early help in the month": now["stepped_down_in_month"]}
+    items |= {label: now[column] for column, label in PLAN_LENGTHS.items()}
     items |= {f"Families with {label.lower()} work": now[f"{name}_families"]
               for name, (_, label) in SPECIALISMS.items()}
     mix = pd.DataFrame({"Measure": list(items),
