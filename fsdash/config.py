@@ -27,9 +27,16 @@ class District:
 
 @dataclass(frozen=True)
 class Team:
+    """A team, the districts it serves, and when it existed (None: from the start, or still)."""
+
     code: str
     name: str
     districts: tuple[str, ...]
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def exists_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,8 @@ def load_council(path: Path | None = None) -> Council:
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     localities = {loc["code"]: loc["name"] for loc in raw["localities"]}
     districts = tuple(District(d["code"], d["name"], d["locality"]) for d in raw["districts"])
-    teams = tuple(Team(t["code"], t["name"], tuple(t["districts"])) for t in raw["teams"])
+    teams = tuple(Team(t["code"], t["name"], tuple(t["districts"]), t.get("start"), t.get("end"))
+                  for t in raw["teams"])
     _check_references(path, localities, districts, teams)
     targets = tuple(Target(t["measure"], t["baseline_date"], float(t["annual_change"]),
                            int(t["years"]), t["label"], t["source"])
@@ -136,3 +144,5 @@ def _check_references(path, localities, districts, teams) -> None:
         unknown = set(t.districts) - district_codes
         if unknown or not t.districts:
             raise ValueError(f"{path}: team {t.code} serves unknown districts {sorted(unknown)}")
+        if t.start and t.end and t.end <= t.start:
+            raise ValueError(f"{path}: team {t.code} ends ({t.end}) before it starts ({t.start})")

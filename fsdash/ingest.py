@@ -97,10 +97,11 @@ def _load_council(con: duckdb.DuckDBPyConnection, council: Council) -> None:
     con.executemany("INSERT INTO locality VALUES (?, ?)", list(council.localities.items()))
     con.executemany("INSERT INTO district VALUES (?, ?, ?)",
                     [(d.code, d.name, d.locality) for d in council.districts])
-    con.executemany("INSERT INTO team VALUES (?, ?, ?)",
-                    [(t.code, t.name, council.team_locality(t)) for t in council.teams])
-    con.executemany("INSERT INTO team_district VALUES (?, ?)",
-                    [(t.code, d) for t in council.teams for d in t.districts])
+    con.executemany("INSERT INTO team VALUES (?, ?, ?, ?, ?)",
+                    [(t.code, t.name, council.team_locality(t), t.start, t.end)
+                     for t in council.teams])
+    con.executemany("INSERT INTO team_district VALUES (?, ?, ?, ?)",
+                    [(t.code, d, t.start, t.end) for t in council.teams for d in t.districts])
     for measure, spec in council.benchmarks.items():
         con.executemany("INSERT INTO benchmark VALUES (?, ?, ?, ?)",
                         [(measure, spec["label"], int(y), float(v))

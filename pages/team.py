@@ -17,7 +17,8 @@ months = ui.available_month_ends(ui.store_key())
 choices = {m.strftime("%Y-%m"): f"{m:%B %Y}" for m in reversed(months)}
 month = ui.url_select(columns[0], "Figures at the end of", choices, "as_at")
 as_at = next(m for m in months if m.strftime("%Y-%m") == month)
-teams = {t.code: t.name for t in council.teams if scope.may_see_team(t.code)}
+teams = {t.code: t.name for t in council.teams
+         if scope.may_see_team(t.code) and t.exists_on(as_at)}
 asked = st.query_params.get("team")
 if not teams or (asked is not None and asked not in teams):
     ui.record_view(PAGE, "refused", team=asked, as_at=as_at)

@@ -1,8 +1,10 @@
 """Team caseloads: the measures on a hand-built council, team totals against the council's
 figures on the demo, and the page for every team."""
 
+import dataclasses
 import datetime as dt
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -79,3 +81,39 @@ def test_the_team_page_renders_for_every_team(demo_db, monkeypatch, team):
     names = {t.code: t.name for t in load_council().teams}
     assert [h.value for h in app.header] == ["All teams", f"{names[team]} team"]
     assert len(app.dataframe) == 6 and len(app.get("plotly_chart")) == 3
+
+
+def test_a_team_that_splits_is_counted_as_it_was(tmp_path):
+    # FS01 stops on 15 March 2020 and FS22 takes on Lancaster that day, with W1 moving to it
+    # as W5 and K2 (C4) going with them. February is counted against FS01, March against FS22.
+    council = load_council()
+    first = next(t for t in council.teams if t.code == "FS01")
+    teams = tuple(dataclasses.replace(t, end=dt.date(2020, 3, 15)) if t.code == "FS01" else t
+                  for t in council.teams)
+    teams += (dataclasses.replace(first, code="FS22", name="Lancaster", start=dt.date(2020, 3, 15),
+                                  end=None),)
+    rows = known_answer_rows()
+    rows["workers.csv"].append({"WORKER_ID": "W5", "TEAM": "FS22", "ROLE": "SW", "FTE": "1.0",
+                                "START_DATE": "15/03/2020"})
+    w1 = next(w for w in rows["workers.csv"] if w["WORKER_ID"] == "W1")
+    w1["END_DATE"] = "15/03/2020"
+    k2 = next(a for a in rows["allocations.csv"] if a["CASE_ID"] == "K2")
+    k2["CLOSE_DATE"] = "15/03/2020"
+    rows["allocations.csv"].append({**k2, "TEAM": "FS22", "WORKER_ID": "W5",
+                                    "OPEN_DATE": "15/03/2020", "CLOSE_DATE": ""})
+    db = tmp_path / "split.duckdb"
+    load_folder(write_extracts(tmp_path / "extracts", rows), db,
+                dataclasses.replace(council, teams=teams))
+    con = store.connect_readonly(db)
+    february, march = dt.date(2020, 2, 29), dt.date(2020, 3, 31)
+    frame = team_caseloads(con, [february, march]).set_index(["as_at", "team"])
+    lancaster = metrics.series(con, "caseload", [february, march], ["E07000121"])
+    con.close()
+    assert ("FS01" in frame.loc[pd.Timestamp(february)].index
+            and "FS22" not in frame.loc[pd.Timestamp(february)].index)
+    assert ("FS22" in frame.loc[pd.Timestamp(march)].index
+            and "FS01" not in frame.loc[pd.Timestamp(march)].index)
+    assert frame.loc[(pd.Timestamp(february), "FS01"), "children"] == 2     # C1 and C4
+    assert frame.loc[(pd.Timestamp(march), "FS22"), "children"] == 1        # C4 with W5
+    # Lancaster's caseload follows the teams serving it on each date: FS01 (W1, W2), then FS22 (W5)
+    assert list(lancaster["fte"].astype(float)) == [1.5, 1.0]

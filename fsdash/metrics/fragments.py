@@ -66,14 +66,17 @@ counted AS (
          AND ev.event_date <  a.start_date + INTERVAL 1 YEAR
     GROUP BY a.as_at
 )"""
-# Case-holding workers in post on each date in the teams serving the area, and the children
-# whose open cases they hold.
+# Case-holding workers in post on each date in the teams serving the area on that date, and the
+# children whose open cases they hold.
 CASE_HOLDERS = f"""
 holders AS (
     SELECT d.as_at, w.team_code, w.worker_id, w.fte FROM dates d
     JOIN worker w ON w.start_date <= d.as_at AND (w.end_date IS NULL OR w.end_date > d.as_at)
     WHERE w.role IN ('SW', 'SP') AND w.team_code IN (
-        SELECT team_code FROM team_district WHERE {IN_AREA.format(column="district_code")})
+        SELECT team_code FROM team_district
+        WHERE {IN_AREA.format(column="district_code")}
+          AND (start_date IS NULL OR start_date <= d.as_at)
+          AND (end_date IS NULL OR end_date > d.as_at))
 ),
 cases AS (
     SELECT h.as_at, h.team_code, a.child_id FROM holders h

@@ -113,11 +113,14 @@ _SQL = f"""WITH {DATES},
     LEFT JOIN stepped_down s ON s.as_at = d.as_at AND s.team_code = t.team_code
     LEFT JOIN plans p ON p.as_at = d.as_at AND p.team_code = t.team_code
     LEFT JOIN adults a ON a.as_at = d.as_at AND a.team_code = t.team_code
+    WHERE (t.start_date IS NULL OR t.start_date <= d.as_at)
+      AND (t.end_date IS NULL OR t.end_date > d.as_at)
     ORDER BY d.as_at, t.team_code"""
 
 
 def team_caseloads(con: duckdb.DuckDBPyConnection, dates) -> pd.DataFrame:
-    """Every team on each date: as_at, team, name, locality, children, families, unallocated
+    """Every team that existed on each date (teams restructure: see the council configuration):
+    as_at, team, name, locality, children, families, unallocated
     (children whose case is open with the team but waiting for a worker),
     social_worker_fte, caseload (children per social-worker FTE), cin, cp, cla,
     open_over_12_months, open_over_18_months, allocated_in_month, closed_in_month,
