@@ -61,14 +61,31 @@ def test_team_measures_on_the_hand_built_council(moves):
     assert other["children"] == 0 and other["caseload"] != other["caseload"]   # no staff: none
 
 
-def test_team_totals_add_up_to_the_councils_caseload_every_month(demo_db):
+COUNCIL_WIDE = """
+    SELECT d.as_at,
+        (SELECT count(*) FROM allocation WHERE open_date BETWEEN date_trunc('month', d.as_at)
+            AND d.as_at) AS allocated_in_month,
+        (SELECT count(*) FROM allocation WHERE close_date BETWEEN date_trunc('month', d.as_at)
+            AND d.as_at) AS closed_in_month,
+        (SELECT count(DISTINCT child_id) FROM allocation WHERE worker_id IS NULL
+            AND open_date <= d.as_at AND (close_date IS NULL OR close_date > d.as_at))
+            AS unallocated
+    FROM (SELECT unnest(?::DATE[]) AS as_at) d ORDER BY 1"""
+
+
+def test_team_totals_add_up_to_the_councils_figures_every_month(demo_db):
+    # One team per child in the demo, so children are not counted in two teams.
     con = store.connect_readonly(demo_db)
     dates = metrics.month_ends(dt.date(2026, 10, 31), 24)
-    teams = team_caseloads(con, dates).groupby("as_at")[["children", "social_worker_fte"]].sum()
+    teams = team_caseloads(con, dates).groupby("as_at").sum(numeric_only=True)
     council = metrics.series(con, "caseload", dates).set_index("as_at")
+    wide = con.execute(COUNCIL_WIDE, [dates]).df().set_index("as_at")
     con.close()
     assert (teams["children"] == council["children"]).all()
     assert (teams["social_worker_fte"].round(2) == council["fte"].astype(float).round(2)).all()
+    for measure in wide.columns:
+        assert (teams[measure] == wide[measure]).all(), measure
+    assert (wide["unallocated"] > 0).all()
 
 
 @pytest.mark.parametrize("team", [t.code for t in load_council().teams])
