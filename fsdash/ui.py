@@ -17,7 +17,7 @@ from fsdash import audit, metrics, signin, store
 from fsdash.access import Figures, Published, Scope
 from fsdash.config import WHOLE_COUNCIL, Council, load_council
 from fsdash.formatting import long_date
-from fsdash.views import care, overview
+from fsdash.views import care, overview, team
 
 # Plotly's own toolbar is off: its buttons were most of a page's tab stops and covered chart
 # titles on phones; every chart has its table and a CSV download instead.
@@ -192,6 +192,18 @@ def care_view(key, scope_key: tuple, filters: Filters, age_key: str,
     """The Children in care page (built once, then shared by callers of the same scope)."""
     return care.care_view(cursor(), figures(key, scope_key), load_council(), filters.as_at,
                           filters.area, age_key, period_key)
+
+
+@st.cache_resource(max_entries=64)
+def all_teams_view(key, scope_key: tuple, as_at: dt.date) -> team.AllTeamsView:
+    """Every team side by side (refused outside the scope; a refusal is never cached)."""
+    return team.all_teams_view(cursor(), load_council(), Scope(*scope_key), as_at)
+
+
+@st.cache_resource(max_entries=64)
+def team_view(key, scope_key: tuple, team_code: str, as_at: dt.date) -> team.TeamView:
+    """One team's caseloads (refused outside the scope; a refusal is never cached)."""
+    return team.team_view(cursor(), load_council(), Scope(*scope_key), team_code, as_at)
 
 
 def as_at_caption(council: Council, filters: Filters) -> str:

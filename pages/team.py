@@ -5,7 +5,7 @@ import streamlit as st
 
 from fsdash import ui
 from fsdash.config import load_council
-from fsdash.views.team import TeamRefused, all_teams_view, team_view
+from fsdash.views.team import TeamRefused
 
 PAGE = "Team caseloads"
 council = load_council()
@@ -29,7 +29,7 @@ team = ui.url_select(columns[1], "Team", teams, "team")
 ui.record_view(PAGE, "drill-down", team=team, as_at=as_at)
 
 if scope.all_teams:
-    overview = all_teams_view(ui.cursor(), council, scope, as_at)
+    overview = ui.all_teams_view(ui.store_key(), scope.key, as_at)
     st.header("All teams")
     ui.chart_block(overview.ranked, PAGE)
     ui.chart_block(overview.heatmap, PAGE)
@@ -38,7 +38,7 @@ if scope.all_teams:
     ui.download_button(overview.teams, f"teams-{month}", PAGE)
 
 try:
-    view = team_view(ui.cursor(), council, scope, team, as_at)
+    view = ui.team_view(ui.store_key(), scope.key, team, as_at)
 except TeamRefused:
     st.error("You do not have access to that team's detail.")
     st.stop()
