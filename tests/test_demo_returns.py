@@ -48,3 +48,15 @@ def test_the_store_keeps_no_upn_or_postcode(demo_db):
         "SELECT column_name FROM information_schema.columns").fetchall()}
     con.close()
     assert not columns & {"upn", "home_post", "pl_post", "postcode"}
+
+
+def test_no_demo_date_is_after_its_last_month(demo_db):
+    # Cases that wait for a worker once ran past the last month (and failed to load at scale 40).
+    folder = demo_db.parent / "extracts"
+    last = pd.Timestamp("2026-10-31")
+    for path in folder.glob("*.csv"):
+        frame = pd.read_csv(path, dtype=str)
+        for column in frame.columns:
+            dates = pd.to_datetime(frame[column], format="%d/%m/%Y", errors="coerce")
+            if dates.notna().any():
+                assert dates.max() <= last, (path.name, column)

@@ -98,9 +98,12 @@ def assign_workers(world: DemoCouncil, cases: pd.DataFrame, staff: pd.DataFrame)
     wait = pd.to_timedelta(rng.integers(2, 28, len(cases)), unit="D")
     waits = ((cases["type"] == "CIN").to_numpy() & (rng.random(len(cases)) < UNALLOCATED_SHARE)
              & (cases["close"].isna() | (cases["close"] > cases["open"] + wait)).to_numpy())
-    waiting = cases[waits].assign(worker_id=None, close=(cases["open"] + wait)[waits])
-    cases.loc[waits, "open"] = cases.loc[waits, "open"] + wait[waits]
-    return pd.concat([cases, waiting], ignore_index=True)
+    allocated_on = cases["open"] + wait
+    still_waiting = waits & (allocated_on > pd.Timestamp(world.end_day)).to_numpy()
+    waiting = cases[waits].assign(worker_id=None,
+                                  close=allocated_on[waits].where(~still_waiting[waits]))
+    cases.loc[waits, "open"] = allocated_on[waits]
+    return pd.concat([cases[~still_waiting], waiting], ignore_index=True)
 
 
 def involvement(world: DemoCouncil, cases: pd.DataFrame) -> pd.DataFrame:
