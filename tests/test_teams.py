@@ -51,7 +51,8 @@ def test_team_measures_on_the_hand_built_council(moves):
     assert (team["cin"], team["cp"], team["cla"]) == (0, 1, 2)
     # Opened 1 January 2019 (C4), or 15 March 2020 after the move (C1's CLA case) but C1 is also
     # on the older CP case: both children have a case open over 12 months, none over 18.
-    assert (team["open_over_12_months"], team["open_over_18_months"]) == (2, 0)
+    assert (team["open_under_3_months"], team["open_3_to_12_months"], team["open_over_12_months"],
+            team["open_over_18_months"]) == (0, 0, 2, 0)
     # In March: K1 closed with W1 and opened with W2; K6 opened and closed.
     assert (team["allocated_in_month"], team["closed_in_month"]) == (3, 2)   # K7 opened too
     assert team["unallocated"] == 1                                            # C2, in no caseload
@@ -86,6 +87,8 @@ def test_team_totals_add_up_to_the_councils_figures_every_month(demo_db):
     for measure in wide.columns:
         assert (teams[measure] == wide[measure]).all(), measure
     assert (wide["unallocated"] > 0).all()
+    ages = teams[["open_under_3_months", "open_3_to_12_months", "open_over_12_months"]].sum(axis=1)
+    assert (ages == teams["children"]).all()          # each child in one age of case
 
 
 @pytest.mark.parametrize("team", [t.code for t in load_council().teams])

@@ -38,12 +38,17 @@ _SQL = f"""WITH {DATES},
                count(DISTINCT family_id) AS families,
                count(DISTINCT child_id) FILTER (WHERE case_type = 'CIN') AS cin,
                count(DISTINCT child_id) FILTER (WHERE case_type = 'CP') AS cp,
-               count(DISTINCT child_id) FILTER (WHERE case_type = 'CLA') AS cla,
-               count(DISTINCT child_id) FILTER (WHERE open_date <= as_at - INTERVAL 12 MONTH)
-                   AS open_over_12_months,
-               count(DISTINCT child_id) FILTER (WHERE open_date <= as_at - INTERVAL 18 MONTH)
-                   AS open_over_18_months
+               count(DISTINCT child_id) FILTER (WHERE case_type = 'CLA') AS cla
         FROM open_cases GROUP BY ALL),
+    ages AS (      -- each child by their oldest open case with the team
+        SELECT as_at, team_code,
+               count(*) FILTER (WHERE opened > as_at - INTERVAL 3 MONTH) AS open_under_3_months,
+               count(*) FILTER (WHERE opened <= as_at - INTERVAL 3 MONTH
+                   AND opened > as_at - INTERVAL 12 MONTH) AS open_3_to_12_months,
+               count(*) FILTER (WHERE opened <= as_at - INTERVAL 12 MONTH) AS open_over_12_months,
+               count(*) FILTER (WHERE opened <= as_at - INTERVAL 18 MONTH) AS open_over_18_months
+        FROM (SELECT as_at, team_code, child_id, min(open_date) AS opened
+              FROM open_cases GROUP BY ALL) GROUP BY ALL),
     fte AS (
         SELECT as_at, team_code,
                sum(fte) FILTER (WHERE role IN ('SW', 'SP')) AS social_worker_fte,
@@ -96,8 +101,10 @@ _SQL = f"""WITH {DATES},
            coalesce(f.social_worker_fte, 0) AS social_worker_fte,
            round(coalesce(c.children, 0) / nullif(f.social_worker_fte, 0), 1) AS caseload,
            coalesce(c.cin, 0) AS cin, coalesce(c.cp, 0) AS cp, coalesce(c.cla, 0) AS cla,
-           coalesce(c.open_over_12_months, 0) AS open_over_12_months,
-           coalesce(c.open_over_18_months, 0) AS open_over_18_months,
+           coalesce(g.open_under_3_months, 0) AS open_under_3_months,
+           coalesce(g.open_3_to_12_months, 0) AS open_3_to_12_months,
+           coalesce(g.open_over_12_months, 0) AS open_over_12_months,
+           coalesce(g.open_over_18_months, 0) AS open_over_18_months,
            coalesce(m.allocated_in_month, 0) AS allocated_in_month,
            coalesce(m.closed_in_month, 0) AS closed_in_month,
            coalesce(s.stepped_down_in_month, 0) AS stepped_down_in_month,
@@ -107,6 +114,7 @@ _SQL = f"""WITH {DATES},
                       for name in SPECIALISMS)}
     FROM dates d CROSS JOIN team t
     LEFT JOIN cases c ON c.as_at = d.as_at AND c.team_code = t.team_code
+    LEFT JOIN ages g ON g.as_at = d.as_at AND g.team_code = t.team_code
     LEFT JOIN fte f ON f.as_at = d.as_at AND f.team_code = t.team_code
     LEFT JOIN moves m ON m.as_at = d.as_at AND m.team_code = t.team_code
     LEFT JOIN waiting w ON w.as_at = d.as_at AND w.team_code = t.team_code
@@ -122,8 +130,10 @@ def team_caseloads(con: duckdb.DuckDBPyConnection, dates) -> pd.DataFrame:
     """Every team that existed on each date (teams restructure: see the council configuration):
     as_at, team, name, locality, children, families, unallocated
     (children whose case is open with the team but waiting for a worker),
-    social_worker_fte, caseload (children per social-worker FTE), cin, cp, cla,
-    open_over_12_months, open_over_18_months, allocated_in_month, closed_in_month,
+    social_worker_fte, caseload (children per social-worker FTE), cin, cp, cla, the age of
+    open cases (each child by their oldest open case with the team: open_under_3_months,
+    open_3_to_12_months, open_over_12_months, and within that open_over_18_months),
+    allocated_in_month, closed_in_month,
     stepped_down_in_month (children in need cases closed after assessment and referred to early
     help, ReasonForClosure RC9), children on child protection plans by plan length
     (``PLAN_LENGTHS``, with the team holding their CP case), and for each specialism its

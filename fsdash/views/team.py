@@ -193,6 +193,8 @@ def _team_history(con, council: Council, scope: Scope, team: str, as_at: dt.date
     now = mine.iloc[-1]
     items = {label: now[column] for column, label in COUNTS.items()
              if column not in ("allocated_in_month", "closed_in_month")}
+    items |= {"Open under 3 months": now["open_under_3_months"],
+              "Open 3 to 12 months": now["open_3_to_12_months"]}
     items |= {"Stepped down to early help in the month": now["stepped_down_in_month"]}
     items |= {label: now[column] for column, label in PLAN_LENGTHS.items()}
     items |= {f"Families with {label.lower()} work": now[f"{name}_families"]
