@@ -97,10 +97,7 @@ def record_view(page: str, action: str = "view", **details) -> None:
 
 @st.cache_data(max_entries=4)
 def available_month_ends(key) -> list[dt.date]:
-    con = cursor()
-    last, first = metrics.latest_month_end(con), metrics.first_reliable_date(con)
-    months = (last.year - first.year) * 12 + last.month - first.month + 1
-    return metrics.month_ends(last, months)
+    return metrics.reliable_month_ends(cursor())
 
 
 def area_options(council: Council) -> dict[str, str]:

@@ -133,7 +133,7 @@ class Published:
         """For starts or ceases, whether each area and age choice's monthly series is shown."""
         key = ("monthly", family)
         if key not in self.kept:
-            months = self._months()
+            months = metrics.reliable_month_ends(self.cursor())
             cells = grid(self.cursor(), f"{family}_in_month", months)
             layout = self.layouts[True]
             by_month = np.array([
@@ -159,13 +159,6 @@ class Published:
         chosen = cells[cells["district"].isin(districts) & cells["age_group"].isin(members)]
         totals = chosen.groupby("as_at")["value"].sum()
         return totals.reindex([pd.Timestamp(d) for d in dates], fill_value=0).astype(float)
-
-    def _months(self) -> list[dt.date]:
-        """Every month end the app can show."""
-        con = self.cursor()
-        last, first = metrics.latest_month_end(con), metrics.first_reliable_date(con)
-        count = (last.year - first.year) * 12 + last.month - first.month + 1
-        return metrics.month_ends(last, count)
 
     # ---- breakdowns by category -----------------------------------------------------------
     def breakdown(self, name: str, day: dt.date, area: str) -> pd.DataFrame:

@@ -24,7 +24,8 @@ from fsdash.metrics.registry import BREAKDOWNS, MEASURES, Breakdown, Measure
 
 __all__ = ["ALL_AGES", "BREAKDOWNS", "HEADLINE", "MEASURES", "Breakdown", "Measure", "benchmarks",
            "breakdown", "breakdown_by_district", "caseload_by_team", "caseload_by_worker",
-           "first_reliable_date", "latest_month_end", "month_ends", "series", "summary",
+           "first_reliable_date", "latest_month_end", "month_ends", "reliable_month_ends",
+           "series", "summary",
            "target_at", "target_path", "targets", "value", "year_before"]
 
 
@@ -130,6 +131,12 @@ def first_reliable_date(con: duckdb.DuckDBPyConnection) -> dt.date:
         raise ValueError("The store holds no referrals yet.")
     year_on = pd.Timestamp(earliest) + pd.DateOffset(years=1) - pd.Timedelta(days=1)
     return (year_on + pd.offsets.MonthEnd(0)).date()
+
+
+def reliable_month_ends(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
+    """Every month end from the first reliable date to the latest the data covers."""
+    last, first = latest_month_end(con), first_reliable_date(con)
+    return month_ends(last, (last.year - first.year) * 12 + last.month - first.month + 1)
 
 
 def month_ends(last: dt.date, count: int) -> list[dt.date]:
