@@ -62,12 +62,13 @@ def time_reruns(browser, script: Path, db: Path, reruns: int, query: str = "",
     """Server CPU milliseconds for the first load and per rerun of one app script."""
     with streamlit_server(script, db, flags) as (server, url):
         # A server's first session runs Streamlit's legacy pages-folder handling before app.py's
-        # navigation, so a first visit straight to a page's address would run the main page:
-        # open the main page first, so "first load" is a page's first view in a running server.
-        warm = browser.new_page()
-        warm.goto(url)
-        warm.wait_for_selector(READY + " " + MAIN, timeout=600_000)
-        warm.close()
+        # navigation, so a first visit straight to another page's address would run the main
+        # page: open the main page first for those (their "first load" then follows it).
+        if query != "/":
+            warm = browser.new_page()
+            warm.goto(url)
+            warm.wait_for_selector(READY + " " + MAIN, timeout=600_000)
+            warm.close()
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         idle = _cpu_seconds(server.pid)
         started = time.perf_counter()
