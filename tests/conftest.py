@@ -38,6 +38,24 @@ def demo_db(tmp_path_factory) -> Path:
 LANCASTER, BURNLEY = "E07000121", "E07000117"
 
 
+def small_adult_cohort(db: Path) -> tuple[str, str]:
+    """A month (YYYY-MM) and district where only 1 to 5 adults had a year of Family
+    Safeguarding work behind them, so the adult outcome cards must hide their figures."""
+    import datetime as dt
+
+    from fsdash import metrics
+    con = store.connect_readonly(db)
+    try:
+        for district in ("E07000124", "E07000119", "E07000125"):
+            for day in metrics.month_ends(dt.date(2021, 12, 31), 14):
+                cohort = metrics.series(con, "police_change", [day], [district])["adults"]
+                if 1 <= cohort.iloc[0] <= 5:
+                    return day.strftime("%Y-%m"), district
+    finally:
+        con.close()
+    raise AssertionError("the demo has no small adult cohort to test suppression with")
+
+
 def _population():
     rows = []
     for district in (LANCASTER, BURNLEY):

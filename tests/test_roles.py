@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import ROOT, small_adult_cohort
 from fsdash import audit
 from fsdash.access.roles import (
     AccessError,
@@ -90,9 +90,10 @@ def test_a_development_role_is_bannered(app, monkeypatch):
 
 
 def test_figures_follow_the_role_and_caches_never_cross_roles(app, monkeypatch, demo_db):
-    # Ribble Valley, February 2021: figures resting on a handful of adults are hidden from a
-    # director (small numbers hidden) and shown to an analyst (not), in one server process.
-    params = {"as_at": "2021-02", "area": "E07000124"}
+    # Figures resting on a handful of adults are hidden from a director (small numbers hidden)
+    # and shown to an analyst (not), in one server process.
+    month, district = small_adult_cohort(demo_db)
+    params = {"as_at": month, "area": district}
     director = _as(app, monkeypatch, "director", **params)
     shown_to_director = {m.label: m.value for m in director.metric}
     analyst = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from conftest import ROOT
+from conftest import ROOT, small_adult_cohort
 from streamlit_server import CHROMIUM, CHROMIUM_ARGS, READY, free_port, streamlit_server
 
 pytestmark = pytest.mark.browser
@@ -111,9 +111,11 @@ def test_before_sign_in_nothing_is_shown(app, browser):
     page.close()
 
 
-def test_a_cabinet_member_sees_trends_with_small_numbers_hidden_and_no_team_detail(app, browser):
+def test_a_cabinet_member_sees_trends_with_small_numbers_hidden_and_no_team_detail(app, browser,
+                                                                                 demo_db):
+    month, district = small_adult_cohort(demo_db)
     page = sign_in(browser, app, "councillor")
-    _visit(page, f"{app}/?as_at=2021-02&area=E07000124")
+    _visit(page, f"{app}/?as_at={month}&area={district}")
     expect(page.get_by_test_id("stMetric")).to_have_count(11)
     police = page.get_by_test_id("stMetric").filter(has_text="Adults' police contacts")
     expect(police.get_by_test_id("stMetricValue")).to_have_text("c")
@@ -134,7 +136,8 @@ def test_a_team_manager_sees_their_team_and_a_changed_address_is_refused(app, br
     page = sign_in(browser, app, "manager")
     _visit(page, f"{app}/team?team=FS01&as_at=2024-03")
     expect(page.get_by_role("heading", name="Lancaster North team")).to_be_visible()
-    expect(page.get_by_test_id("stDataFrame")).to_have_count(1)
+    expect(page.get_by_role("heading", name="All teams")).to_have_count(0)
+    assert page.get_by_test_id("stDataFrame").count() >= 1
     _visit(page, f"{app}/team?team=FS02&as_at=2024-03")
     expect(page.get_by_text("You do not have access to that team's detail")).to_be_visible()
     expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
