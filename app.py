@@ -11,6 +11,8 @@ pages = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("pages/children_in_care.py", title="Children in care", icon=":material/family_home:",
             url_path="children-in-care"),
+    st.Page("pages/front_door.py", title="Front door", icon=":material/door_front:",
+            url_path="front-door"),
 ]
 if scope.all_teams or scope.teams:
     pages.append(st.Page("pages/team.py", title="Team caseloads", icon=":material/groups:",

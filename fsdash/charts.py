@@ -39,8 +39,9 @@ def monthly_lines(frame: pd.DataFrame, lines: list[tuple[str, str, str, str]], t
     return _layout(fig, title, y_title)
 
 
-def rate_chart(rates: pd.DataFrame, benchmarks: pd.DataFrame, area: str, title: str) -> go.Figure:
-    """The area's monthly rate per 10,000 with published benchmarks as annual points."""
+def rate_chart(rates: pd.DataFrame, benchmarks: pd.DataFrame, area: str, title: str,
+               y_title: str = "Per 10,000 children") -> go.Figure:
+    """The area's monthly rate (or percentage) with published benchmarks as annual points."""
     fig = go.Figure()
     _line(fig, rates["as_at"], rates["value"], area, "blue")
     symbols = ["diamond", "square", "triangle-up"]
@@ -50,7 +51,7 @@ def rate_chart(rates: pd.DataFrame, benchmarks: pd.DataFrame, area: str, title: 
             x=points["as_at"], y=points["value"], name=f"{label} (31 March)", mode="markers+lines",
             line={"color": OKABE_ITO[colours[i % 3]], "dash": "dot", "width": 1},
             marker={"symbol": symbols[i % 3], "size": 10, "color": OKABE_ITO[colours[i % 3]]}))
-    return _layout(fig, title, "Per 10,000 children", decimals=1)
+    return _layout(fig, title, y_title, decimals=1)
 
 
 def target_chart(frame: pd.DataFrame, title: str, projection: pd.DataFrame | None,

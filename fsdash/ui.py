@@ -17,7 +17,7 @@ from fsdash import audit, metrics, signin, store
 from fsdash.access import Figures, Published, Scope
 from fsdash.config import WHOLE_COUNCIL, Council, load_council
 from fsdash.formatting import long_date
-from fsdash.views import care, overview, team
+from fsdash.views import care, front_door, overview, team
 
 # Plotly's own toolbar is off: its buttons were most of a page's tab stops and covered chart
 # titles on phones; every chart has its table and a CSV download instead.
@@ -189,6 +189,13 @@ def care_view(key, scope_key: tuple, filters: Filters, age_key: str,
     """The Children in care page (built once, then shared by callers of the same scope)."""
     return care.care_view(cursor(), figures(key, scope_key), load_council(), filters.as_at,
                           filters.area, age_key, period_key)
+
+
+@st.cache_resource(max_entries=64)
+def front_door_view(key, scope_key: tuple, filters: Filters) -> front_door.FrontDoorView:
+    """The Front door page (built once, then shared by callers of the same scope)."""
+    return front_door.front_door_view(cursor(), figures(key, scope_key), load_council(),
+                                      filters.as_at, filters.area)
 
 
 @st.cache_resource(max_entries=64)

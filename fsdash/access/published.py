@@ -37,7 +37,9 @@ AGE_FAMILIES = ("cla", "starts", "ceases")
 # Breakdowns by category, and the count family that gives each one's totals.
 TOTAL = "Total"
 CATEGORY_TOTALS = {"cla_by_legal_status": "cla", "cla_by_placement": "cla",
-                   "ceases_by_reason": "ceases"}
+                   "ceases_by_reason": "ceases", "referrals_by_source": "referrals",
+                   "referrals_by_route": "referrals"}
+MONTHLY_FAMILIES = ("starts", "ceases", "referrals")   # shown month by month as well
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ class Published:
     def _compute(self, family: str, dates: list[dt.date]) -> None:
         layout = self.layouts[family in AGE_FAMILIES]
         cells = grid(self.cursor(), family, dates).set_index(["as_at", "district", "age_group"])
-        forced = self.monthly_shown(family) if family in ("starts", "ceases") else None
+        forced = self.monthly_shown(family) if family in MONTHLY_FAMILIES else None
         for day in dates:
             values = _figures(layout, cells["value"].xs(pd.Timestamp(day), level="as_at")
                               if pd.Timestamp(day) in cells.index.get_level_values(0)
@@ -130,12 +132,13 @@ class Published:
 
     # ---- monthly starts and ceases --------------------------------------------------------
     def monthly_shown(self, family: str) -> pd.Series:
-        """For starts or ceases, whether each area and age choice's monthly series is shown."""
+        """For starts, ceases or referrals, whether each area and age choice's monthly series is
+        shown."""
         key = ("monthly", family)
         if key not in self.kept:
             months = metrics.reliable_month_ends(self.cursor())
             cells = grid(self.cursor(), f"{family}_in_month", months)
-            layout = self.layouts[True]
+            layout = self.layouts[family in AGE_FAMILIES]
             by_month = np.array([
                 _figures(layout, cells[cells["as_at"] == pd.Timestamp(m)]
                          .set_index(["district", "age_group"])["value"]) for m in months])

@@ -58,6 +58,9 @@ GRIDS = {
     "ceases_in_month": _flows(CEASES, "f.age_at_end", IN_MONTH),
     "referrals": _BY_DISTRICT.format(dates=DATES, counted="r.referral_id", table="referral r",
                                      condition=f"r.referral_date {TWELVE_MONTHS}"),
+    "referrals_in_month": _BY_DISTRICT.format(dates=DATES, counted="r.referral_id",
+                                              table="referral r",
+                                              condition=f"r.referral_date {IN_MONTH}"),
     "cp_plans": _BY_DISTRICT.format(
         dates=DATES, counted="DISTINCT p.child_id", table="cp_plan p",
         condition="p.start_date <= d.as_at AND (p.end_date IS NULL OR p.end_date > d.as_at)"),

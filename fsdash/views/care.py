@@ -292,7 +292,7 @@ def _spc_blocks(starts: pd.Series) -> dict:
                                      table, "starts-xmr"), "starts_variation": (wording, colour)}
 
 
-def _comparison(now: pd.Series, year_ago: pd.Series, total: float | None) -> pd.DataFrame:
+def comparison(now: pd.Series, year_ago: pd.Series, total: float | None) -> pd.DataFrame:
     """A breakdown's categories on the date and a year earlier (NaN where hidden), with the
     total they add up to (None where it is hidden)."""
     table = pd.DataFrame({"category": now.index, "year_ago": year_ago.reindex(now.index).to_numpy(),
@@ -311,16 +311,16 @@ def _breakdowns(figures: Figures, council: Council, as_at: dt.date, area: str,
                                                    level=("as_at", "area"))["shown"]
                   for d in (as_at, year_ago)]
         names = [AGE_BANDS[b][0] for b in DFE_BANDS]
-        table = _comparison(pd.Series(counts[0][list(DFE_BANDS)].to_numpy(), index=names),
+        table = comparison(pd.Series(counts[0][list(DFE_BANDS)].to_numpy(), index=names),
                             pd.Series(counts[1][list(DFE_BANDS)].to_numpy(), index=names),
                             counts[0]["all"])
-        blocks.append(_breakdown_block(table, "By age", "age group", as_at, label, "cla-by-age"))
+        blocks.append(breakdown_block(table, "By age", "age group", as_at, label, "cla-by-age"))
     total = figures.count("cla", as_at, area)
     for name in ("cla_by_legal_status", "cla_by_placement"):
-        table = _comparison(figures.breakdown(name, as_at, area)["shown"],
+        table = comparison(figures.breakdown(name, as_at, area)["shown"],
                             figures.breakdown(name, year_ago, area)["shown"], total)
         title = "By " + metrics.BREAKDOWNS[name].title.lower().split(" by ")[1]
-        blocks.append(_breakdown_block(table, title, title[3:], as_at, label,
+        blocks.append(breakdown_block(table, title, title[3:], as_at, label,
                                        name.replace("_", "-")))
     districts = council.areas()[area]
     if len(districts) > 1:
@@ -328,30 +328,33 @@ def _breakdowns(figures: Figures, council: Council, as_at: dt.date, area: str,
         counts = [figures.counts("cla", [d]).xs((pd.Timestamp(d), "all"),
                                                   level=("as_at", "age"))["shown"]
                   for d in (as_at, year_ago)]
-        table = _comparison(pd.Series(counts[0][list(districts)].to_numpy(),
+        table = comparison(pd.Series(counts[0][list(districts)].to_numpy(),
                                       index=[names[d] for d in districts]),
                             pd.Series(counts[1][list(districts)].to_numpy(),
                                       index=[names[d] for d in districts]), total)
-        blocks.append(_breakdown_block(table, "By district", "district", as_at, label,
+        blocks.append(breakdown_block(table, "By district", "district", as_at, label,
                                        "cla-by-district"))
     return tuple(blocks)
 
 
 def _category_block(figures: Figures, name: str, as_at: dt.date, area: str, label: str,
                     what: str) -> ChartBlock:
-    table = _comparison(figures.breakdown(name, as_at, area)["shown"],
+    table = comparison(figures.breakdown(name, as_at, area)["shown"],
                         figures.breakdown(name, metrics.year_before(as_at), area)["shown"],
                         figures.count("ceases", as_at, area))
-    return _breakdown_block(table, "Why children left care", what, as_at, label,
+    return breakdown_block(table, "Why children left care", what, as_at, label,
                             name.replace("_", "-"), period="12 months to ")
 
 
-def _breakdown_block(table: pd.DataFrame, title: str, what: str, as_at: dt.date, label: str,
-                     stem: str, period: str = "") -> ChartBlock:
+def breakdown_block(table: pd.DataFrame, title: str, what: str, as_at: dt.date, label: str,
+                    stem: str, period: str = "", subject: str = "Children looked after",
+                    counted: str = "children") -> ChartBlock:
+    """A breakdown against a year earlier: bars (or, with fewer than two categories to show, a
+    sentence saying why), its reading and its table."""
     figure = None if _bars_shown(table) < 2 else charts.comparison_bars(
-        table, f"Children looked after {title.lower()}, {label}", YEAR_EARLIER.capitalize(),
+        table, f"{subject} {title.lower()}, {label}", YEAR_EARLIER.capitalize(),
         period + long_date(as_at))
-    return ChartBlock(title, _breakdown_reading(table, what, label), figure,
+    return ChartBlock(title, _breakdown_reading(table, what, label, counted), figure,
                       _comparison_table(table), stem)
 
 
@@ -367,7 +370,8 @@ def _bars_shown(table: pd.DataFrame) -> int:
     return int((table["now"].fillna(0) > 0).sum())
 
 
-def _breakdown_reading(table: pd.DataFrame, what: str, label: str) -> str:
+def _breakdown_reading(table: pd.DataFrame, what: str, label: str,
+                       counted: str = "children") -> str:
     if _bars_shown(table) < 2:
         return (f"There is no chart by {what} for {label}: most of the numbers are too small to "
                 "show without risk of identifying children.")
@@ -375,7 +379,7 @@ def _breakdown_reading(table: pd.DataFrame, what: str, label: str) -> str:
     total = table.attrs["total"]
     share = f" ({100 * top['now'] / total:.0f}%)" if total else ""
     reading = (f"The largest group by {what} is “{top['category']}”: "
-               f"{round_half_up(top['now']):,} children{share}.")
+               f"{round_half_up(top['now']):,} {counted}{share}.")
     change = (table["now"] - table["year_ago"]).dropna()
     if len(change) and change.abs().max() > 0:
         biggest = table.loc[change.abs().idxmax()]

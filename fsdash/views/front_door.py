@@ -1,0 +1,157 @@
+"""The front door's view: referrals month by month (and whether a change is unusual), their rate
+against England and the North West, where they come from and which route they take,
+re-referrals, and assessments finished within 45 working days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from fsdash import charts, metrics, spc
+from fsdash.access import Figures
+from fsdash.config import Council
+from fsdash.formatting import long_date, month, round_half_up
+from fsdash.metrics.front_door import assessments_on_time
+from fsdash.views.care import ChartBlock, breakdown_block, comparison, shown
+
+TREND_MONTHS = 60
+
+
+@dataclass(frozen=True)
+class FrontDoorView:
+    referrals: ChartBlock
+    unusual: ChartBlock | None          # None where monthly referrals are not shown
+    unusual_badge: tuple[str, str] | None
+    rate: ChartBlock
+    sources: ChartBlock
+    routes: ChartBlock
+    rereferrals: ChartBlock
+    timeliness: ChartBlock
+
+
+def front_door_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council,
+                    as_at: dt.date, area: str) -> FrontDoorView:
+    """Everything the Front door page shows for a date and an area."""
+    first = metrics.first_reliable_date(con)
+    dates = [d for d in metrics.month_ends(as_at, TREND_MONTHS) if d >= first]
+    label = council.area_label(area)
+    districts = council.areas()[area] if area != "all" else ()
+    yearly = figures.series("referrals", dates, area)
+    monthly = figures.monthly("referrals", dates, area)
+    referrals, unusual, badge = _referral_blocks(yearly, monthly, as_at, label)
+    hidden = yearly.isna()
+    year_ago = metrics.year_before(as_at)
+    return FrontDoorView(
+        referrals=referrals, unusual=unusual, unusual_badge=badge,
+        rate=_trend_block(con, "referral_rate", dates, districts, hidden, label,
+                          "Referrals per 10,000 children", "Per 10,000 children",
+                          "referral-rate", "referrals for every 10,000 children"),
+        sources=breakdown_block(
+            comparison(figures.breakdown("referrals_by_source", as_at, area)["shown"],
+                       figures.breakdown("referrals_by_source", year_ago, area)["shown"],
+                       figures.count("referrals", as_at, area)),
+            "By source", "source", as_at, label, "referrals-by-source", "12 months to ",
+            subject="Referrals", counted="referrals"),
+        routes=breakdown_block(
+            comparison(figures.breakdown("referrals_by_route", as_at, area)["shown"],
+                       figures.breakdown("referrals_by_route", year_ago, area)["shown"],
+                       figures.count("referrals", as_at, area)),
+            "By route", "route", as_at, label, "referrals-by-route", "12 months to ",
+            subject="Referrals", counted="referrals"),
+        rereferrals=_trend_block(con, "rereferral_pct", dates, districts, hidden, label,
+                                 "Referrals within 12 months of a previous referral",
+                                 "Per cent", "re-referrals", "per cent of referrals were "
+                                 "re-referrals within 12 months"),
+        timeliness=_timeliness_block(con, dates, districts, figures, label, council),
+    )
+
+
+def _referral_blocks(yearly: pd.Series, monthly: pd.Series | None, as_at: dt.date, label: str):
+    now, before = yearly.get(pd.Timestamp(as_at)), yearly.get(
+        pd.Timestamp(metrics.year_before(as_at)))
+    if now is None or pd.isna(now):
+        reading = f"The number of referrals in {label} is too small to show."
+    else:
+        reading = f"In the 12 months to {month(as_at)} there were {round_half_up(now):,} referrals"
+        if before is not None and pd.notna(before) and before:
+            change = 100 * (now - before) / before
+            reading += (f" in {label}, {abs(change):.0f}% {'more' if change > 0 else 'fewer'} "
+                        "than in the 12 months before." if round(change) else
+                        f" in {label}, about the same as in the 12 months before.")
+        else:
+            reading += f" in {label}."
+    if monthly is None:
+        frame = pd.DataFrame({"as_at": yearly.index, "value": yearly.to_numpy()})
+        block = ChartBlock("Referrals", reading + " Monthly numbers here are too small to show, "
+                           "so the chart shows the totals for the 12 months to each month end.",
+                           charts.monthly_lines(frame, [("value", "Referrals in 12 months",
+                                                         "blue", "solid")],
+                                                "Referrals in the 12 months to each month end",
+                                                "Referrals"),
+                           pd.DataFrame({"12 months to": [long_date(d.date()) for d in yearly.index],
+                                         "Referrals": shown(yearly)}), "referrals")
+        return block, None, None
+    frame = pd.DataFrame({"as_at": monthly.index, "value": monthly.to_numpy()})
+    block = ChartBlock("Referrals", reading,
+                       charts.monthly_lines(frame, [("value", "Referrals", "blue", "solid")],
+                                            "Referrals each month", "Referrals"),
+                       pd.DataFrame({"Month end": [long_date(d.date()) for d in monthly.index],
+                                     "Referrals": shown(monthly)}), "referrals")
+    if len(monthly) < 12:
+        return block, None, None
+    chart = spc.xmr(monthly.to_numpy(), better="neither")
+    wording, colour = spc.ICONS[chart.variation]
+    dates = [d.date() for d in monthly.index]
+    unusual = ChartBlock(
+        "Monthly referrals against their usual range",
+        f"{wording} in the latest month. Referrals averaged {chart.mean:.0f} a month; a month "
+        f"from {max(chart.lower, 0):.0f} to {chart.upper:.0f} is within the usual range.",
+        charts.spc_chart(dates, chart, "Referrals each month, with the usual range", "Referrals"),
+        pd.DataFrame({"Month end": [long_date(d) for d in dates],
+                      "Referrals": monthly.map(round_half_up).to_numpy(),
+                      "Unusual": [", ".join(sorted(s)) for s in chart.signals]}),
+        "referrals-xmr")
+    return block, unusual, (wording, colour)
+
+
+def _trend_block(con, name: str, dates, districts, hidden: pd.Series, label: str, title: str,
+                 y_title: str, stem: str, phrase: str) -> ChartBlock:
+    """A rate or percentage over month ends, hidden with the referrals it rests on, against
+    England's and the North West's published figures."""
+    values = metrics.series(con, name, dates, districts).set_index("as_at")["value"]
+    values = values.where(~hidden.reindex(values.index, fill_value=False))
+    return _benchmarked(values, name, con, label, title, y_title, stem, phrase)
+
+
+def _benchmarked(values: pd.Series, benchmark: str, con, label: str, title: str, y_title: str,
+                 stem: str, phrase: str) -> ChartBlock:
+    marks = metrics.benchmarks(con, benchmark)
+    marks = marks[(marks["as_at"] >= values.index.min()) & (marks["as_at"] <= values.index.max())]
+    latest = values.iloc[-1]
+    reading = (f"In the 12 months to {month(values.index[-1].date())}, {latest:.1f} {phrase} in "
+               f"{label}." if pd.notna(latest) else "The figure is not shown: the numbers behind "
+               "it are too small.")
+    for _, row in marks.groupby("label").tail(1).iterrows():
+        reading += f" {row['label']}: {row['value']:g} in the year to 31 March {row['as_at'].year}."
+    return ChartBlock(title, reading,
+                      charts.rate_chart(pd.DataFrame({"as_at": values.index,
+                                                      "value": values.to_numpy()}),
+                                        marks, label, title, y_title),
+                      pd.DataFrame({"12 months to": [long_date(d.date()) for d in values.index],
+                                    y_title: values.round(1).to_numpy()}), stem)
+
+
+def _timeliness_block(con, dates, districts, figures: Figures, label: str,
+                      council: Council) -> ChartBlock:
+    frame = assessments_on_time(con, dates, districts).set_index("as_at")
+    values = frame["value"]
+    if figures.suppress:
+        values = values.where(~frame["assessments"].between(1, council.max_suppressed))
+    return _benchmarked(values, "assessments_in_45_days_pct", con, label,
+                        "Assessments within 45 working days", "Per cent",
+                        "assessments-in-45-days",
+                        "per cent of assessments were finished within 45 working days of the "
+                        "referral")

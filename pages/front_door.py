@@ -1,0 +1,40 @@
+"""The front door: referrals, where they come from, re-referrals and assessment timeliness."""
+
+import streamlit as st
+
+from fsdash import ui
+from fsdash.config import load_council
+
+PAGE = "Front door"
+council = load_council()
+ui.page_style()
+st.title(PAGE)
+filters = ui.page_filters(ui.filter_columns(2))
+ui.record_view(PAGE, as_at=filters.as_at, area=filters.area)
+view = ui.front_door_view(ui.store_key(), ui.scope().key, filters)
+st.caption(ui.as_at_caption(council, filters))
+
+st.header("Referrals")
+ui.chart_block(view.referrals, PAGE)
+ui.chart_block(view.rate, PAGE)
+
+st.header("Is the change in referrals unusual?")
+if view.unusual is None:
+    st.write("This needs monthly numbers of referrals, which are too small to show here, or "
+             "fewer than 12 months of them.")
+else:
+    wording, colour = view.unusual_badge
+    st.markdown(f"**Latest month:** :{colour}-badge[{wording}]")
+    ui.chart_block(view.unusual, PAGE)
+
+st.header("Where referrals come from")
+for column, block in zip(st.columns(2), (view.sources, view.routes)):
+    with column:
+        ui.chart_block(block, PAGE)
+
+st.header("Referred again, and assessed in time")
+ui.chart_block(view.rereferrals, PAGE)
+ui.chart_block(view.timeliness, PAGE)
+st.caption("Working days leave out weekends and English bank holidays. The 45 working days run "
+           "from the day after the referral to the day the assessment is authorised (Working "
+           "Together to Safeguard Children).")

@@ -1,0 +1,51 @@
+"""The front door: working days, the demo against the published 2021-22 figures, and the page."""
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+from fsdash import metrics, store
+from fsdash.metrics.front_door import assessments_on_time, working_days_after
+
+
+def test_working_days_leave_out_weekends_and_english_bank_holidays():
+    # Thursday 1 April 2021 to Thursday 8 April: Good Friday (2nd) and Easter Monday (5th) are
+    # bank holidays, the 3rd and 4th a weekend: 6th, 7th and 8th are working days.
+    assert list(working_days_after([dt.date(2021, 4, 1)], [dt.date(2021, 4, 8)])) == [3]
+    # A referral on Saturday 6 March 2021: Monday 8th is the first working day after it.
+    assert list(working_days_after([dt.date(2021, 3, 6)], [dt.date(2021, 3, 8)])) == [1]
+    # 45 working days from Monday 1 March 2021 end on 6 May, past Good Friday, Easter Monday and
+    # the early May bank holiday (3 May); 7 May is the 46th.
+    assert list(working_days_after([dt.date(2021, 3, 1)] * 2,
+                                   [dt.date(2021, 5, 6), dt.date(2021, 5, 7)])) == [45, 46]
+
+
+def test_the_demos_2021_22_front_door_is_near_the_published_figures(demo_db):
+    con = store.connect_readonly(demo_db)
+    year_end = dt.date(2022, 3, 31)
+    rate = metrics.value(con, "referral_rate", year_end)
+    on_time = assessments_on_time(con, [year_end])["value"].iloc[0]
+    rereferrals = metrics.value(con, "rereferral_pct", year_end)
+    con.close()
+    assert rate == pytest.approx(253.9, rel=0.05)            # per 10,000 (England 537.7)
+    assert on_time == pytest.approx(90, abs=4)               # per cent (England 84.5)
+    assert rereferrals == pytest.approx(19.1, abs=2)         # per cent (England 21.5)
+
+
+@pytest.mark.parametrize("role", ["cabinet", "director", "team_manager:FS01", "analyst"])
+@pytest.mark.parametrize("area", ["all", "E07000124"])
+def test_the_page_renders_for_each_role(demo_db, monkeypatch, role, area):
+    monkeypatch.setenv("FSDASH_DB", str(demo_db))
+    monkeypatch.setenv("FSDASH_DEV_ROLE", role)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    app.query_params["as_at"], app.query_params["area"] = "2022-03", area
+    app.switch_page("pages/front_door.py").run()
+    assert not app.exception
+    assert [h.value for h in app.header] == ["Referrals", "Is the change in referrals unusual?",
+                                             "Where referrals come from",
+                                             "Referred again, and assessed in time"]
+    texts = " ".join(m.value for m in app.markdown)
+    assert "England: 537.7 in the year to 31 March 2022" in texts
+    assert len(app.get("plotly_chart")) >= 5
