@@ -5,8 +5,10 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import ROOT, known_answer_rows
+from extract_files import write_extracts
 from fsdash import metrics, store
+from fsdash.ingest import load_folder
 from fsdash.metrics.front_door import assessments_on_time, working_days_after
 
 
@@ -49,3 +51,28 @@ def test_the_page_renders_for_each_role(demo_db, monkeypatch, role, area):
     texts = " ".join(m.value for m in app.markdown)
     assert "England: 537.7 in the year to 31 March 2022" in texts
     assert len(app.get("plotly_chart")) >= 5
+
+
+def test_a_re_referral_counts_on_day_365_and_not_on_day_366(tmp_path, known_store):
+    # Two more children: one referred again exactly a year later (2019-01-01, then 2020-01-01),
+    # one a day after that (2019-01-01, then 2020-01-02). Only the first second referral is a
+    # re-referral within 12 months (DfE children in need definition).
+    rows = known_answer_rows()
+    rows["children.csv"] += [{**rows["children.csv"][-1], "CHILD": child} for child in ("D1", "D2")]
+    rows["cin_referrals.csv"] += [
+        {**rows["cin_referrals.csv"][0], "REFERRAL_ID": rid, "CHILD": child, "CINreferralDate": day}
+        for rid, child, day in (("Y1", "D1", "01/01/2019"), ("Y2", "D1", "01/01/2020"),
+                                ("Y3", "D2", "01/01/2019"), ("Y4", "D2", "02/01/2020"))]
+    db = tmp_path / "rereferrals.duckdb"
+    load_folder(write_extracts(tmp_path / "extracts", rows), db)
+    year_end = dt.date(2020, 3, 31)
+
+    def flagged(path) -> tuple[float, float]:
+        con = store.connect_readonly(path)
+        row = metrics.series(con, "rereferral_pct", [year_end]).iloc[0]
+        con.close()
+        return round(row["value"] * row["referrals"] / 100), row["referrals"]
+
+    before, after = flagged(known_store), flagged(db)
+    assert after[1] == before[1] + 2              # both second referrals are in the year
+    assert after[0] == before[0] + 1              # only the one on day 365 is a re-referral
