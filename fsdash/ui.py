@@ -143,6 +143,16 @@ def page_filters(columns) -> Filters:
     return Filters(as_at=months[month], area=area, area_label=council.area_label(area))
 
 
+def unusual_section(block, badge: tuple[str, str] | None, page: str, missing: str) -> None:
+    """An XmR chart under its latest month's badge, or (``block`` None) why there is none."""
+    if block is None:
+        st.write(missing)
+        return
+    wording, colour = badge
+    st.markdown(f"**Latest month:** :{colour}-badge[{wording}]")
+    chart_block(block, page)
+
+
 def download_button(table, file_stem: str, page: str) -> None:
     """A CSV download of a table; each download is audited."""
     who = scope()

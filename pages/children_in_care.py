@@ -37,13 +37,10 @@ ui.chart_block(view.flows, PAGE)
 ui.chart_block(view.reasons, PAGE)
 
 st.header("Is this change unusual?")
-if view.starts_spc is None:
-    st.write("This needs monthly numbers of children starting care, which are too small to show "
-             "here, or fewer than 12 months of them.")
-else:
-    wording, colour = view.starts_variation
-    st.markdown(f"**Latest month:** :{colour}-badge[{wording}]")
-    ui.chart_block(view.starts_spc, PAGE)
+ui.unusual_section(view.starts_spc, view.starts_variation, PAGE,
+                   "This needs monthly numbers of children starting care, which are too small to "
+                   "show here, or fewer than 12 months of them.")
+if view.starts_spc is not None:
     st.caption("There is no target for monthly starts, so the chart shows variation only, not "
                "whether a target will be met.")
 

@@ -19,13 +19,9 @@ ui.chart_block(view.referrals, PAGE)
 ui.chart_block(view.rate, PAGE)
 
 st.header("Is the change in referrals unusual?")
-if view.unusual is None:
-    st.write("This needs monthly numbers of referrals, which are too small to show here, or "
-             "fewer than 12 months of them.")
-else:
-    wording, colour = view.unusual_badge
-    st.markdown(f"**Latest month:** :{colour}-badge[{wording}]")
-    ui.chart_block(view.unusual, PAGE)
+ui.unusual_section(view.unusual, view.unusual_badge, PAGE,
+                   "This needs monthly numbers of referrals, which are too small to show here, or "
+                   "fewer than 12 months of them.")
 
 st.header("Where referrals come from")
 for column, block in zip(st.columns(2), (view.sources, view.routes)):

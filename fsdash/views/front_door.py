@@ -43,30 +43,30 @@ def front_door_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: C
     monthly = figures.monthly("referrals", dates, area)
     referrals, unusual, badge = _referral_blocks(yearly, monthly, as_at, label)
     hidden = yearly.isna()
-    year_ago = metrics.year_before(as_at)
     return FrontDoorView(
         referrals=referrals, unusual=unusual, unusual_badge=badge,
         rate=_trend_block(con, "referral_rate", dates, districts, hidden, label,
                           "Referrals per 10,000 children", "Per 10,000 children",
                           "referral-rate", "referrals for every 10,000 children"),
-        sources=breakdown_block(
-            comparison(figures.breakdown("referrals_by_source", as_at, area)["shown"],
-                       figures.breakdown("referrals_by_source", year_ago, area)["shown"],
-                       figures.count("referrals", as_at, area)),
-            "By source", "source", as_at, label, "referrals-by-source", "12 months to ",
-            subject="Referrals", counted="referrals"),
-        routes=breakdown_block(
-            comparison(figures.breakdown("referrals_by_route", as_at, area)["shown"],
-                       figures.breakdown("referrals_by_route", year_ago, area)["shown"],
-                       figures.count("referrals", as_at, area)),
-            "By route", "route", as_at, label, "referrals-by-route", "12 months to ",
-            subject="Referrals", counted="referrals"),
+        sources=_referrals_by(figures, "source", as_at, area, label),
+        routes=_referrals_by(figures, "route", as_at, area, label),
         rereferrals=_trend_block(con, "rereferral_pct", dates, districts, hidden, label,
                                  "Referrals within 12 months of a previous referral",
                                  "Per cent", "re-referrals", "per cent of referrals were "
                                  "re-referrals within 12 months"),
         timeliness=_timeliness_block(con, dates, districts, figures, label, council),
     )
+
+
+def _referrals_by(figures: Figures, what: str, as_at: dt.date, area: str,
+                  label: str) -> ChartBlock:
+    """Referrals in the 12 months by source or route, against a year earlier."""
+    name = f"referrals_by_{what}"
+    table = comparison(figures.breakdown(name, as_at, area)["shown"],
+                       figures.breakdown(name, metrics.year_before(as_at), area)["shown"],
+                       figures.count("referrals", as_at, area))
+    return breakdown_block(table, f"By {what}", what, as_at, label, name.replace("_", "-"),
+                           "12 months to ", subject="Referrals", counted="referrals")
 
 
 def _referral_blocks(yearly: pd.Series, monthly: pd.Series | None, as_at: dt.date, label: str):
