@@ -30,6 +30,7 @@ for column, block in zip(st.columns(2), (view.sources, view.routes)):
 
 st.header("Referred again, and assessed in time")
 ui.chart_block(view.rereferrals, PAGE)
+ui.chart_block(view.repeat_plans, PAGE)
 ui.chart_block(view.timeliness, PAGE)
 st.caption("Working days leave out weekends and English bank holidays. The 45 working days run "
            "from the day after the referral to the day the assessment is authorised (Working "

@@ -76,3 +76,12 @@ def test_a_re_referral_counts_on_day_365_and_not_on_day_366(tmp_path, known_stor
     before, after = flagged(known_store), flagged(db)
     assert after[1] == before[1] + 2              # both second referrals are in the year
     assert after[0] == before[0] + 1              # only the one on day 365 is a re-referral
+
+
+def test_second_or_later_child_protection_plans(known):
+    # R1's plans: 1 June 2019 (first), 1 October 2019 (second), 1 April 2020 (third). In the year
+    # to 31 March 2020 two started, one of them a second plan.
+    row = metrics.series(known, "repeat_cp_plan_pct", [dt.date(2020, 3, 31)]).iloc[0]
+    assert (row["value"], row["plans"]) == (50.0, 2)
+    row = metrics.series(known, "repeat_cp_plan_pct", [dt.date(2020, 4, 30)]).iloc[0]
+    assert (row["value"], row["plans"]) == (round(200 / 3, 1), 3)

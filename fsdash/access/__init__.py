@@ -15,7 +15,7 @@ from fsdash.access.published import AGE_CHOICES, Figures, Published
 from fsdash.access.roles import ROLE_NAMES, ROLES, Access, AccessError, Scope
 
 SUPPRESSED = "c"
-BASE_COLUMNS = ("children", "adults", "referrals")
+BASE_COLUMNS = ("children", "adults", "referrals", "plans")
 # The count family whose decision hides each headline measure (a rate with its count); the
 # measures not listed (caseload, adults' outcomes) rest on counts that are not sums over
 # districts, and are hidden by their own base alone.

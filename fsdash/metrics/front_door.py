@@ -34,6 +34,30 @@ register(
 )
 
 
+register(
+    name="repeat_cp_plan_pct",
+    title="Second or later child protection plans",
+    definition=("Child protection plans that started in the 12 months to the count date and were "
+                "the child's second or later plan, as a percentage of all plans that started in "
+                "those 12 months (DfE children in need definition, counting every earlier plan "
+                "in the store)."),
+    unit="%", better="down", is_count=False,
+    sql=f"""WITH {DATES},
+        numbered AS (
+            SELECT p.start_date, c.district_code,
+                   row_number() OVER (PARTITION BY p.child_id ORDER BY p.start_date, p.plan_id)
+                       AS plan_number
+            FROM cp_plan p JOIN child c USING (child_id))
+        SELECT d.as_at,
+               round(100.0 * count(*) FILTER (WHERE n.plan_number > 1)
+                     / nullif(count(n.start_date), 0), 1) AS value,
+               count(n.start_date) AS plans
+        FROM dates d LEFT JOIN numbered n
+          ON n.start_date {TWELVE_MONTHS} AND {IN_AREA.format(column="n.district_code")}
+        GROUP BY d.as_at ORDER BY d.as_at""",
+)
+
+
 def _referrals_by(category_sql: str) -> str:
     return f"""WITH {DATES}
         SELECT d.as_at, {category_sql} AS category, c.district_code AS district,

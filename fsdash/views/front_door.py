@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from fsdash import charts, metrics, spc
-from fsdash.access import Figures
+from fsdash.access import Figures, base_too_small
 from fsdash.config import Council
 from fsdash.formatting import long_date, month, round_half_up
 from fsdash.metrics.front_door import assessments_on_time
@@ -29,6 +29,7 @@ class FrontDoorView:
     sources: ChartBlock
     routes: ChartBlock
     rereferrals: ChartBlock
+    repeat_plans: ChartBlock
     timeliness: ChartBlock
 
 
@@ -54,6 +55,7 @@ def front_door_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: C
                                  "Referrals within 12 months of a previous referral",
                                  "Per cent", "re-referrals", "per cent of referrals were "
                                  "re-referrals within 12 months"),
+        repeat_plans=_repeat_plans_block(con, dates, districts, figures, label, council),
         timeliness=_timeliness_block(con, dates, districts, figures, label, council),
     )
 
@@ -142,6 +144,18 @@ def _benchmarked(values: pd.Series, benchmark: str, con, label: str, title: str,
                                         marks, label, title, y_title),
                       pd.DataFrame({"12 months to": [long_date(d.date()) for d in values.index],
                                     y_title: values.round(1).to_numpy()}), stem)
+
+
+def _repeat_plans_block(con, dates, districts, figures: Figures, label: str,
+                        council: Council) -> ChartBlock:
+    frame = metrics.series(con, "repeat_cp_plan_pct", dates, districts).set_index("as_at")
+    values = frame["value"]
+    if figures.suppress:
+        values = values.where(~base_too_small(frame, council.max_suppressed))
+    return _benchmarked(values, "repeat_cp_plan_pct", con, label,
+                        "Second or later child protection plans", "Per cent", "repeat-plans",
+                        "per cent of child protection plans that started were a child's second "
+                        "or later plan")
 
 
 def _timeliness_block(con, dates, districts, figures: Figures, label: str,
