@@ -83,3 +83,12 @@ cases AS (
     JOIN allocation a ON a.worker_id = h.worker_id AND a.open_date <= h.as_at
      AND (a.close_date IS NULL OR a.close_date > h.as_at)
 )"""
+
+
+def per_10000(counts: str, column: str, ctes: tuple[str, ...] = ()) -> str:
+    """SQL for a rate per 10,000 under-18s: ``counts`` is a query giving ``as_at`` and
+    ``column`` for each date (it may use ``ctes`` besides the dates and population)."""
+    return f"""WITH {", ".join((DATES, *ctes, POPULATION))}, counted AS ({counts})
+        SELECT c.as_at, round(10000.0 * c.{column} / nullif(p.under18, 0), 1) AS value,
+               c.{column}, p.under18
+        FROM counted c LEFT JOIN population_on p USING (as_at) ORDER BY c.as_at"""

@@ -8,7 +8,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
-from fsdash.metrics.fragments import DATES, IN_AREA, POPULATION, TWELVE_MONTHS
+from fsdash.metrics.fragments import DATES, IN_AREA, TWELVE_MONTHS, per_10000
 from fsdash.metrics.registry import register, register_breakdown
 
 WORKING_DAYS = 45   # Working Together to Safeguard Children: from the point of referral
@@ -22,15 +22,10 @@ register(
     definition=("Referrals to children's social care in the 12 months to the count date per "
                 "10,000 children aged under 18, using the latest mid-year population estimate."),
     unit="per 10,000", better="neither", is_count=False,
-    sql=f"""WITH {DATES}, {POPULATION},
-        counted AS (
-            SELECT d.as_at, count(r.referral_id) AS referrals
-            FROM dates d LEFT JOIN (referral r JOIN child c USING (child_id))
-              ON r.referral_date {TWELVE_MONTHS} AND {IN_AREA.format(column="c.district_code")}
-            GROUP BY d.as_at)
-        SELECT c.as_at, round(10000.0 * c.referrals / nullif(p.under18, 0), 1) AS value,
-               c.referrals, p.under18
-        FROM counted c LEFT JOIN population_on p USING (as_at) ORDER BY c.as_at""",
+    sql=per_10000(f"""SELECT d.as_at, count(r.referral_id) AS referrals
+        FROM dates d LEFT JOIN (referral r JOIN child c USING (child_id))
+          ON r.referral_date {TWELVE_MONTHS} AND {IN_AREA.format(column="c.district_code")}
+        GROUP BY d.as_at""", "referrals"),
 )
 
 

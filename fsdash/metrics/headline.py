@@ -10,10 +10,10 @@ from fsdash.metrics.fragments import (
     DATES,
     IN_AREA,
     LOOKED_AFTER_ON,
-    POPULATION,
     STARTS,
     TWELVE_MONTHS,
     count_flows,
+    per_10000,
 )
 from fsdash.metrics.registry import register
 
@@ -46,12 +46,9 @@ register(
     definition=("Children looked after on the count date per 10,000 children aged under 18, using "
                 "the latest mid-year population estimate on or before that date."),
     unit="per 10,000", better="down", is_count=False,
-    sql=f"""WITH {DATES}, {LOOKED_AFTER_ON}, {POPULATION},
-        counts AS (SELECT d.as_at, count(DISTINCT l.child_id) AS children
-                   FROM dates d LEFT JOIN looked_after l USING (as_at) GROUP BY d.as_at)
-        SELECT c.as_at, round(10000.0 * c.children / nullif(p.under18, 0), 1) AS value,
-               c.children, p.under18
-        FROM counts c LEFT JOIN population_on p USING (as_at) ORDER BY c.as_at""",
+    sql=per_10000("""SELECT d.as_at, count(DISTINCT l.child_id) AS children
+                      FROM dates d LEFT JOIN looked_after l USING (as_at) GROUP BY d.as_at""",
+                  "children", (LOOKED_AFTER_ON,)),
 )
 register(
     name="cla_starts",
