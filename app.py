@@ -13,6 +13,8 @@ pages = [
             url_path="children-in-care"),
     st.Page("pages/front_door.py", title="Front door", icon=":material/door_front:",
             url_path="front-door"),
+    st.Page("pages/outcomes.py", title="Outcomes", icon=":material/trending_down:",
+            url_path="outcomes"),
 ]
 if scope.all_teams or scope.teams:
     pages.append(st.Page("pages/team.py", title="Team caseloads", icon=":material/groups:",

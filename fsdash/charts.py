@@ -116,12 +116,18 @@ def spc_chart(dates, chart, title: str, y_title: str) -> go.Figure:
 
 
 def comparison_bars(table: pd.DataFrame, title: str, earlier: str, later: str) -> go.Figure:
-    """Horizontal bars for each category: a year ago (patterned) and now (solid). A hidden
-    number is marked "c" at zero, so it is not mistaken for none."""
+    """Horizontal bars for each category: a year ago (patterned) and now (solid)."""
+    return paired_bars(table, title, ("year_ago", earlier), ("now", later))
+
+
+def paired_bars(table: pd.DataFrame, title: str, first: tuple[str, str],
+                second: tuple[str, str], decimals: int = 0) -> go.Figure:
+    """Horizontal bars for each ``category``: the ``first`` column (patterned) beside the
+    ``second`` (solid), each given as (column, legend name). A hidden number is marked "c" at
+    zero, so it is not mistaken for none."""
     fig = go.Figure()
-    for column, name, marker in (("year_ago", earlier, {"color": OKABE_ITO["sky"],
-                                                        "pattern": {"shape": "."}}),
-                                 ("now", later, {"color": OKABE_ITO["blue"]})):
+    for (column, name), marker in ((first, {"color": OKABE_ITO["sky"], "pattern": {"shape": "."}}),
+                                   (second, {"color": OKABE_ITO["blue"]})):
         hidden = table[column].isna()
         fig.add_trace(go.Bar(y=table["category"], x=table[column].fillna(0), name=name,
                              orientation="h", marker=marker,
@@ -131,7 +137,71 @@ def comparison_bars(table: pd.DataFrame, title: str, earlier: str, later: str) -
     fig.update_layout(barmode="group", height=140 + 45 * len(table), hovermode="y unified",
                       legend={"orientation": "h", "y": -0.12, "yanchor": "top"})
     fig.update_yaxes(autorange="reversed", gridcolor=None)
-    fig.update_xaxes(gridcolor="#dddddd", hoverformat=",.0f")
+    fig.update_xaxes(gridcolor="#dddddd", hoverformat=f",.{decimals}f")
+    return fig
+
+
+ESTIMATE_SYMBOLS = ("circle", "square", "diamond", "triangle-up")
+
+
+def estimates_chart(rows: pd.DataFrame, references: list[tuple[str, float]], title: str,
+                    x_title: str) -> go.Figure:
+    """Estimates (``label``, ``value``, ``low``, ``high``) as points with their 95% intervals,
+    one row each and each with its own marker shape, and reference values as labelled lines."""
+    fig = go.Figure()
+    for i, row in enumerate(rows.itertuples()):
+        fig.add_trace(go.Scatter(
+            x=[row.value], y=[row.label], mode="markers", name=row.label, showlegend=False,
+            marker={"symbol": ESTIMATE_SYMBOLS[i % 4], "size": 13, "color": OKABE_ITO["blue"]},
+            error_x={"type": "data", "symmetric": False, "array": [row.high - row.value],
+                     "arrayminus": [row.value - row.low], "color": OKABE_ITO["blue"],
+                     "thickness": 2, "width": 8},
+            hovertemplate=f"{row.label}: %{{x:.0f}}% (95% interval {row.low:.0f}% to "
+                          f"{row.high:.0f}%)<extra></extra>"))
+    for (name, value), dash in zip(references, ("dash", "dot", "dashdot")):
+        fig.add_vline(x=value, line={"color": "#505a5f", "dash": dash, "width": 1.5},
+                      annotation_text=name, annotation_position="top")
+    fig = _layout(fig, title, None)
+    fig.update_layout(height=170 + 55 * len(rows), hovermode="closest",
+                      margin={"l": 10, "r": 10, "t": 80, "b": 10})
+    fig.update_yaxes(autorange="reversed", gridcolor=None, rangemode=None)
+    fig.update_xaxes(title=x_title, gridcolor="#dddddd", ticksuffix="%", zeroline=True,
+                     zerolinecolor="#0b0c0c")
+    return fig
+
+
+def cohort_chart(frame: pd.DataFrame, groups: list[tuple[str, str]],
+                 reference: tuple[str, float], title: str, y_title: str) -> go.Figure:
+    """A value by the quarter work began (``quarter``), one line per group (column, name), each
+    with its own dash and marker, and a published reference as a horizontal line."""
+    fig = go.Figure()
+    for (column, name), (colour, dash, symbol) in zip(
+            groups, (("orange", "dash", "square"), ("blue", "solid", "circle"))):
+        fig.add_trace(go.Scatter(x=frame["quarter"], y=frame[column], name=name,
+                                 mode="lines+markers",
+                                 line={"color": OKABE_ITO[colour], "dash": dash, "width": 3},
+                                 marker={"symbol": symbol, "size": 9}))
+    fig.add_hline(y=reference[1], line={"color": "#505a5f", "dash": "dot", "width": 1.5},
+                  annotation_text=reference[0], annotation_position="bottom left")
+    fig = _layout(fig, title, y_title)
+    fig.update_yaxes(rangemode="normal", ticksuffix="%", zeroline=True, zerolinecolor="#0b0c0c")
+    fig.update_xaxes(hoverformat="%B %Y")
+    return fig
+
+
+def range_bars(rows: pd.DataFrame, title: str, x_title: str) -> go.Figure:
+    """Each row's range (``label``, ``low``, ``high``) as a floating bar, labelled with its
+    ``text`` (both ends), so no single figure stands for it."""
+    fig = go.Figure(go.Bar(
+        y=rows["label"], x=rows["high"] - rows["low"], base=rows["low"], orientation="h",
+        marker={"color": OKABE_ITO["green"], "pattern": {"shape": "/"}}, showlegend=False,
+        text=rows["text"],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig = _layout(fig, title, None)
+    fig.update_layout(height=150 + 50 * len(rows), hovermode="closest")
+    fig.update_yaxes(autorange="reversed", gridcolor=None, rangemode=None)
+    fig.update_xaxes(title=x_title, gridcolor="#dddddd", tickprefix="£", rangemode="tozero")
     return fig
 
 

@@ -58,6 +58,27 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Outcomes:
+    """How the Outcomes page forms its groups: the comparison group's start dates (before the
+    model), the follow-up after a start, and the assessment factors that begin a family's work."""
+
+    comparison_from: dt.date
+    comparison_to: dt.date
+    follow_up_months: int
+    parental_factors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UnitCost:
+    """A cost range in pounds for one thing avoided, with its source."""
+
+    label: str
+    low: float
+    high: float
+    source: str
+
+
+@dataclass(frozen=True)
 class Council:
     """Everything fsdash needs to know about one council."""
 
@@ -75,6 +96,8 @@ class Council:
     caseload_red: float
     max_suppressed: int
     benchmarks: dict[str, dict]
+    outcomes: Outcomes
+    unit_costs: dict[str, UnitCost]
     path: Path
 
     def areas(self) -> dict[str, tuple[str, ...]]:
@@ -131,6 +154,11 @@ def load_council(path: Path | None = None) -> Council:
         caseload_red=float(raw["thresholds"]["caseload"]["red"]),
         max_suppressed=int(raw["suppression"]["max_suppressed"]),
         benchmarks=raw.get("benchmarks", {}),
+        outcomes=Outcomes(raw["outcomes"]["comparison_from"], raw["outcomes"]["comparison_to"],
+                          int(raw["outcomes"]["follow_up_months"]),
+                          tuple(raw["outcomes"]["parental_factors"])),
+        unit_costs={name: UnitCost(c["label"], float(c["low"]), float(c["high"]), c["source"])
+                    for name, c in raw.get("unit_costs", {}).items()},
         path=path,
     )
 

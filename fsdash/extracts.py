@@ -102,6 +102,7 @@ EXTRACTS: tuple[Extract, ...] = (
             _id("FAMILY_ID", "family_id", "family.family_id"),
             Field("SEX", "sex", codes="SEX"),
             Field("BIRTH_YEAR", "birth_year", "int"),
+            Field("RELATIONSHIP", "relationship", required=False, codes="ADULT_RELATIONSHIP"),
         ),
         key=("ADULT_ID",),
     ),

@@ -17,7 +17,7 @@ from fsdash import audit, metrics, signin, store
 from fsdash.access import Figures, Published, Scope
 from fsdash.config import WHOLE_COUNCIL, Council, load_council
 from fsdash.formatting import long_date
-from fsdash.views import care, front_door, overview, team
+from fsdash.views import care, front_door, outcomes, overview, team
 
 # Plotly's own toolbar is off: its buttons were most of a page's tab stops and covered chart
 # titles on phones; every chart has its table and a CSV download instead.
@@ -218,6 +218,18 @@ def all_teams_view(key, scope_key: tuple, as_at: dt.date) -> team.AllTeamsView:
 def team_view(key, scope_key: tuple, team_code: str, as_at: dt.date) -> team.TeamView:
     """One team's caseloads (refused outside the scope; a refusal is never cached)."""
     return team.team_view(cursor(), load_council(), Scope(*scope_key), team_code, as_at)
+
+
+@st.cache_data(max_entries=4)
+def outcome_windows(key) -> dict[str, outcomes.Window]:
+    """The start windows the Outcomes page offers for this store."""
+    return outcomes.windows(load_council(), metrics.latest_month_end(cursor()))
+
+
+@st.cache_resource(max_entries=32)
+def outcomes_view(key, scope_key: tuple, window_key: str, area: str) -> outcomes.OutcomesView:
+    """The Outcomes page (built once, then shared by callers of the same scope)."""
+    return outcomes.outcomes_view(cursor(), load_council(), scope_key[-1], window_key, area)
 
 
 def as_at_caption(council: Council, filters: Filters) -> str:

@@ -26,7 +26,7 @@ def small_council(localities: list[int]) -> Council:
                    localities={f"L{i}": f"Locality {i}" for i in range(len(localities))},
                    districts=districts, teams=(), phase_in=None, launch=None, targets=(),
                    caseload_amber=18, caseload_red=22, max_suppressed=LIMIT, benchmarks={},
-                   path=None)
+                   outcomes=None, unit_costs={}, path=None)
 
 
 def given_away(matrix: np.ndarray, hidden: np.ndarray) -> list[int]:

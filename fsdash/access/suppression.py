@@ -14,6 +14,7 @@ number, and DfE practice shows it.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 TOLERANCE = 1e-8
 
@@ -74,3 +75,20 @@ def protect(matrix: np.ndarray, values: np.ndarray, limit: int, level: np.ndarra
             raise RuntimeError("A hidden figure is given away by figures that must be shown: "
                                "the families' suppression decisions disagree.")
         hidden[used[np.argmin(rank[used])]] = True
+
+
+def protect_named(cells: pd.Series, figures: dict[str, list], limit: int,
+                  level: dict[str, int] | None = None,
+                  forced_shown: tuple[str, ...] = ()) -> pd.Series:
+    """``protect`` for figures named by the cells they add up: ``cells`` holds each cell's
+    count, ``figures`` each figure's cells. Returns whether each figure is hidden."""
+    names = list(figures)
+    position = {key: i for i, key in enumerate(cells.index)}
+    matrix = np.zeros((len(names), len(cells)), int)
+    for row, name in enumerate(names):
+        matrix[row, [position[key] for key in figures[name]]] = 1
+    values = matrix @ cells.to_numpy(float)
+    levels = np.array([(level or {}).get(name, 0) for name in names])
+    hidden = protect(matrix, values, limit, levels,
+                     forced_shown=np.array([name in forced_shown for name in names]))
+    return pd.Series(hidden, index=names)

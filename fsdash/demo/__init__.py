@@ -85,7 +85,8 @@ def extract_tables(world: DemoCouncil) -> dict[str, pd.DataFrame]:
                                       "DISTRICT": districts[world.family_district]}),
         "children.csv": children,
         "adults.csv": pd.DataFrame({"ADULT_ID": adult_id, "FAMILY_ID": family_id[people["family"]],
-                                    "SEX": people["sex"], "BIRTH_YEAR": people["birth_year"]}),
+                                    "SEX": people["sex"], "BIRTH_YEAR": people["birth_year"],
+                                    "RELATIONSHIP": people["relationship"]}),
         "workers.csv": staff.rename(columns={"worker_id": "WORKER_ID", "team": "TEAM",
                                              "role": "ROLE", "fte": "FTE"}).assign(
             START_DATE=pd.to_datetime(staff["start"])),

@@ -58,12 +58,12 @@ adults_in AS (
 ),
 counted AS (
     SELECT a.as_at, count(DISTINCT a.adult_id) AS adults,
-           count(ev.adult_id) FILTER (WHERE ev.event_date <  a.start_date) AS before,
-           count(ev.adult_id) FILTER (WHERE ev.event_date >= a.start_date) AS after
+           count(ev.adult_id) FILTER (WHERE ev.event_date <= a.start_date) AS before,
+           count(ev.adult_id) FILTER (WHERE ev.event_date >  a.start_date) AS after
     FROM adults_in a
     LEFT JOIN adult_event ev ON ev.adult_id = a.adult_id AND ev.event_type = $event_type
-         AND ev.event_date >= a.start_date - INTERVAL 1 YEAR
-         AND ev.event_date <  a.start_date + INTERVAL 1 YEAR
+         AND ev.event_date >  a.start_date - INTERVAL 1 YEAR
+         AND ev.event_date <= a.start_date + INTERVAL 1 YEAR
     GROUP BY a.as_at
 )"""
 # Case-holding workers in post on each date in the teams serving the area on that date, and the

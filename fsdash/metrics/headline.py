@@ -15,6 +15,7 @@ from fsdash.metrics.fragments import (
     count_flows,
     per_10000,
 )
+from fsdash.metrics.outcomes import HERTFORDSHIRE
 from fsdash.metrics.registry import register
 
 register(
@@ -130,19 +131,23 @@ register(
         FROM dates d LEFT JOIN per_date c USING (as_at) LEFT JOIN staff s USING (as_at)
         ORDER BY d.as_at""",
 )
-for _event, _title, _herts in (("POLICE", "Police contacts", 66),
-                               ("EMERGENCY_ADMISSION", "Emergency admissions", 53)):
+for _event, _title in (("POLICE", "Police contacts"),
+                       ("EMERGENCY_ADMISSION", "Emergency admissions")):
+    _herts = HERTFORDSHIRE[_event.lower()]
     register(
         name=f"{_event.lower()}_change",
         title=f"Adults' {_title.lower()}",
         definition=(f"{_title} of adults in families whose Family Safeguarding work began between "
                     "24 and 12 months before the count date: the number per 100 adults in the 12 "
-                    "months after the work began, compared with the 12 months before, as a "
-                    f"percentage change. Hertfordshire's evaluation saw a fall of {_herts}%; that "
-                    "is one council's result, not an expected effect. Families are often referred "
-                    "at a crisis, so some fall would come anyway: this is not evidence of impact."),
+                    "months after the day work began, compared with the 12 months up to and "
+                    "including it, as a percentage change (the Outcomes page's measure). "
+                    f"Hertfordshire's evaluation saw a fall of {abs(_herts)}%; that is one "
+                    "council's result, not an expected effect. Families are often referred at a "
+                    "crisis, so some fall comes anyway: this before-and-after change is not "
+                    "evidence of impact. The Outcomes page compares it with families worked with "
+                    "before the model."),
         unit="%", better="down", is_count=False, params=(("event_type", _event),),
-        reference=("Hertfordshire", -_herts),
+        reference=("Hertfordshire", _herts),
         sql=f"""WITH {DATES}, {ADULT_EVENTS_AROUND_START}
             SELECT d.as_at,
                    round(100.0 * (c.after - c.before) / nullif(c.before, 0), 1) AS value,

@@ -1,0 +1,43 @@
+"""Small numbers among the groups of families on the Outcomes page: the one rule (``protect``)
+applied to the number of adults or children in each area, and in each group of a breakdown
+whose total is shown."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from fsdash.access.suppression import protect_named
+from fsdash.config import WHOLE_COUNCIL, Council
+
+TOTAL = "Total"
+
+
+def hidden_by_area(council: Council, by_district: pd.Series, limit: int) -> pd.Series:
+    """Whether each area's count is hidden, from its districts' counts, so that no hidden
+    district or locality can be worked out from the areas shown."""
+    areas = council.areas()
+    level = {a: 2 if a == WHOLE_COUNCIL else 1 if a in council.localities else 0 for a in areas}
+    cells = by_district.reindex([d.code for d in council.districts], fill_value=0)
+    return protect_named(cells, {a: list(ds) for a, ds in areas.items()},
+                         limit, level)
+
+
+def hidden_in_breakdown(cells: pd.Series, limit: int,
+                        groups: dict[str, list] | None = None) -> pd.Series:
+    """Whether each group of a breakdown is hidden, given that the total of ``cells`` is shown.
+    ``groups`` names each group's cells (by default, each cell is a group)."""
+    groups = groups or {str(key): [key] for key in cells.index}
+    hidden = protect_named(cells, {**groups, TOTAL: list(cells.index)}, limit,
+                           level={TOTAL: 1}, forced_shown=(TOTAL,))
+    return hidden.drop(TOTAL)
+
+
+def hidden_with_totals(cells: pd.Series, totals: dict, limit: int) -> pd.Series:
+    """Whether each cell (a figure in itself) is hidden, given that ``totals`` (each a list of
+    cells) may be shown elsewhere."""
+    names = [f"cell {i}" for i in range(len(cells))]
+    figures = {name: [key] for name, key in zip(names, cells.index)}
+    figures |= {f"total {name}": members for name, members in totals.items()}
+    hidden = protect_named(cells, figures, limit,
+                           level={f"total {name}": 1 for name in totals})
+    return pd.Series(hidden[names].to_numpy(), index=cells.index)

@@ -1,0 +1,52 @@
+"""Outcomes for the families worked with: adults' police call-outs and emergency admissions and
+children's care, against families worked with before the model."""
+
+import streamlit as st
+
+from fsdash import ui
+from fsdash.config import load_council
+from fsdash.views.outcomes import GLOSSARY
+
+PAGE = "Outcomes"
+council = load_council()
+ui.page_style()
+st.title("Outcomes for families")
+columns = ui.filter_columns(2)
+windows = ui.outcome_windows(ui.store_key())
+window_key = ui.url_select(columns[0], "Family Safeguarding work began",
+                           {k: w.label for k, w in windows.items()}, "began")
+area = ui.url_select(columns[1], "Area", ui.area_options(council), "area")
+ui.record_view(PAGE, began=window_key, area=area)
+view = ui.outcomes_view(ui.store_key(), ui.scope().key, window_key, area)
+st.caption(f"{council.name} · {council.area_label(area)} · families whose work began "
+           f"{windows[window_key].during}")
+st.write(view.summary)
+
+st.header("Adults in the families")
+for block in view.adults:
+    ui.chart_block(block, PAGE)
+st.caption(view.left_out)
+
+st.header("Children in the families")
+ui.chart_block(view.children, PAGE)
+
+st.header("Over time")
+ui.chart_block(view.trend, PAGE)
+
+st.header("Where the fall was largest")
+if view.breakdown_note:
+    st.caption(view.breakdown_note)
+for row in range(0, len(view.breakdowns), 2):
+    for column, block in zip(st.columns(2), view.breakdowns[row:row + 2]):
+        with column:
+            ui.chart_block(block, PAGE)
+
+st.header("Cost avoided")
+ui.chart_block(view.costs, PAGE)
+
+st.header("What this can and cannot show")
+st.markdown("\n".join(f"- {caveat}" for caveat in view.caveats))
+
+with st.expander("Glossary"):
+    for term, meaning in GLOSSARY.items():
+        st.markdown(f"**{term}**: {meaning}")
