@@ -165,8 +165,9 @@ def estimates_chart(rows: pd.DataFrame, references: list[tuple[str, float]], tit
     fig.update_layout(height=170 + 55 * len(rows), hovermode="closest",
                       margin={"l": 10, "r": 10, "t": 80, "b": 10})
     fig.update_yaxes(autorange="reversed", gridcolor=None, rangemode=None)
+    ends = [*rows["low"], *rows["high"], *(value for _, value in references), 0]
     fig.update_xaxes(title=x_title, gridcolor="#dddddd", ticksuffix="%", zeroline=True,
-                     zerolinecolor="#0b0c0c")
+                     zerolinecolor="#0b0c0c", range=[min(ends) - 5, max(ends) + 5])
     return fig
 
 
@@ -201,7 +202,8 @@ def range_bars(rows: pd.DataFrame, title: str, x_title: str) -> go.Figure:
     fig = _layout(fig, title, None)
     fig.update_layout(height=150 + 50 * len(rows), hovermode="closest")
     fig.update_yaxes(autorange="reversed", gridcolor=None, rangemode=None)
-    fig.update_xaxes(title=x_title, gridcolor="#dddddd", tickprefix="£", rangemode="tozero")
+    fig.update_xaxes(title=x_title, gridcolor="#dddddd", tickprefix="£",
+                     range=[0, 1.5 * rows["high"].max()])   # room for the labels
     return fig
 
 

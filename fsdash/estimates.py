@@ -3,8 +3,9 @@
 Counts of contacts are modelled as Poisson with standard errors robust to clustering by family
 (a quasi-Poisson, cluster-robust "sandwich" estimate): adults in one family, and one adult's year
 before and year after, are not independent, and contacts vary more than a Poisson count would.
-Every estimate needs some events in each group and period (and a difference some variation);
-where there is none, there is no estimate rather than an infinite or falsely certain one.
+Every estimate needs ``MIN_FAMILIES`` families in each group and some events in each group and
+period (a difference, some variation); where there are not, there is no estimate rather than
+an infinite, undefined or falsely certain one.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ import pandas as pd
 import statsmodels.api as sm
 
 LEVEL = 0.95
+# A cluster-robust interval needs a fair number of families in each group; with fewer there is
+# no estimate (with one family it cannot be computed at all).
+MIN_FAMILIES = 10
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,11 @@ class Estimate:
         return not self.covers(value)
 
 
+def _enough(clusters: np.ndarray, *groups: np.ndarray) -> bool:
+    """Whether each group has at least ``MIN_FAMILIES`` families."""
+    return all(len(np.unique(clusters[g])) >= MIN_FAMILIES for g in groups)
+
+
 def _fit(y: np.ndarray, columns: dict[str, np.ndarray], clusters: np.ndarray, family):
     design = pd.DataFrame({"constant": 1.0, **columns})
     groups = pd.factorize(clusters)[0]
@@ -49,7 +58,7 @@ def _term(result, name: str, transform=np.exp) -> Estimate:
 
 def rate_ratio(before: np.ndarray, after: np.ndarray, clusters: np.ndarray) -> Estimate | None:
     """The rate after over the rate before, each person followed for the same time either side."""
-    if before.sum() == 0 or after.sum() == 0:
+    if before.sum() == 0 or after.sum() == 0 or not _enough(clusters, np.ones(len(before), bool)):
         return None
     n = len(before)
     result = _fit(np.r_[before, after], {"after": np.r_[np.zeros(n), np.ones(n)]},
@@ -64,6 +73,8 @@ def ratio_of_rate_ratios(before: np.ndarray, after: np.ndarray, treated: np.ndar
     for group in (treated, ~treated):
         if before[group].sum() == 0 or after[group].sum() == 0:
             return None
+    if not _enough(clusters, treated, ~treated):
+        return None
     n, treated = len(before), treated.astype(float)
     period = np.r_[np.zeros(n), np.ones(n)]
     group = np.r_[treated, treated]
@@ -75,7 +86,7 @@ def ratio_of_rate_ratios(before: np.ndarray, after: np.ndarray, treated: np.ndar
 
 def difference(values: np.ndarray, treated: np.ndarray, clusters: np.ndarray) -> Estimate | None:
     """The treated group's mean minus the comparison group's (for a share: in proportions)."""
-    if treated.all() or not treated.any() or np.ptp(values) == 0:
+    if np.ptp(values) == 0 or not _enough(clusters, treated, ~treated):
         return None
     result = _fit(values.astype(float), {"treated": treated.astype(float)}, clusters,
                   sm.families.Gaussian())

@@ -27,22 +27,16 @@ for block in view.adults:
     ui.chart_block(block, PAGE)
 st.caption(view.left_out)
 
-st.header("Children in the families")
-ui.chart_block(view.children, PAGE)
-
-st.header("Over time")
-ui.chart_block(view.trend, PAGE)
+ui.chart_block(view.children, PAGE, heading_level=2)
+ui.chart_block(view.trend, PAGE, heading_level=2)
 
 st.header("Where the fall was largest")
 if view.breakdown_note:
     st.caption(view.breakdown_note)
-for row in range(0, len(view.breakdowns), 2):
-    for column, block in zip(st.columns(2), view.breakdowns[row:row + 2]):
-        with column:
-            ui.chart_block(block, PAGE)
+for block in view.breakdowns:
+    ui.chart_block(block, PAGE)
 
-st.header("Cost avoided")
-ui.chart_block(view.costs, PAGE)
+ui.chart_block(view.costs, PAGE, heading_level=2)
 
 st.header("What this can and cannot show")
 st.markdown("\n".join(f"- {caveat}" for caveat in view.caveats))

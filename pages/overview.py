@@ -33,6 +33,10 @@ st.caption("Each card compares the figure with a year earlier; its small chart s
            "ones that would let a small number be worked out, to protect families' privacy."
            if ui.scope().suppress else "Small numbers are shown in full for your role: do not "
            "share them beyond it.")
+st.caption("The adults' cards compare the year before and the year after a family's work began, "
+           "with no comparison group, so they overstate what the model did: families are "
+           "usually referred at a crisis. The Outcomes page compares them with families worked "
+           "with before the model.")
 with st.expander("The cards' trends as a table"):
     st.dataframe(trend_table(cards, filters.as_at), hide_index=True)
 with st.expander("What these figures mean"):

@@ -22,14 +22,17 @@ def hidden_by_area(council: Council, by_district: pd.Series, limit: int) -> pd.S
                          limit, level)
 
 
-def hidden_in_breakdown(cells: pd.Series, limit: int,
+def hidden_in_breakdown(cells: pd.Series, limit: int, total_shown: bool,
                         groups: dict[str, list] | None = None) -> pd.Series:
-    """Whether each group of a breakdown is hidden, given that the total of ``cells`` is shown.
-    ``groups`` names each group's cells (by default, each cell is a group)."""
+    """Whether each group of a breakdown is hidden, given whether the total of ``cells`` is
+    shown elsewhere. ``groups`` names each group's cells (by default, each cell is a group)."""
     groups = groups or {str(key): [key] for key in cells.index}
-    hidden = protect_named(cells, {**groups, TOTAL: list(cells.index)}, limit,
-                           level={TOTAL: 1}, forced_shown=(TOTAL,))
-    return hidden.drop(TOTAL)
+    decided = {"forced_shown": (TOTAL,)} if total_shown else {}
+    figures = {**groups, TOTAL: list(cells.index)}
+    if not total_shown:   # hidden elsewhere: then it cannot help work out a group here
+        figures.pop(TOTAL)
+    hidden = protect_named(cells, figures, limit, level={TOTAL: 1}, **decided)
+    return hidden.drop(TOTAL, errors="ignore")
 
 
 def hidden_with_totals(cells: pd.Series, totals: dict, limit: int) -> pd.Series:

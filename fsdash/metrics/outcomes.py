@@ -157,9 +157,11 @@ _PLANS = f"""WITH {_STARTS},
 
 
 def data_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date]:
-    """The first day the records cover (the earliest referral) and the last month end."""
+    """The first day the records cover (the earliest referral or adult's contact) and the last
+    month end they cover."""
     from fsdash.metrics import latest_month_end
-    first = con.execute("SELECT min(referral_date) FROM referral").fetchone()[0]
+    first = con.execute("""SELECT min(day) FROM (SELECT min(referral_date) AS day FROM referral
+                           UNION ALL SELECT min(event_date) FROM adult_event)""").fetchone()[0]
     return first, latest_month_end(con)
 
 

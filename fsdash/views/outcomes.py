@@ -102,7 +102,7 @@ def outcomes_view(con: duckdb.DuckDBPyConnection, council: Council, suppress: bo
     here = adults[adults["district_code"].isin(districts)]
     followed = here[here["followed_up"]]
     shown = _shown_groups(council, adults, area, limit)
-    results = {kind: _adult_estimates(followed, kind) if shown else None
+    results = {kind: adult_estimates(followed, kind) if shown else None
                for kind in ADULT_MEASURES}
     child_results = _child_results(council, children, plans, area, limit)
     return OutcomesView(
@@ -111,7 +111,7 @@ def outcomes_view(con: duckdb.DuckDBPyConnection, council: Council, suppress: bo
                      for kind in ADULT_MEASURES),
         left_out=_left_out(council, adults, area, limit, data_end),
         children=_children_block(child_results, window, label),
-        trend=_trend_block(council, everyone, limit),
+        trend=_trend_block(everyone, limit),
         breakdowns=_breakdowns(council, adults[adults["followed_up"]], window, limit),
         breakdown_note=None if area == WHOLE_COUNCIL else (
             f"The breakdowns are for all of {council.short_name}: split by {label} as well, most "
@@ -170,7 +170,7 @@ class AdultEstimates:
     events_after: int          # the model group's contacts in the year after
 
 
-def _adult_estimates(followed: pd.DataFrame, kind: str) -> AdultEstimates:
+def adult_estimates(followed: pd.DataFrame, kind: str) -> AdultEstimates:
     model = (followed["grp"] == MODEL).to_numpy()
     before = followed[f"{kind}_before"].to_numpy()
     after = followed[f"{kind}_after"].to_numpy()
@@ -215,8 +215,9 @@ def _adult_block(kind: str, result: AdultEstimates | None, followed: pd.DataFram
                           "these dates to show this without risk of identifying a family.",
                           None, pd.DataFrame(), stem)
     if result.effect is None or result.model is None or result.comparison is None:
-        return ChartBlock(title, f"There were no {words} in one of the groups or years, so "
-                          "there is no change to estimate.", None, pd.DataFrame(), stem)
+        return ChartBlock(title, f"There are too few families (fewer than "
+                          f"{estimates.MIN_FAMILIES}), or no {words}, in one of the groups or "
+                          "years to estimate a change.", None, pd.DataFrame(), stem)
     herts = HERTFORDSHIRE[kind]
     effect = percent_change(result.effect)
     reading = (f"For adults in {label} families whose Family Safeguarding work began "
@@ -290,7 +291,7 @@ def _child_results(council: Council, children: pd.DataFrame, plans: pd.DataFrame
             counted = source[source[column].notna() & (source["grp"] == group)]
             part = known[known["grp"] == group]
             hidden = _area_count_hidden(council, counted, area, limit)
-            row[f"{group}_n"] = len(part)
+            row[f"{group}_n"] = np.nan if hidden else len(part)
             row[group] = (np.nan if hidden or not len(part)
                           else part[column].astype(float).mean() * (
                               1 if measure == "plan_days" else 100))
@@ -308,11 +309,13 @@ def _child_results(council: Council, children: pd.DataFrame, plans: pd.DataFrame
 def _difference_words(difference: Estimate | None, unit: str) -> str:
     if difference is None:
         return "no difference can be estimated"
-    interval = f"95% interval: {difference.low:+.1f} to {difference.high:+.1f}"
     if difference.covers(0.0):
-        return f"no clear difference ({difference.value:+.1f} {unit}, {interval})"
-    return (f"{abs(difference.value):.1f} {unit} {'fewer' if difference.value < 0 else 'more'} "
-            f"({interval})")
+        return (f"no clear difference ({difference.value:+.1f} {unit}, 95% interval: "
+                f"{difference.low:+.1f} to {difference.high:+.1f})")
+    word = "fewer" if difference.value < 0 else "more"
+    near, far = sorted((abs(difference.low), abs(difference.high)))
+    return (f"{abs(difference.value):.1f} {unit} {word} (95% interval: {near:.1f} to {far:.1f} "
+            f"{word})")
 
 
 def _children_block(results: pd.DataFrame, window: Window, label: str) -> ChartBlock:
@@ -321,7 +324,7 @@ def _children_block(results: pd.DataFrame, window: Window, label: str) -> ChartB
         reading = (f"Too few children in {label} families whose work began in these dates have "
                    "12 months of records after it to show how many came into care.")
     else:
-        reading = (f"Of {int(care[f'{MODEL}_n']):,} children in families worked with under "
+        reading = (f"Of {_whole(care[f'{MODEL}_n'])} children in families worked with under "
                    f"Family Safeguarding, {care[MODEL]:.1f}% started to be looked after within 12 "
                    f"months, against {care[COMPARISON]:.1f}% in families worked with before the "
                    f"model: {_difference_words(care['difference'], 'percentage points')}. "
@@ -345,14 +348,18 @@ def _children_block(results: pd.DataFrame, window: Window, label: str) -> ChartB
                     "Days on a child protection plan in the year after (average)"],
         GROUP_NAMES[MODEL]: [_one_decimal(v) for v in results[MODEL]],
         GROUP_NAMES[COMPARISON]: [_one_decimal(v) for v in results[COMPARISON]],
-        "Difference": [_one_decimal(d.value if d else np.nan, signed=True)
-                       for d in results["difference"]],
+        "Difference": ["" if d is None else f"{d.value:+.1f}" for d in results["difference"]],
         "95% interval": ["" if d is None else f"{d.low:+.1f} to {d.high:+.1f}"
                          for d in results["difference"]],
-        "Counted (under the model)": [f"{n:,}" for n in results[f"{MODEL}_n"]],
-        "Counted (before the model)": [f"{n:,}" for n in results[f"{COMPARISON}_n"]],
+        "Counted (under the model)": [_whole(n) for n in results[f"{MODEL}_n"]],
+        "Counted (before the model)": [_whole(n) for n in results[f"{COMPARISON}_n"]],
     })
     return ChartBlock("Children in the families", reading, figure, table, "children-outcomes")
+
+
+
+def _whole(value: float) -> str:
+    return SUPPRESSED if pd.isna(value) else f"{int(value):,}"
 
 
 def _one_decimal(value: float, signed: bool = False) -> str:
@@ -362,7 +369,7 @@ def _one_decimal(value: float, signed: bool = False) -> str:
 
 
 # ---- by the quarter work began -------------------------------------------------------------
-def _trend_block(council: Council, everyone: pd.DataFrame, limit: int) -> ChartBlock:
+def _trend_block(everyone: pd.DataFrame, limit: int) -> ChartBlock:
     followed = everyone[everyone["followed_up"]].copy()
     followed["quarter"] = followed["start_date"].dt.to_period("Q").dt.start_time
     grouped = followed.groupby(["grp", "quarter"]).agg(
@@ -370,16 +377,24 @@ def _trend_block(council: Council, everyone: pd.DataFrame, limit: int) -> ChartB
         police_after=("police_after", "sum"),
         admissions_before=("emergency_admission_before", "sum"),
         admissions_after=("emergency_admission_after", "sum")).reset_index()
-    hidden = pd.concat([_quarters_hidden(council, grouped[grouped["grp"] == g], limit)
-                        for g in (MODEL, COMPARISON)])
-    grouped = grouped[~hidden.to_numpy()] if len(hidden) else grouped
     for kind in ("police", "admissions"):
-        grouped[kind] = (100 * (grouped[f"{kind}_after"] / grouped[f"{kind}_before"].replace(0, np.nan)
-                                - 1)).round(1)
-    wide = grouped.pivot(index="quarter", columns="grp", values="police").reset_index()
+        grouped[kind] = (100 * (grouped[f"{kind}_after"]
+                                / grouped[f"{kind}_before"].replace(0, np.nan) - 1)).round(1)
+    grouped["adults"] = grouped["adults"].astype(float)
+    for group in (MODEL, COMPARISON):
+        part = grouped[grouped["grp"] == group]
+        if part.empty:
+            continue
+        hidden = part.index[_quarters_hidden(part, limit).to_numpy(bool)]
+        grouped.loc[hidden, ["adults", "police", "admissions"]] = np.nan
+    title, stem = "Over time, by the quarter the work began", "outcomes-by-quarter"
+    shown = grouped.dropna(subset=["police"])
+    if shown["quarter"].nunique() < 2:
+        return ChartBlock(title, "There are too few quarters with enough families followed up "
+                          "for a year to show a trend.", None, pd.DataFrame(), stem)
     herts = HERTFORDSHIRE["police"]
-    comparison = grouped[grouped["grp"] == COMPARISON]["police"]
-    model = grouped[grouped["grp"] == MODEL]["police"]
+    comparison = shown[shown["grp"] == COMPARISON]["police"]
+    model = shown[shown["grp"] == MODEL]["police"]
     reading = ("Each point is the change in police contacts, from the year before the work "
                "began to the year after, for families whose work began in that quarter.")
     if len(comparison) and len(model):
@@ -387,6 +402,7 @@ def _trend_block(council: Council, everyone: pd.DataFrame, limit: int) -> ChartB
                     f"{abs(comparison.min()):.0f}% with no Family Safeguarding at all; under it, "
                     f"{abs(model.max()):.0f}% to {abs(model.min()):.0f}%. The gap between the "
                     "two lines, not the fall itself, is what the model may have added.")
+    wide = grouped.pivot(index="quarter", columns="grp", values="police").reset_index()
     figure = charts.cohort_chart(
         wide.reindex(columns=["quarter", COMPARISON, MODEL]),
         [(COMPARISON, GROUP_NAMES[COMPARISON]), (MODEL, GROUP_NAMES[MODEL])],
@@ -395,19 +411,17 @@ def _trend_block(council: Council, everyone: pd.DataFrame, limit: int) -> ChartB
     table = pd.DataFrame({
         "Quarter began": [f"{q:%B %Y}" for q in grouped["quarter"]],
         "Group": grouped["grp"].map(GROUP_NAMES).to_numpy(),
-        "Adults": grouped["adults"].map("{:,}".format).to_numpy(),
-        "Police contacts, change (%)": grouped["police"].to_numpy(),
-        "Emergency admissions, change (%)": grouped["admissions"].to_numpy(),
+        "Adults": [_whole(v) for v in grouped["adults"]],
+        "Police contacts, change (%)": [_one_decimal(v, True) for v in grouped["police"]],
+        "Emergency admissions, change (%)": [_one_decimal(v, True)
+                                             for v in grouped["admissions"]],
     })
-    return ChartBlock("By the quarter the work began", reading, figure, table,
-                      "outcomes-by-quarter")
+    return ChartBlock(title, reading, figure, table, stem)
 
 
-def _quarters_hidden(council: Council, grouped: pd.DataFrame, limit: int) -> pd.Series:
+def _quarters_hidden(grouped: pd.DataFrame, limit: int) -> pd.Series:
     """Whether each quarter is hidden, given that the totals of any financial year (the page's
     start windows) are shown elsewhere."""
-    if grouped.empty:
-        return pd.Series(dtype=bool)
     cells = grouped.set_index("quarter")["adults"]
     years = {}
     for quarter in cells.index:
@@ -424,13 +438,15 @@ def _breakdowns(council: Council, followed: pd.DataFrame, window: Window,
     model["team"] = model["team_code"].map(teams).fillna("Not recorded")
     model["locality"] = model["district_code"].map(localities)
     model["relationship"] = model["relationship"].map(RELATIONSHIPS).fillna("Not recorded")
-    locality_hidden = hidden_by_area(council, model.groupby("district_code").size(), limit)
+    by_area = hidden_by_area(council, model.groupby("district_code").size(), limit)
+    total_shown = not by_area[WHOLE_COUNCIL]
     blocks = [
-        _group_block(model, "team", "By team", limit),
-        _group_block(model, "locality", "By locality", limit, hidden={
-            council.localities[code]: bool(locality_hidden[code]) for code in council.localities}),
-        _group_block(model, "relationship", "By relationship to the children", limit),
-        _practitioner_block(model, limit),
+        _group_block(model, "team", "By team", limit, total_shown),
+        _group_block(model, "locality", "By locality", limit, total_shown, hidden={
+            council.localities[code]: bool(by_area[code]) for code in council.localities}),
+        _group_block(model, "relationship", "By relationship to the children", limit,
+                     total_shown),
+        _practitioner_block(model, limit, total_shown),
     ]
     return tuple(blocks)
 
@@ -444,28 +460,38 @@ def _changes(rows: pd.DataFrame) -> pd.Series:
     return pd.Series(out)
 
 
-def _group_block(model: pd.DataFrame, column: str, title: str, limit: int,
+def _nothing_to_break_down(title: str, stem: str) -> ChartBlock:
+    return ChartBlock(title, "No adults in families worked with under Family Safeguarding in "
+                      "these dates have a full year of records after the start yet.", None,
+                      pd.DataFrame(), stem)
+
+
+def _group_block(model: pd.DataFrame, column: str, title: str, limit: int, total_shown: bool,
                  hidden: dict | None = None) -> ChartBlock:
+    if model.empty:
+        return _nothing_to_break_down(title, f"outcomes-by-{column}")
     groups = {name: _changes(rows) for name, rows in model.groupby(column)}
     table = pd.DataFrame(groups).T
     if hidden is None:
-        hidden = hidden_in_breakdown(table["adults"], limit).to_dict()
+        hidden = hidden_in_breakdown(table["adults"], limit, total_shown).to_dict()
     return _breakdown_block(table, pd.Series(hidden).reindex(table.index).fillna(False), title,
                             f"outcomes-by-{column}")
 
 
-def _practitioner_block(model: pd.DataFrame, limit: int) -> ChartBlock:
+def _practitioner_block(model: pd.DataFrame, limit: int, total_shown: bool) -> ChartBlock:
+    title, stem = "By the adult practitioners involved", "outcomes-by-practitioner"
+    if model.empty:
+        return _nothing_to_break_down(title, stem)
     flags = model[list(PRACTITIONERS)].fillna(False).astype(bool)
     combination = flags.apply(tuple, axis=1)
     cells = combination.value_counts()
     groups = {name: [c for c in cells.index if c[i]] for i, name in enumerate(PRACTITIONERS.values())}
     groups[NO_PRACTITIONER] = [c for c in cells.index if not any(c)]
     groups = {k: v for k, v in groups.items() if v}
-    hidden = hidden_in_breakdown(cells, limit, groups)
+    hidden = hidden_in_breakdown(cells, limit, total_shown, groups)
     table = pd.DataFrame({name: _changes(model[combination.isin(members)])
                           for name, members in groups.items()}).T
-    return _breakdown_block(table, hidden.reindex(table.index).fillna(False),
-                            "By the adult practitioners involved", "outcomes-by-practitioner")
+    return _breakdown_block(table, hidden.reindex(table.index).fillna(False), title, stem)
 
 
 def _breakdown_block(table: pd.DataFrame, hidden: pd.Series, title: str,
@@ -483,7 +509,7 @@ def _breakdown_block(table: pd.DataFrame, hidden: pd.Series, title: str,
         decimals=1)
     shown = pd.DataFrame({
         "Group": table.index,
-        "Adults": [SUPPRESSED if pd.isna(v) else f"{int(v):,}" for v in table["adults"]],
+        "Adults": [_whole(v) for v in table["adults"]],
         "Police contacts, change (%)": [_one_decimal(v, True) for v in table["police"]],
         "Emergency admissions, change (%)": [_one_decimal(v, True)
                                              for v in table["emergency_admission"]],
@@ -538,8 +564,9 @@ def _cost_block(council: Council, results: dict, followed: pd.DataFrame,
                f"and {money(frame['high'].sum())} of these costs in the year after the work began, "
                f"for families in {label} whose work began {window.during}. Each range "
                "combines the uncertainty of the estimate with the range of unit costs; a range "
-               "starting at £0 means the model may have avoided none. These are not savings in "
-               "any budget.")
+               "starting at £0 means the model may have avoided none. The care range rests on "
+               "a comparison of different years (see below), so treat it with most caution. "
+               "These are not savings in any budget.")
     return ChartBlock("Cost avoided", reading,
                       charts.range_bars(frame, "Cost avoided in the year after the work began "
                                         "(range)", "Pounds"), table, stem)
@@ -551,6 +578,8 @@ def money(pounds: float) -> str:
     if pounds < 1:
         return "£0"
     rounded = float(f"{pounds:.2g}")
+    if rounded >= 1e7:
+        return f"£{rounded / 1e6:.0f} million"
     return f"£{rounded / 1e6:.1f} million" if rounded >= 1e6 else f"£{rounded:,.0f}"
 
 
@@ -575,9 +604,9 @@ def _caveats(council: Council, window: Window) -> tuple[str, ...]:
         f"Breakdowns compare before and after with no comparison group; they show where the "
         f"fall was largest, not what caused it. Each adult needs {months} months of records "
         "either side of the start.",
-        "Hertfordshire's falls (66% in police call-outs for domestic abuse, 53% in emergency admissions) come from "
-        "one council's before-and-after comparison with no comparison group: they are shown "
-        "for reference, not as an expected effect.",
+        "Hertfordshire's falls (66% in police call-outs for domestic abuse, 53% in emergency "
+        "admissions) come from one council's before-and-after comparison with no comparison "
+        "group: they are shown for reference, not as an expected effect.",
     )
 
 
