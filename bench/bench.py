@@ -32,7 +32,8 @@ from streamlit_server import CHROMIUM, CHROMIUM_ARGS, READY, streamlit_server  #
 PAGES = {"Overview": (ROOT / "app.py", "/"),
          "Children in care": (ROOT / "app.py", "/children-in-care"),
          "Team caseloads": (ROOT / "app.py", "/team?team=FS15"),
-         "Front door": (ROOT / "app.py", "/front-door")}
+         "Front door": (ROOT / "app.py", "/front-door"),
+         "Outcomes": (ROOT / "app.py", "/outcomes")}
 MAIN = '[data-testid="stMainBlockContainer"]'
 
 EMPTY = ROOT / "bench" / "empty_page.py"

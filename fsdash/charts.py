@@ -207,6 +207,19 @@ def range_bars(rows: pd.DataFrame, title: str, x_title: str) -> go.Figure:
     return fig
 
 
+def funnel_chart(reached: pd.Series, title: str) -> go.Figure:
+    """How many reached each step (the index, in order), each bar labelled with its number and
+    its share of the step before."""
+    fig = go.Figure(go.Funnel(
+        y=list(reached.index), x=reached.to_numpy(), textinfo="value+percent previous",
+        marker={"color": OKABE_ITO["blue"]}, connector={"line": {"color": "#b1b4b6"}},
+        hovertemplate="%{y}: %{x:,.0f}<extra></extra>"))
+    fig = _layout(fig, title, None)
+    fig.update_layout(height=140 + 50 * len(reached), hovermode="closest")
+    fig.update_yaxes(gridcolor=None, rangemode=None)
+    return fig
+
+
 RATING_STYLE = {"Red": ("vermillion", "x"), "Amber": ("orange", "/"), "Green": ("green", "")}
 
 

@@ -153,6 +153,21 @@ EXTRACTS: tuple[Extract, ...] = (
                     "is before AssessmentActualStartDate"),),
     ),
     Extract(
+        "cin_s47.csv", "s47_enquiry",
+        (
+            _id("S47_ID", "s47_id"),
+            _id("REFERRAL_ID", "referral_id", "referral.referral_id"),
+            _id("CHILD", "child_id", "child.child_id"),
+            Field("S47ActualStartDate", "start_date", "date"),
+            Field("InitialCPCtarget", "icpc_target", "date", required=False),
+            Field("DateOfInitialCPC", "icpc_date", "date", required=False),
+            Field("ICPCnotRequired", "icpc_not_required", "bool"),
+        ),
+        key=("S47_ID",),
+        rules=(Rule("DateOfInitialCPC", "DateOfInitialCPC < S47ActualStartDate",
+                    "is before S47ActualStartDate"),),
+    ),
+    Extract(
         "cin_cp_plans.csv", "cp_plan",
         (
             _id("PLAN_ID", "plan_id"),

@@ -27,11 +27,19 @@ st.header("Where referrals come from")
 for column, block in zip(st.columns(2), (view.sources, view.routes)):
     with column:
         ui.chart_block(block, PAGE)
+if view.districts is not None:
+    ui.chart_block(view.districts, PAGE)
+
+st.header("What happened next")
+ui.chart_block(view.journey, PAGE)
+ui.chart_block(view.outcomes, PAGE)
 
 st.header("Referred again, and assessed in time")
 ui.chart_block(view.rereferrals, PAGE)
 ui.chart_block(view.repeat_plans, PAGE)
 ui.chart_block(view.timeliness, PAGE)
+ui.chart_block(view.conferences, PAGE)
 st.caption("Working days leave out weekends and English bank holidays. The 45 working days run "
-           "from the day after the referral to the day the assessment is authorised (Working "
-           "Together to Safeguard Children).")
+           "from the day after the referral to the day the assessment is authorised; the 15 "
+           "working days from the day after the strategy discussion that started the section 47 "
+           "enquiry to the initial conference (Working Together to Safeguard Children).")

@@ -56,7 +56,7 @@ def test_no_demo_date_is_after_its_last_month(demo_db):
     last = pd.Timestamp("2026-10-31")
     for path in folder.glob("*.csv"):
         frame = pd.read_csv(path, dtype=str)
-        for column in frame.columns:
+        for column in frame.columns.drop("InitialCPCtarget", errors="ignore"):  # a deadline
             dates = pd.to_datetime(frame[column], format="%d/%m/%Y", errors="coerce")
             if dates.notna().any():
                 assert dates.max() <= last, (path.name, column)

@@ -9,7 +9,12 @@ from conftest import ROOT, known_answer_rows
 from extract_files import write_extracts
 from fsdash import metrics, store
 from fsdash.ingest import load_folder
-from fsdash.metrics.front_door import assessments_on_time, working_days_after
+from fsdash.metrics.front_door import (
+    JOURNEY,
+    assessments_on_time,
+    conferences_on_time,
+    working_days_after,
+)
 
 
 def test_working_days_leave_out_weekends_and_english_bank_holidays():
@@ -46,7 +51,7 @@ def test_the_page_renders_for_each_role(demo_db, monkeypatch, role, area):
     app.switch_page("pages/front_door.py").run()
     assert not app.exception
     assert [h.value for h in app.header] == ["Referrals", "Is the change in referrals unusual?",
-                                             "Where referrals come from",
+                                             "Where referrals come from", "What happened next",
                                              "Referred again, and assessed in time"]
     texts = " ".join(m.value for m in app.markdown)
     assert "England: 537.7 in the year to 31 March 2022" in texts
@@ -85,3 +90,58 @@ def test_second_or_later_child_protection_plans(known):
     assert (row["value"], row["plans"]) == (50.0, 2)
     row = metrics.series(known, "repeat_cp_plan_pct", [dt.date(2020, 4, 30)]).iloc[0]
     assert (row["value"], row["plans"]) == (round(200 / 3, 1), 3)
+
+
+def _journey_store(tmp_path):
+    """The hand-built council with one referral ending at each step in the year to 31 March
+    2020, and two conferences after a strategy discussion on Friday 13 December 2019: the 15th
+    working day after it is 8 January 2020 (Christmas Day, Boxing Day and New Year's Day are
+    bank holidays)."""
+    rows = known_answer_rows()
+    base = {"ReferralSource": "6", "Route": "MASH", "ReferralNFA": "N"}
+    rows["cin_referrals.csv"] += [
+        {**base, "REFERRAL_ID": rid, "CHILD": child, "CINreferralDate": day, **extra}
+        for rid, child, day, extra in (
+            ("Z1", "R2", "01/07/2019", {"ReferralNFA": "Y"}),
+            ("Z2", "R2", "01/08/2019", {"CINclosureDate": "01/10/2019", "ReasonForClosure": "RC8"}),
+            ("Z3", "R3", "01/08/2019", {}), ("Z4", "R3", "01/11/2019", {}),
+            ("Z5", "R2", "01/03/2020", {}), ("Z6", "R1", "01/09/2019", {}),
+            ("Z7", "R3", "10/12/2019", {}))]
+    rows["cin_assessments.csv"] = [
+        {"ASSESSMENT_ID": f"S{rid}", "REFERRAL_ID": rid, "CHILD": child,
+         "AssessmentActualStartDate": start, "AssessmentAuthorisationDate": done}
+        for rid, child, start, done in (("Z2", "R2", "02/08/2019", "20/09/2019"),
+                                        ("Z3", "R3", "02/08/2019", "20/09/2019"))]
+    rows["cin_s47.csv"] = [
+        {"S47_ID": sid, "REFERRAL_ID": rid, "CHILD": child, "S47ActualStartDate": start,
+         "DateOfInitialCPC": conference, "ICPCnotRequired": "N" if conference else "Y"}
+        for sid, rid, child, start, conference in (
+            ("Q4", "Z4", "R3", "05/11/2019", ""), ("Q5", "Z5", "R2", "02/03/2020", "10/03/2020"),
+            ("Q6", "Z6", "R1", "20/09/2019", "01/10/2019"),
+            ("Q7", "Z7", "R3", "13/12/2019", "08/01/2020"),
+            ("Q8", "Z7", "R3", "13/12/2019", "09/01/2020"))]
+    db = tmp_path / "journey.duckdb"
+    load_folder(write_extracts(tmp_path / "extracts", rows), db)
+    return db
+
+
+def test_each_referral_counts_once_at_the_furthest_step_it_reached(tmp_path):
+    con = store.connect_readonly(_journey_store(tmp_path))
+    found = metrics.breakdown(con, "referrals_by_outcome", [dt.date(2020, 3, 31)])
+    con.close()
+    counts = dict(zip(found["category"], found["value"]))
+    # X2, X3, X4 and X6 of the hand-built council have no assessment; Z7's conferences led to
+    # no plan; Z6's conference on 1 October 2019 is the day R1's plan P1 started.
+    assert counts == {"No further action at referral": 1, "Not yet assessed": 4,
+                      "Assessed: not in need": 1, "In need: no section 47 enquiry": 1,
+                      "Section 47 enquiry: no conference": 1, "Initial conference: no plan": 2,
+                      "Child protection plan": 1}
+    assert list(found["category"]) == list(JOURNEY)
+
+
+def test_conferences_within_15_working_days_leave_out_bank_holidays(tmp_path):
+    con = store.connect_readonly(_journey_store(tmp_path))
+    row = conferences_on_time(con, [dt.date(2020, 3, 31)]).iloc[0]
+    con.close()
+    # Q5 (6 working days), Q6 (7) and Q7 (15) on time; Q8 (16) late.
+    assert (row["conferences"], row["value"]) == (4, 75.0)

@@ -38,7 +38,7 @@ AGE_FAMILIES = ("cla", "starts", "ceases")
 TOTAL = "Total"
 CATEGORY_TOTALS = {"cla_by_legal_status": "cla", "cla_by_placement": "cla",
                    "ceases_by_reason": "ceases", "referrals_by_source": "referrals",
-                   "referrals_by_route": "referrals"}
+                   "referrals_by_route": "referrals", "referrals_by_outcome": "referrals"}
 MONTHLY_FAMILIES = ("starts", "ceases", "referrals")   # shown month by month as well
 
 

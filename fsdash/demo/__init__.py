@@ -136,7 +136,49 @@ def _children_in_need(world: DemoCouncil, child_id: np.ndarray) -> dict[str, pd.
         "CPPstartDate": p["cp_start"], "CPPendDate": p["cp_end"].where(p["cp_end"] <= end),
         "InitialCategoryOfAbuse": p["category"], "LatestCategoryOfAbuse": p["category"]})
     return {"cin_referrals.csv": referrals, "cin_assessments.csv": assessments,
+            "cin_s47.csv": _section_47(world, r, referral_id, child_id),
             "cin_cp_plans.csv": plans}
+
+
+# Section 47 enquiries: every plan follows an initial conference, which follows an enquiry; some
+# children in need have an enquiry that ends without a conference, and a few a conference that
+# ends without a plan (England: about 2.5 enquiries and 1.15 conferences for each plan).
+EXTRA_ENQUIRY_SHARE = 0.35       # of children in need without a plan
+CONFERENCE_WITHOUT_PLAN = 0.12   # of those extra enquiries
+ON_TIME_CONFERENCES = 0.8        # conferences within 15 working days of the strategy discussion
+
+
+def _section_47(world: DemoCouncil, r: pd.DataFrame, referral_id: np.ndarray,
+                child_id: np.ndarray) -> pd.DataFrame:
+    """Enquiries and initial conferences, drawn from their own random stream (so adding them
+    changed no other demo figure)."""
+    rng, end = np.random.default_rng([world.seed, 47]), world.end_day
+    plans = r[r["cp"] & (r["cp_start"] <= end)]
+    working_days = np.where(rng.random(len(plans)) < ON_TIME_CONFERENCES,
+                            rng.integers(5, 16, len(plans)), rng.integers(16, 30, len(plans)))
+    planned = pd.DataFrame({"row": plans.index, "conference": plans["cp_start"].to_numpy(),
+                            "start": np.busday_offset(plans["cp_start"].to_numpy("datetime64[D]"),
+                                                      -working_days, roll="backward")})
+    others = r[r["in_need"] & ~r["cp"] & (r["authorised"] <= end)]
+    others = others[rng.random(len(others)) < EXTRA_ENQUIRY_SHARE]
+    start = others["authorised"].to_numpy("datetime64[D]") - rng.integers(0, 10, len(others))
+    held = rng.random(len(others)) < CONFERENCE_WITHOUT_PLAN
+    conference = np.busday_offset(start, rng.integers(8, 20, len(others)), roll="forward")
+    extra = pd.DataFrame({"row": others.index, "start": start,
+                          "conference": np.where(held, conference, np.datetime64("NaT"))})
+    s47 = pd.concat([planned, extra], ignore_index=True)
+    s47["start"] = np.maximum(s47["start"].to_numpy("datetime64[D]"),
+                              r.loc[s47["row"], "referral_date"].to_numpy("datetime64[D]"))
+    s47 = s47[s47["start"] <= pd.Timestamp(end)]
+    conference = s47["conference"].where(s47["conference"] <= pd.Timestamp(end))
+    return pd.DataFrame({
+        "S47_ID": [f"Q{i:07d}" for i in s47["row"]],
+        "REFERRAL_ID": referral_id[s47["row"]], "CHILD": child_id[r.loc[s47["row"], "child"]],
+        "S47ActualStartDate": pd.to_datetime(s47["start"]),
+        "InitialCPCtarget": pd.to_datetime(np.busday_offset(
+            s47["start"].to_numpy("datetime64[D]"), 15, roll="forward")),
+        "DateOfInitialCPC": pd.to_datetime(conference),
+        "ICPCnotRequired": np.where(s47["conference"].isna(), "Y", "N")})
 
 
 def population(world: DemoCouncil) -> pd.DataFrame:

@@ -80,6 +80,7 @@ class DemoCouncil:
         self.cal = calibration
         self.rates = calibration["rates"]
         self.scale = scale
+        self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.months = np.arange(START_MONTH, until + 1, dtype="datetime64[M]")
         self.end_day = (until + 1).astype("datetime64[D]") - 1

@@ -12,6 +12,7 @@ from fsdash.metrics.fragments import DATES, IN_AREA, TWELVE_MONTHS, per_10000
 from fsdash.metrics.registry import register, register_breakdown
 
 WORKING_DAYS = 45   # Working Together to Safeguard Children: from the point of referral
+CONFERENCE_DAYS = 15   # Working Together: from the strategy discussion to the initial conference
 SOURCES = ("Police", "Schools and education", "Health services", "Council services",
            "Individuals", "Housing", "Other agencies", "Anonymous or not known")
 ROUTES = ("Multi-agency safeguarding hub", "Children's services support hub")
@@ -92,6 +93,51 @@ register_breakdown(
 )
 
 
+# How far each referral went, as a partition (the furthest step reached), so its categories add
+# up to the referrals and go through the same small-number rule as any breakdown.
+JOURNEY = ("No further action at referral", "Not yet assessed", "Assessed: not in need",
+           "In need: no section 47 enquiry", "Section 47 enquiry: no conference",
+           "Initial conference: no plan", "Child protection plan")
+register_breakdown(
+    name="referrals_by_outcome",
+    title="Referrals by how far they went",
+    definition="Referrals in the 12 months to the count date by the furthest step they reached, "
+               "as recorded by the latest data (so recent referrals may not have finished): no "
+               "further action at referral (ReferralNFA); not yet assessed (no assessment "
+               "authorised); assessed as not in need (closed RC8 or RC9); in need with no "
+               "section 47 enquiry; a section 47 enquiry with no initial conference; an initial "
+               "conference with no plan; a child protection plan starting within 7 days of the "
+               "conference.",
+    order=JOURNEY,
+    sql=f"""WITH {DATES},
+        steps AS (
+            SELECT r.referral_id, r.referral_date, c.district_code, r.nfa, r.closure_reason,
+                   EXISTS (SELECT 1 FROM assessment a WHERE a.referral_id = r.referral_id
+                           AND a.authorised_date IS NOT NULL) AS assessed,
+                   EXISTS (SELECT 1 FROM s47_enquiry e WHERE e.referral_id = r.referral_id)
+                       AS enquiry,
+                   EXISTS (SELECT 1 FROM s47_enquiry e WHERE e.referral_id = r.referral_id
+                           AND e.icpc_date IS NOT NULL) AS conference,
+                   EXISTS (SELECT 1 FROM s47_enquiry e JOIN cp_plan p ON p.child_id = e.child_id
+                           AND p.start_date BETWEEN e.icpc_date AND e.icpc_date + INTERVAL 7 DAY
+                           WHERE e.referral_id = r.referral_id) AS plan
+            FROM referral r JOIN child c USING (child_id)
+            WHERE {IN_AREA.format(column="c.district_code")}
+        )
+        SELECT d.as_at,
+               CASE WHEN s.nfa THEN '{JOURNEY[0]}' WHEN s.plan THEN '{JOURNEY[6]}'
+                    WHEN s.conference THEN '{JOURNEY[5]}' WHEN s.enquiry THEN '{JOURNEY[4]}'
+                    WHEN s.closure_reason IN ('RC8', 'RC9') THEN '{JOURNEY[2]}'
+                    WHEN s.assessed THEN '{JOURNEY[3]}' ELSE '{JOURNEY[1]}' END AS category,
+               s.district_code AS district, count(*) AS value
+        FROM dates d JOIN steps s ON s.referral_date {TWELVE_MONTHS}
+        GROUP BY ALL ORDER BY 1, 2, 3""",
+)
+# The steps of the journey, each reached by the referrals in the partition's categories from it on.
+STEPS = (("Referred", 0), ("Assessed", 2), ("Found to be in need", 3),
+         ("Section 47 enquiry", 4), ("Initial conference", 5), ("Child protection plan", 6))
+
+
 def working_days_after(start, end) -> np.ndarray:
     """Working days after ``start`` up to and including ``end`` (England: weekends and bank
     holidays from the ``holidays`` package are not working days)."""
@@ -103,6 +149,18 @@ def working_days_after(start, end) -> np.ndarray:
     return np.busday_count(start + 1, end + 1, holidays=bank)
 
 
+def _within(rows: pd.DataFrame, dates, limit: int, start: str, end: str,
+            counted: str) -> pd.DataFrame:
+    """The share of rows (one per as_at and event) whose ``end`` is within ``limit`` working
+    days of ``start``: as_at, value (per cent) and ``counted``."""
+    rows["on_time"] = working_days_after(rows[start], rows[end]) <= limit
+    found = rows.groupby("as_at").agg(**{counted: ("on_time", "size")},
+                                      on_time=("on_time", "sum"))
+    found = found.reindex([pd.Timestamp(d) for d in dates], fill_value=0)
+    found["value"] = (100 * found["on_time"] / found[counted].where(found[counted] > 0)).round(1)
+    return found.reset_index(names="as_at")[["as_at", "value", counted]]
+
+
 def assessments_on_time(con: duckdb.DuckDBPyConnection, dates, districts=()) -> pd.DataFrame:
     """Assessments completed (authorised) in the 12 months to each date, and the percentage
     completed within 45 working days of the referral: as_at, value, assessments."""
@@ -112,12 +170,17 @@ def assessments_on_time(con: duckdb.DuckDBPyConnection, dates, districts=()) -> 
         JOIN referral r USING (referral_id) JOIN child c ON c.child_id = r.child_id
         WHERE {IN_AREA.format(column="c.district_code")}""",
         {"dates": [pd.Timestamp(d).date() for d in dates], "districts": list(districts)}).df()
-    rows["on_time"] = working_days_after(rows["referral_date"],
-                                         rows["authorised_date"]) <= WORKING_DAYS
-    counted = rows.groupby("as_at").agg(assessments=("on_time", "size"),
-                                        on_time=("on_time", "sum"))
-    counted = counted.reindex([pd.Timestamp(d) for d in dates], fill_value=0)
-    counted["value"] = (100 * counted["on_time"] / counted["assessments"].where(
-        counted["assessments"] > 0)).round(1)
-    return counted.reset_index(names="as_at")[["as_at", "value", "assessments"]]
+    return _within(rows, dates, WORKING_DAYS, "referral_date", "authorised_date", "assessments")
 
+
+def conferences_on_time(con: duckdb.DuckDBPyConnection, dates, districts=()) -> pd.DataFrame:
+    """Initial child protection conferences held in the 12 months to each date, and the
+    percentage held within 15 working days of the strategy discussion that started the section
+    47 enquiry (Working Together): as_at, value, conferences."""
+    rows = con.execute(f"""WITH {DATES}
+        SELECT d.as_at, e.start_date, e.icpc_date
+        FROM dates d JOIN s47_enquiry e ON e.icpc_date {TWELVE_MONTHS}
+        JOIN child c ON c.child_id = e.child_id
+        WHERE {IN_AREA.format(column="c.district_code")}""",
+        {"dates": [pd.Timestamp(d).date() for d in dates], "districts": list(districts)}).df()
+    return _within(rows, dates, CONFERENCE_DAYS, "start_date", "icpc_date", "conferences")

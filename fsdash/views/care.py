@@ -322,19 +322,26 @@ def _breakdowns(figures: Figures, council: Council, as_at: dt.date, area: str,
         title = "By " + metrics.BREAKDOWNS[name].title.lower().split(" by ")[1]
         blocks.append(breakdown_block(table, title, title[3:], as_at, label,
                                        name.replace("_", "-")))
-    districts = council.areas()[area]
-    if len(districts) > 1:
-        names = {d.code: d.name for d in council.districts}
-        counts = [figures.counts("cla", [d]).xs((pd.Timestamp(d), "all"),
-                                                  level=("as_at", "age"))["shown"]
-                  for d in (as_at, year_ago)]
-        table = comparison(pd.Series(counts[0][list(districts)].to_numpy(),
-                                      index=[names[d] for d in districts]),
-                            pd.Series(counts[1][list(districts)].to_numpy(),
-                                      index=[names[d] for d in districts]), total)
-        blocks.append(breakdown_block(table, "By district", "district", as_at, label,
-                                       "cla-by-district"))
+    if len(council.areas()[area]) > 1:
+        blocks.append(district_block(figures, council, "cla", as_at, area, "cla-by-district"))
     return tuple(blocks)
+
+
+def district_block(figures: Figures, council: Council, family: str, as_at: dt.date, area: str,
+                   stem: str, period: str = "", subject: str = "Children looked after",
+                   counted: str = "children") -> ChartBlock:
+    """A count family's figures for each district of an area against a year earlier, all ages,
+    with the area's total (each as the published figures show it)."""
+    districts = council.areas()[area]
+    names = [{d.code: d.name for d in council.districts}[d] for d in districts]
+    counts = [figures.counts(family, [day]).xs((pd.Timestamp(day), "all"),
+                                               level=("as_at", "age"))["shown"]
+              for day in (as_at, metrics.year_before(as_at))]
+    table = comparison(pd.Series(counts[0][list(districts)].to_numpy(), index=names),
+                       pd.Series(counts[1][list(districts)].to_numpy(), index=names),
+                       figures.count(family, as_at, area))
+    return breakdown_block(table, "By district", "district", as_at, council.area_label(area),
+                           stem, period, subject, counted)
 
 
 def _category_block(figures: Figures, name: str, as_at: dt.date, area: str, label: str,

@@ -8,14 +8,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from fsdash import charts, metrics, spc
 from fsdash.access import Figures, base_too_small
 from fsdash.config import Council
 from fsdash.formatting import long_date, month, round_half_up
-from fsdash.metrics.front_door import assessments_on_time
-from fsdash.views.care import ChartBlock, breakdown_block, comparison, shown
+from fsdash.metrics.front_door import JOURNEY, STEPS, assessments_on_time, conferences_on_time
+from fsdash.views.care import ChartBlock, breakdown_block, comparison, district_block, shown
 
 TREND_MONTHS = 60
 
@@ -28,9 +29,13 @@ class FrontDoorView:
     rate: ChartBlock
     sources: ChartBlock
     routes: ChartBlock
+    districts: ChartBlock | None        # None for a single district
+    journey: ChartBlock
+    outcomes: ChartBlock
     rereferrals: ChartBlock
     repeat_plans: ChartBlock
     timeliness: ChartBlock
+    conferences: ChartBlock
 
 
 def front_door_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council,
@@ -51,24 +56,40 @@ def front_door_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: C
                           "referral-rate", "referrals for every 10,000 children"),
         sources=_referrals_by(figures, "source", as_at, area, label),
         routes=_referrals_by(figures, "route", as_at, area, label),
+        districts=(district_block(figures, council, "referrals", as_at, area,
+                                  "referrals-by-district", "12 months to ", "Referrals",
+                                  "referrals") if len(council.areas()[area]) > 1 else None),
+        journey=_journey_block(figures, as_at, area, label),
+        outcomes=_referrals_by(figures, "outcome", as_at, area, label,
+                               "Where each referral ended", "the furthest step reached"),
         rereferrals=_trend_block(con, "rereferral_pct", dates, districts, hidden, label,
                                  "Referrals within 12 months of a previous referral",
                                  "Per cent", "re-referrals", "per cent of referrals were "
                                  "re-referrals within 12 months"),
         repeat_plans=_repeat_plans_block(con, dates, districts, figures, label, council),
-        timeliness=_timeliness_block(con, dates, districts, figures, label, council),
+        timeliness=_timeliness_block(
+            con, assessments_on_time(con, dates, districts), "assessments", figures, label,
+            council, "Assessments within 45 working days", "assessments_in_45_days_pct",
+            "assessments-in-45-days",
+            "per cent of assessments were finished within 45 working days of the referral"),
+        conferences=_timeliness_block(
+            con, conferences_on_time(con, dates, districts), "conferences", figures, label,
+            council, "Initial conferences within 15 working days", "conferences_in_15_days_pct",
+            "conferences-in-15-days", "per cent of initial child protection conferences were "
+            "held within 15 working days of the strategy discussion"),
     )
 
 
-def _referrals_by(figures: Figures, what: str, as_at: dt.date, area: str,
-                  label: str) -> ChartBlock:
-    """Referrals in the 12 months by source or route, against a year earlier."""
+def _referrals_by(figures: Figures, what: str, as_at: dt.date, area: str, label: str,
+                  title: str | None = None, wording: str | None = None) -> ChartBlock:
+    """Referrals in the 12 months by source, route or outcome, against a year earlier."""
     name = f"referrals_by_{what}"
     table = comparison(figures.breakdown(name, as_at, area)["shown"],
                        figures.breakdown(name, metrics.year_before(as_at), area)["shown"],
                        figures.count("referrals", as_at, area))
-    return breakdown_block(table, f"By {what}", what, as_at, label, name.replace("_", "-"),
-                           "12 months to ", subject="Referrals", counted="referrals")
+    return breakdown_block(table, title or f"By {what}", wording or what, as_at, label,
+                           name.replace("_", "-"), "12 months to ", subject="Referrals",
+                           counted="referrals")
 
 
 def _referral_blocks(yearly: pd.Series, monthly: pd.Series | None, as_at: dt.date, label: str):
@@ -158,14 +179,49 @@ def _repeat_plans_block(con, dates, districts, figures: Figures, label: str,
                         "or later plan")
 
 
-def _timeliness_block(con, dates, districts, figures: Figures, label: str,
-                      council: Council) -> ChartBlock:
-    frame = assessments_on_time(con, dates, districts).set_index("as_at")
+def _timeliness_block(con, frame: pd.DataFrame, counted: str, figures: Figures, label: str,
+                      council: Council, title: str, benchmark: str, stem: str,
+                      phrase: str) -> ChartBlock:
+    """A share done within its working days over month ends, hidden where the number it rests
+    on is small, against published figures where there are any."""
+    frame = frame.set_index("as_at")
     values = frame["value"]
     if figures.suppress:
-        values = values.where(~frame["assessments"].between(1, council.max_suppressed))
-    return _benchmarked(values, "assessments_in_45_days_pct", con, label,
-                        "Assessments within 45 working days", "Per cent",
-                        "assessments-in-45-days",
-                        "per cent of assessments were finished within 45 working days of the "
-                        "referral")
+        values = values.where(~frame[counted].between(1, council.max_suppressed))
+    return _benchmarked(values, benchmark, con, label, title, "Per cent", stem, phrase)
+
+
+def _journey_block(figures: Figures, as_at: dt.date, area: str, label: str) -> ChartBlock:
+    """Referrals in the 12 months and how many reached each step, from the partition by the
+    furthest step reached: a step is shown only where every category before it is, so no
+    hidden category can be worked out from two steps."""
+    parts = figures.breakdown("referrals_by_outcome", as_at, area)["shown"].reindex(list(JOURNEY))
+    total = figures.count("referrals", as_at, area)
+    reached = {}
+    for step, first in STEPS:
+        before = parts.iloc[:first]
+        reached[step] = (np.nan if total is None or before.isna().any()
+                         else total - before.sum())
+    reached = pd.Series(reached)
+    of_previous = (100 * reached / reached.shift(1)).round(1)
+    table = pd.DataFrame({"Step": reached.index, "Referrals reaching it": shown(reached),
+                          "Of the step before (%)": of_previous.map(
+                              lambda v: "" if pd.isna(v) else f"{v:.1f}").to_numpy()})
+    title, stem = "From referral to child protection plan", "referral-journey"
+    if reached.notna().sum() < 3:
+        return ChartBlock(title, f"The numbers of referrals in {label} reaching each step are "
+                          "too small to show.", None, table, stem)
+    plan = reached["Child protection plan"]
+    reading = (f"Of {round_half_up(total):,} referrals in the 12 months to {month(as_at)} in "
+               f"{label}, ")
+    reading += ", ".join(f"{round_half_up(reached[step]):,} reached “{step.lower()}”"
+                         for step in ("Assessed", "Section 47 enquiry", "Initial conference")
+                         if pd.notna(reached[step]))
+    if pd.notna(plan):
+        reading += (f", and {round_half_up(plan):,} ({100 * plan / total:.0f}%) led to a child "
+                    "protection plan")
+    reading += (". Steps are as recorded in the latest data, so the most recent referrals may "
+                "not have finished.")
+    figure = charts.funnel_chart(reached.dropna(), f"Referrals in the 12 months to "
+                                 f"{long_date(as_at)} reaching each step, {label}")
+    return ChartBlock(title, reading, figure, table, stem)
