@@ -5,12 +5,14 @@ give away (checked here by matrix rank, independently of the rule's own method).
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fsdash import store
 from fsdash.access import Published
+from fsdash.access.cohorts import hidden_in_breakdown
 from fsdash.access.published import AGE_FAMILIES, CATEGORY_TOTALS, category_layout, count_layout
 from fsdash.access.suppression import protect
 from fsdash.config import Council, District, load_council
@@ -113,3 +115,20 @@ def test_the_demo_councils_published_figures_give_nothing_away(demo_db, day):
         layout = category_layout(council, spec_categories)
         assert given_away(layout.matrix, frame["shown"].isna().to_numpy()) == [], name
     con.close()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(cell_values, min_size=8, max_size=8), st.booleans())
+def test_overlapping_groups_of_families_with_their_total(cells, total_shown):
+    # The Outcomes page's practitioner breakdown: cells are the 8 combinations of three kinds of
+    # practitioner; each group (one kind, or none) is a sum of cells, and groups overlap.
+    cells = pd.Series(cells, index=range(8))
+    groups = {f"kind {i}": [c for c in range(8) if c >> i & 1] for i in range(3)}
+    groups["none"] = [0]
+    hidden = hidden_in_breakdown(cells, LIMIT, total_shown, groups)
+    rows = np.array([[c in members for c in range(8)] for members in groups.values()], int)
+    values = rows @ cells.to_numpy()
+    assert not ((values[~hidden.to_numpy()] >= 1) & (values[~hidden.to_numpy()] <= LIMIT)).any()
+    if total_shown:
+        rows, hidden = np.vstack([rows, np.ones(8, int)]), np.r_[hidden.to_numpy(), False]
+    assert given_away(rows, np.asarray(hidden)) == []

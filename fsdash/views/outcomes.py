@@ -172,19 +172,17 @@ class AdultEstimates:
 
 def adult_estimates(followed: pd.DataFrame, kind: str) -> AdultEstimates:
     model = (followed["grp"] == MODEL).to_numpy()
-    before = followed[f"{kind}_before"].to_numpy()
     after = followed[f"{kind}_after"].to_numpy()
-    family = followed["family_id"].to_numpy()
     per_100 = followed.groupby("grp").agg(adults=("adult_id", "size"),
                                           before=(f"{kind}_before", "sum"),
                                           after=(f"{kind}_after", "sum"))
     per_100[["before", "after"]] = 100 * per_100[["before", "after"]].div(per_100["adults"],
                                                                           axis=0)
+    found = estimates.before_and_after(followed[f"{kind}_before"].to_numpy(), after, model,
+                                       followed["family_id"].to_numpy())
     return AdultEstimates(
-        model=estimates.rate_ratio(before[model], after[model], family[model]),
-        comparison=estimates.rate_ratio(before[~model], after[~model], family[~model]),
-        effect=estimates.ratio_of_rate_ratios(before, after, model, family),
-        per_100=per_100, events_after=int(after[model].sum()))
+        model=found and found.treated, comparison=found and found.comparison,
+        effect=found and found.effect, per_100=per_100, events_after=int(after[model].sum()))
 
 
 def percent_change(estimate: Estimate) -> Estimate:
@@ -482,11 +480,12 @@ def _practitioner_block(model: pd.DataFrame, limit: int, total_shown: bool) -> C
     title, stem = "By the adult practitioners involved", "outcomes-by-practitioner"
     if model.empty:
         return _nothing_to_break_down(title, stem)
-    flags = model[list(PRACTITIONERS)].fillna(False).astype(bool)
-    combination = flags.apply(tuple, axis=1)
-    cells = combination.value_counts()
-    groups = {name: [c for c in cells.index if c[i]] for i, name in enumerate(PRACTITIONERS.values())}
-    groups[NO_PRACTITIONER] = [c for c in cells.index if not any(c)]
+    flags = model[list(PRACTITIONERS)].fillna(False).astype(bool).to_numpy()
+    combination = pd.Series(flags @ (1 << np.arange(len(PRACTITIONERS))), index=model.index)
+    cells = combination.value_counts()      # each combination of practitioners, as bits
+    groups = {name: [c for c in cells.index if c >> i & 1]
+              for i, name in enumerate(PRACTITIONERS.values())}
+    groups[NO_PRACTITIONER] = [c for c in cells.index if c == 0]
     groups = {k: v for k, v in groups.items() if v}
     hidden = hidden_in_breakdown(cells, limit, total_shown, groups)
     table = pd.DataFrame({name: _changes(model[combination.isin(members)])
