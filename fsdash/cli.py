@@ -31,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     load = commands.add_parser("load", help="load a folder of CSV extracts into the store")
     load.add_argument("folder", type=Path)
     load.add_argument("--db", type=Path)
+    load.add_argument("--dry-run", action="store_true",
+                      help="check every file and report, but change nothing")
+    load.add_argument("--allow-shrink", action="store_true",
+                      help="allow a load that removes most of a table the store holds")
 
     summary = commands.add_parser("summary", help="print the headline measures on a date")
     summary.add_argument("--as-at", type=dt.date.fromisoformat,
@@ -61,7 +65,11 @@ def _demo(args) -> int:
 
 def _load(args) -> int:
     started = time.perf_counter()
-    _print_load(load_folder(args.folder, args.db), time.perf_counter() - started)
+    report = load_folder(args.folder, args.db, allow_shrink=args.allow_shrink,
+                         dry_run=args.dry_run)
+    _print_load(report, time.perf_counter() - started)
+    if args.dry_run:
+        print("Dry run: every file passed its checks; the store was not changed.")
     return 0
 
 

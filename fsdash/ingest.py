@@ -12,12 +12,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from fsdash import store
+from fsdash import store, textfiles
 from fsdash.config import Council, load_council
 from fsdash.extracts import DATE_FORMAT, EXTRACTS, KIND_HELP, Extract, Field
 
@@ -65,22 +66,63 @@ class LoadReport:
 
 
 def load_folder(folder: Path | str, db: Path | str | None = None,
-                council: Council | None = None) -> LoadReport:
-    """Load every extract in ``folder`` into a new store and swap it in for ``db``."""
+                council: Council | None = None, allow_shrink: bool = False,
+                dry_run: bool = False) -> LoadReport:
+    """Load every extract in ``folder`` into a new store and swap it in for ``db`` (with
+    ``dry_run``, check everything and change nothing). A load that would remove most of a
+    table the store holds is refused unless ``allow_shrink``."""
     folder = Path(folder)
     db = Path(db or store.db_path())
     council = council or load_council()
     _check_files_present(folder)
+    db.parent.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
-    with store.build_then_swap(db) as con:
-        _load_council(con, council)
-        _copy_audit_history(con, db)
-        con.execute("BEGIN TRANSACTION")
-        for extract in EXTRACTS:
-            rows[extract.file] = _load_extract(con, folder / extract.file, extract)
-        _record_audit(con, folder, rows, council)
-        con.execute("COMMIT")
+    with tempfile.TemporaryDirectory(dir=db.parent, prefix=".load-") as scratch:
+        scratch = Path(scratch)
+        with store.build_then_swap(scratch / "dry-run.duckdb" if dry_run else db) as con:
+            _load_council(con, council)
+            _copy_audit_history(con, db)
+            held = _rows_held(con, db)
+            con.execute("BEGIN TRANSACTION")
+            for extract in EXTRACTS:
+                rows[extract.file] = _load_extract(con, folder / extract.file, extract, scratch)
+            if not allow_shrink:
+                _refuse_shrinking(con, held)
+            _record_audit(con, folder, rows, council)
+            con.execute("COMMIT")
     return LoadReport(db=db, rows=rows)
+
+
+SHRINK = 0.5          # a load keeping less than this share of a table's rows is refused
+SHRINK_MIN_ROWS = 10  # unless the table held fewer rows than this
+
+
+def _rows_held(con: duckdb.DuckDBPyConnection, db: Path) -> dict[str, int]:
+    """How many rows each extract's table holds in the store at ``db`` (none if it is new)."""
+    if not db.exists():
+        return {}
+    con.execute("ATTACH ? AS previous (READ_ONLY)", [str(db)])
+    try:
+        return {e.table: con.execute(f"SELECT count(*) FROM previous.{e.table}").fetchone()[0]
+                for e in EXTRACTS}
+    finally:
+        con.execute("DETACH previous")
+
+
+def _refuse_shrinking(con: duckdb.DuckDBPyConnection, held: dict[str, int]) -> None:
+    """Refuse a load that would remove most of a table the store holds (an empty episodes file
+    would otherwise replace every period of care with none)."""
+    problems = []
+    for extract in EXTRACTS:
+        old = held.get(extract.table, 0)
+        new = con.execute(f"SELECT count(*) FROM {extract.table}").fetchone()[0]
+        if old >= SHRINK_MIN_ROWS and new < SHRINK * old:
+            problems.append(Problem(
+                extract.file, None, None,
+                f"would remove most of what the store holds ({old:,} rows now, {new:,} in this "
+                "load). If that is meant, load again with --allow-shrink"))
+    if problems:
+        raise LoadError(problems)
 
 
 def _check_files_present(folder: Path) -> None:
@@ -111,9 +153,19 @@ def _load_council(con: duckdb.DuckDBPyConnection, council: Council) -> None:
                      for t in council.targets])
 
 
-def _load_extract(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract) -> int:
+def _load_extract(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract,
+                  scratch: Path) -> int:
+    try:
+        path = textfiles.readable(path, scratch)
+    except textfiles.NotReadable as error:
+        raise LoadError([Problem(extract.file, error.row, None, str(error))]) from None
     _check_header(path, extract)
-    _stage(con, path, extract)
+    try:
+        _stage(con, path, extract)
+    except duckdb.Error as error:
+        first = str(error).splitlines()[0]
+        raise LoadError([Problem(extract.file, None, None,
+                                 f"could not be read as CSV ({first})")]) from None
     problems, total = _find_problems(con, extract)
     if problems:
         raise LoadError(problems, total)

@@ -6,6 +6,8 @@ import hashlib
 import shutil
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fsdash import store
 from fsdash.extracts import EXTRACTS
@@ -41,6 +43,24 @@ def _set(file_rows, row, column, value):
     return file_rows
 
 
+def _bytes(folder, file, change):
+    """Rewrite one extract's bytes."""
+    path = folder / file
+    path.write_bytes(change(path.read_bytes()))
+
+
+def _windows_ending_on_row(data: bytes, row: int) -> bytes:
+    """A Unix file (LF) with one Windows line ending (CR LF) at the end of ``row``."""
+    lines = data.replace(b"\r\n", b"\n").split(b"\n")
+    lines[row - 1] += b"\r"
+    return b"\n".join(lines)
+
+
+def _append(file_rows, values: dict):
+    header = file_rows[0]
+    return file_rows + [[values.get(column, "") for column in header]]
+
+
 CASES = {
     "missing file": (lambda f: (f / "episodes.csv").unlink(),
                      ["episodes.csv", "is missing"]),
@@ -71,6 +91,58 @@ CASES = {
     "dates out of order": (lambda f: _edit(f, "episodes.csv",
                                            lambda r: _set(r, 3, "DEC", "01/01/2018")),
                            ["episodes.csv", "row 3", "field DEC", "is before DECOM"]),
+    "UTF-16 text": (lambda f: _bytes(f, "workers.csv", lambda b: b.decode().encode("utf-16")),
+                    ["workers.csv", "is UTF-16 text", "UTF-8"]),
+    "binary data": (lambda f: _bytes(f, "episodes.csv", lambda b: bytes(range(256)) * 8),
+                    ["episodes.csv", "binary data"]),
+    "one Windows line ending": (lambda f: _bytes(f, "episodes.csv",
+                                                 lambda b: _windows_ending_on_row(b, 3)),
+                                ["episodes.csv", "row 3", "mixes line endings"]),
+    "old Mac line endings": (lambda f: _bytes(f, "families.csv",
+                                              lambda b: b.replace(b"\r\n", b"\r")),
+                             ["families.csv", "carriage return alone"]),
+    "neither UTF-8 nor Windows-1252": (lambda f: _bytes(f, "children.csv",
+                                                        lambda b: b.replace(b"WBRI", b"WB\x81I", 1)),
+                                       ["children.csv", "neither UTF-8 nor Windows-1252"]),
+    "episodes with a header and no rows": (lambda f: _edit(f, "episodes.csv", lambda r: r[:1]),
+                                           ["episodes.csv", "would remove most",
+                                            "--allow-shrink"]),
+    "empty file": (lambda f: _bytes(f, "workers.csv", lambda b: b""),
+                   ["workers.csv", "is empty"]),
+    "not Y or N": (lambda f: _edit(f, "cin_referrals.csv", lambda r: _set(r, 2, "ReferralNFA", "maybe")),
+                   ["cin_referrals.csv", "row 2", "field ReferralNFA", "is not Y or N"]),
+    "bad month": (lambda f: _edit(f, "children.csv", lambda r: _set(r, 2, "BIRTH_MONTH", "13/2015")),
+                  ["children.csv", "row 2", "field BIRTH_MONTH", "is not a month"]),
+    "date before 1900": (lambda f: _edit(f, "workers.csv",
+                                         lambda r: _set(r, 2, "START_DATE", "01/01/1850")),
+                         ["workers.csv", "row 2", "field START_DATE", "before 1900"]),
+    "repeated column": (lambda f: _edit(f, "families.csv", lambda r: [x + x[:1] for x in r]),
+                        ["families.csv", "row 1", "field FAMILY_ID", "appears more than once"]),
+    "unclosed quote": (lambda f: _bytes(f, "families.csv", lambda b: b.replace(b"F2", b'"F2', 1)),
+                       ["families.csv", "quote that is not closed"]),
+    "too many fields": (lambda f: _edit(f, "families.csv", lambda r: r[:2] + [r[2] + ["x"]] + r[3:]),
+                        ["families.csv", "row 3", "more fields than the header"]),
+    "unknown district": (lambda f: _edit(f, "families.csv", lambda r: _set(r, 2, "DISTRICT", "E99")),
+                         ["families.csv", "row 2", "field DISTRICT", "council configuration"]),
+    "FTE above 1": (lambda f: _edit(f, "workers.csv", lambda r: _set(r, 2, "FTE", "1.5")),
+                    ["workers.csv", "row 2", "field FTE", "at most 1"]),
+    "negative population": (lambda f: _edit(f, "population.csv",
+                                            lambda r: _set(r, 2, "POPULATION", "-3")),
+                            ["population.csv", "row 2", "field POPULATION", "must not be negative"]),
+    "age 18 in the population": (lambda f: _edit(f, "population.csv", lambda r: _set(r, 2, "AGE", "18")),
+                                 ["population.csv", "row 2", "field AGE", "from 0 to 17"]),
+    "conference before its enquiry": (
+        lambda f: _edit(f, "cin_s47.csv", lambda r: _append(r, {
+            "S47_ID": "Q1", "REFERRAL_ID": "X1", "CHILD": "R1", "S47ActualStartDate": "01/02/2019",
+            "DateOfInitialCPC": "01/01/2019", "ICPCnotRequired": "N"})),
+        ["cin_s47.csv", "row 2", "field DateOfInitialCPC", "is before S47ActualStartDate"]),
+    "unknown relationship": (lambda f: _edit(f, "adults.csv",
+                                             lambda r: _set(r, 2, "RELATIONSHIP", "AUNT")),
+                             ["adults.csv", "row 2", "field RELATIONSHIP", "'AUNT' is not"]),
+    "closed before referred": (lambda f: _edit(f, "cin_referrals.csv",
+                                               lambda r: _set(r, 2, "CINclosureDate", "01/01/2000")),
+                               ["cin_referrals.csv", "row 2", "is before CINreferralDate"]),
+    "not a folder": (lambda f: shutil.rmtree(f), ["is not a folder"]),
 }
 
 
@@ -139,3 +211,56 @@ def test_every_extract_column_is_documented():
         section = docs.split(f"## `{extract.file}`")[1].split("\n## ")[0]
         for column in extract.columns:
             assert f"| `{column}` |" in section, (extract.file, column)
+
+
+def test_windows_1252_with_windows_line_endings_and_a_byte_order_mark_load_alike(known_folder,
+                                                                                tmp_path):
+    expected = tmp_path / "utf8.duckdb"
+    load_folder(known_folder, expected)
+    other = tmp_path / "other"
+    shutil.copytree(known_folder, other)
+    # The extracts are written with CR LF endings (Python's csv module): make some Unix ones.
+    _bytes(other, "workers.csv", lambda b: b.decode().encode("cp1252"))
+    _bytes(other, "families.csv", lambda b: b"\xef\xbb\xbf" + b.replace(b"\r\n", b"\n"))
+    _bytes(other, "adults.csv", lambda b: b.replace(b"\r\n", b"\n"))
+    db = tmp_path / "other.duckdb"
+    load_folder(other, db)
+    for table in ("worker", "family", "adult"):
+        query = f"SELECT * FROM {table} ORDER BY ALL"
+        assert (store.connect_readonly(db).execute(query).fetchall()
+                == store.connect_readonly(expected).execute(query).fetchall())
+
+
+def test_a_shrinking_load_goes_ahead_when_meant_and_a_dry_run_changes_nothing(loaded):
+    db, spoilt = loaded
+    _edit(spoilt, "episodes.csv", lambda r: r[:1])
+    before = _digest(db)
+    load_folder(spoilt, db, allow_shrink=True, dry_run=True)
+    assert _digest(db) == before
+    load_folder(spoilt, db, allow_shrink=True)
+    assert store.connect_readonly(db).execute("SELECT count(*) FROM cla_episode").fetchone() == (0,)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 10_000), st.binary(min_size=0, max_size=3)),
+                min_size=1, max_size=4), st.sampled_from([e.file for e in EXTRACTS]))
+def test_damaged_files_are_refused_by_name_or_loaded_never_a_crash(loaded, edits, file):
+    db, spoilt = loaded
+    original = (spoilt / file).read_bytes()
+
+    def damage(data: bytes) -> bytes:
+        for at, replacement in edits:
+            at = at % (len(data) + 1)
+            data = data[:at] + replacement + data[at + len(replacement):]
+        return data
+
+    before = _digest(db)
+    try:
+        _bytes(spoilt, file, damage)
+        try:
+            load_folder(spoilt, db)
+        except LoadError as error:
+            assert any(e.file in str(error) for e in EXTRACTS), str(error)
+            assert _digest(db) == before
+    finally:
+        (spoilt / file).write_bytes(original)
