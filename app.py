@@ -15,6 +15,8 @@ pages = [
             url_path="front-door"),
     st.Page("pages/outcomes.py", title="Outcomes", icon=":material/trending_down:",
             url_path="outcomes"),
+    st.Page("pages/at_a_glance.py", title="At a glance", icon=":material/grid_view:",
+            url_path="at-a-glance"),
 ]
 if scope.all_teams or scope.teams:
     pages.append(st.Page("pages/team.py", title="Team caseloads", icon=":material/groups:",

@@ -247,6 +247,28 @@ def team_bars(frame: pd.DataFrame, amber: float, red: float, title: str) -> go.F
     return fig
 
 
+RATING_FILLS = ["#f3f2f1", "#a6dcc5", "#f5d08a", "#f0a68a"]   # none, green, amber, red (tints)
+
+
+def rating_grid(z: list[list[int]], text: list[list[str]], columns: list[str], rows: list[str],
+                title: str) -> go.Figure:
+    """Rows by columns, each cell filled by its rating (0 none, 1 green, 2 amber, 3 red) and
+    labelled with its figure, change and rating in words and a shape, so colour is never the
+    only way to read it."""
+    bands = [[edge, colour] for i, colour in enumerate(RATING_FILLS)
+             for edge in (i / len(RATING_FILLS), (i + 1) / len(RATING_FILLS))]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=columns, y=rows, text=text, texttemplate="%{text}", zmin=0, zmax=3,
+        colorscale=bands, showscale=False, xgap=2, ygap=2,
+        hovertemplate="%{y}, %{x}<br>%{text}<extra></extra>", textfont={"size": 11}))
+    fig = _layout(fig, title, None)
+    fig.update_layout(height=160 + 52 * len(rows), hovermode="closest",
+                      margin={"l": 10, "r": 10, "t": 120, "b": 10})
+    fig.update_yaxes(autorange="reversed", rangemode=None, gridcolor=None, type="category")
+    fig.update_xaxes(side="top", tickangle=0, type="category", tickfont={"size": 12})
+    return fig
+
+
 def heatmap(grid: pd.DataFrame, title: str) -> go.Figure:
     """Rows by months, shaded on a colour-blind-safe sequential scale, every cell labelled with
     its value (so the colour is never the only way to read it)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -79,6 +79,22 @@ class UnitCost:
 
 
 @dataclass(frozen=True)
+class Rating:
+    """Red, amber and green thresholds for a measure: with ``better`` "down", a value at or
+    above ``red`` is red and at or above ``amber`` amber; with "up", at or below."""
+
+    better: str
+    amber: float
+    red: float
+    source: str
+
+    def rate(self, value: float) -> str:
+        """'Red', 'Amber' or 'Green'."""
+        worse = (lambda v, t: v >= t) if self.better == "down" else (lambda v, t: v <= t)
+        return "Red" if worse(value, self.red) else "Amber" if worse(value, self.amber) else "Green"
+
+
+@dataclass(frozen=True)
 class Council:
     """Everything fsdash needs to know about one council."""
 
@@ -99,6 +115,7 @@ class Council:
     outcomes: Outcomes
     unit_costs: dict[str, UnitCost]
     path: Path
+    ratings: dict[str, Rating] = field(default_factory=dict)
 
     def areas(self) -> dict[str, tuple[str, ...]]:
         """Every area a figure is shown for, with its districts: the whole council
@@ -159,6 +176,11 @@ def load_council(path: Path | None = None) -> Council:
                           tuple(raw["outcomes"]["parental_factors"])),
         unit_costs={name: UnitCost(c["label"], float(c["low"]), float(c["high"]), c["source"])
                     for name, c in raw.get("unit_costs", {}).items()},
+        ratings={"caseload": Rating("down", float(raw["thresholds"]["caseload"]["amber"]),
+                                    float(raw["thresholds"]["caseload"]["red"]),
+                                    "thresholds.caseload"),
+                 **{name: Rating(r["better"], float(r["amber"]), float(r["red"]), r["source"])
+                    for name, r in raw.get("ratings", {}).items()}},
         path=path,
     )
 

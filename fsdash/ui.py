@@ -17,7 +17,7 @@ from fsdash import audit, metrics, signin, store
 from fsdash.access import Figures, Published, Scope
 from fsdash.config import WHOLE_COUNCIL, Council, load_council
 from fsdash.formatting import long_date
-from fsdash.views import care, front_door, outcomes, overview, team
+from fsdash.views import care, front_door, glance, outcomes, overview, team
 
 # Plotly's own toolbar is off: its buttons were most of a page's tab stops and covered chart
 # titles on phones; every chart has its table and a CSV download instead.
@@ -230,6 +230,19 @@ def outcome_windows(key) -> dict[str, outcomes.Window]:
 def outcomes_view(key, scope_key: tuple, window_key: str, area: str) -> outcomes.OutcomesView:
     """The Outcomes page (built once, then shared by callers of the same scope)."""
     return outcomes.outcomes_view(cursor(), load_council(), scope_key[-1], window_key, area)
+
+
+@st.cache_resource(max_entries=16)
+def changed(key, scope_key: tuple, as_at: dt.date) -> list:
+    """What changed in the month to ``as_at``: every signal, most unusual first (built once,
+    then shared by callers of the same scope)."""
+    return glance.scan(cursor(), figures(key, scope_key), load_council(), as_at)
+
+
+@st.cache_resource(max_entries=16)
+def heat(key, scope_key: tuple, as_at: dt.date) -> tuple:
+    """The heat map's chart block and its links to each measure's page for an area."""
+    return glance.heat_block(cursor(), figures(key, scope_key), load_council(), as_at)
 
 
 def as_at_caption(council: Council, filters: Filters) -> str:

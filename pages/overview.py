@@ -6,9 +6,11 @@ import streamlit as st
 from fsdash import metrics, ui
 from fsdash.access import SUPPRESSED
 from fsdash.config import load_council
+from fsdash.views.glance import chosen_signals
 from fsdash.views.overview import summary_line, trend_table
 
 CARDS_PER_ROW = 3
+TOP_SIGNALS = 3
 
 council = load_council()
 ui.page_style()
@@ -20,6 +22,15 @@ st.caption(ui.as_at_caption(council, filters))
 
 cards = ui.headline_cards(key, scope_key, filters.as_at, filters.area)
 st.markdown(f"**{summary_line(cards, filters.as_at, filters.area_label)}**")
+signals = chosen_signals(ui.changed(key, scope_key, filters.as_at), council, filters.area,
+                         "all", "all")
+if signals:
+    st.markdown("**What changed this month, beyond the usual ups and downs:**\n"
+                + "\n".join(f"- {s.sentence()}" for s in signals[:TOP_SIGNALS])
+                + f"\n\n{len(signals)} in all: see [At a glance](/at-a-glance?as_at="
+                f"{filters.as_at:%Y-%m}&area={filters.area}).")
+else:
+    st.markdown("Nothing changed beyond the usual ups and downs this month.")
 for start in range(0, len(cards), CARDS_PER_ROW):
     for column, card in zip(st.columns(CARDS_PER_ROW), cards[start:start + CARDS_PER_ROW]):
         column.metric(card.title, card.value, delta=card.delta, delta_color=card.delta_color,

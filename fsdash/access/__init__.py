@@ -22,7 +22,8 @@ BASE_COLUMNS = ("children", "adults", "referrals", "plans")
 FAMILY_OF_MEASURE = {"cla": ("cla", "all"), "cla_rate": ("cla", "all"),
                      "cla_under12": ("cla", "under12"), "cla_starts": ("starts", "all"),
                      "cla_ceases": ("ceases", "all"), "referrals": ("referrals", "all"),
-                     "rereferral_pct": ("referrals", "all"), "cp_plans": ("cp_plans", "all")}
+                     "rereferral_pct": ("referrals", "all"), "referral_rate": ("referrals", "all"),
+                     "cp_plans": ("cp_plans", "all")}
 
 __all__ = ["AGE_CHOICES", "FAMILY_OF_MEASURE", "ROLES", "ROLE_NAMES", "SUPPRESSED", "Access",
            "AccessError", "Figures", "Published", "Scope", "base_too_small"]

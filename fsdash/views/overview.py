@@ -45,7 +45,7 @@ def headline_cards(con: duckdb.DuckDBPyConnection, figures: Figures, council: Co
     cards = []
     for name in metrics.HEADLINE:
         measure = metrics.MEASURES[name]
-        values, hidden = _protected(figures, con, name, dates, area, districts, council)
+        values, hidden = protected_series(figures, con, name, dates, area, districts, council)
         trend = values.where(~hidden)
         now = trend.get(pd.Timestamp(as_at))
         before = trend.get(year_ago) if year_ago >= pd.Timestamp(first) else None
@@ -62,7 +62,7 @@ def headline_cards(con: duckdb.DuckDBPyConnection, figures: Figures, council: Co
     return cards
 
 
-def _protected(figures: Figures, con, name: str, dates, area: str, districts,
+def protected_series(figures: Figures, con, name: str, dates, area: str, districts,
                council: Council) -> tuple[pd.Series, pd.Series]:
     """A headline measure over dates, and which dates' figures are hidden: by its count family's
     decision where it has one, else by its own base count (for roles with small numbers

@@ -1,0 +1,191 @@
+"""The At a glance page's view: what changed this month (every monitored measure for every area
+and team, tested with an XmR chart and ranked), and a heat map of the headline indicators by
+area against their red, amber and green thresholds and the published benchmarks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from fsdash import changes, charts, metrics
+from fsdash.access import SUPPRESSED, Figures
+from fsdash.changes import MONITORED, SCAN_MONTHS, Signal
+from fsdash.config import Council
+from fsdash.formatting import long_date, month
+from fsdash.views.care import ChartBlock
+from fsdash.views.overview import protected_series
+
+HEAT_MEASURES = ("cla", "cla_rate", "cla_under12", "cla_starts", "cla_ceases", "referrals",
+                 "referral_rate", "rereferral_pct", "cp_plans", "caseload")
+# The heat map's column headings: short, on two lines.
+HEAT_LABELS = {"cla": "In care", "cla_rate": "In care per<br>10,000", "cla_under12": "Under-12s<br>in care",
+               "cla_starts": "Started<br>care (year)", "cla_ceases": "Left care<br>(year)",
+               "referrals": "Referrals<br>(year)", "referral_rate": "Referrals<br>per 10,000",
+               "rereferral_pct": "Re-referred<br>(%)", "cp_plans": "On child<br>protection<br>plans",
+               "caseload": "Caseload<br>per social<br>worker"}
+RATING_MARKS = {"Red": "▲ Red", "Amber": "◆ Amber", "Green": "● Green", "": "Not rated"}
+PAGES = {"cla": "children-in-care", "cla_rate": "children-in-care",
+         "cla_under12": "children-in-care", "cla_starts": "children-in-care",
+         "cla_ceases": "children-in-care", "referrals": "front-door",
+         "referral_rate": "front-door", "rereferral_pct": "front-door", "cp_plans": "front-door",
+         "caseload": "team"}
+
+
+def scan(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council,
+         as_at: dt.date) -> list[Signal]:
+    """Every monitored series' signal in the month to ``as_at``, most unusual first."""
+    first = metrics.first_reliable_date(con)
+    dates = [d for d in metrics.month_ends(as_at, SCAN_MONTHS) if d >= first]
+    found = []
+    for area, districts in council.areas().items():
+        label = council.area_label(area)
+        series = {
+            "cla": figures.series("cla", dates, area),
+            "cla_under12": figures.series("cla", dates, area, "under12"),
+            "starts": figures.monthly("starts", dates, area),
+            "ceases": figures.monthly("ceases", dates, area),
+            "referrals": figures.monthly("referrals", dates, area),
+            "cp_plans": figures.series("cp_plans", dates, area),
+            "caseload": metrics.series(con, "caseload", dates,
+                                       districts).set_index("as_at")["value"],
+        }
+        found += [changes.signal(values, key, area, label)
+                  for key, values in series.items() if values is not None]
+    by_team = pd.concat({pd.Timestamp(d): metrics.caseload_by_team(con, d).set_index("team")
+                         ["value"] for d in dates}, axis=1)
+    names = {t.code: t.name for t in council.teams}
+    found += [changes.signal(by_team.loc[team], "caseload", team, f"the {names[team]} team")
+              for team in by_team.index if team in names]
+    return changes.ranked(found)
+
+
+def chosen_signals(signals: list[Signal], council: Council, area: str, show: str,
+                   measure: str) -> list[Signal]:
+    """The signals for an area (its own, its districts' and the teams serving it), of a kind
+    (``show``: all, concern or improvement) and a measure (or all)."""
+    districts = set(council.areas()[area])
+    teams = {t.code for t in council.teams if districts & set(t.districts)}
+    return [s for s in signals
+            if (area == "all" or s.area == area or s.area in districts or s.area in teams)
+            and show in ("all", s.variation) and measure in ("all", s.measure)]
+
+
+def changed_block(signals: list[Signal], as_at: dt.date) -> ChartBlock:
+    """The signals as sentences (the reading) and a table; no chart (the list is the point)."""
+    if not signals:
+        reading = (f"Nothing changed beyond its usual range in {month(as_at)}: every measure "
+                   "tested for every area and team was within the variation expected by chance.")
+    else:
+        concerns = sum(s.variation == "concern" for s in signals)
+        better = sum(s.variation == "improvement" for s in signals)
+        reading = (f"{len(signals)} measure{'s' if len(signals) != 1 else ''} changed beyond "
+                   f"chance in {month(as_at)}: {concerns} a concern, {better} better, the rest "
+                   "with no better direction. The most unusual first.")
+    table = pd.DataFrame({
+        "What changed": [s.sentence() for s in signals],
+        "Measure": [MONITORED[s.measure].title for s in signals],
+        "Area or team": [s.area_label for s in signals],
+        "Rule": [RULE_WORDS[s.rule] for s in signals],
+        "Good or bad": [VARIATION_WORDS[s.variation] for s in signals],
+        "Latest": [round(s.latest, MONITORED[s.measure].decimals) for s in signals],
+        "Average": [round(s.mean, 1) for s in signals],
+        "Standard deviations from the average": [round(s.score, 1) for s in signals],
+    })
+    return ChartBlock("What changed this month", reading, None, table, "what-changed")
+
+
+RULE_WORDS = {"outside": "Outside the usual range", "shift": "A run above or below average",
+              "trend": "A run rising or falling", "two_of_three": "Near a limit twice in three"}
+VARIATION_WORDS = {"improvement": "Better", "concern": "A concern", "neither": "Neither"}
+
+
+def heat_block(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council,
+               as_at: dt.date) -> tuple[ChartBlock, pd.DataFrame]:
+    """Indicators by area on a date: value, change on a year earlier and rating (hidden values
+    as the suppression symbol), with the published benchmarks beside them."""
+    year_ago = metrics.year_before(as_at)
+    dates = [year_ago, as_at] if year_ago >= metrics.first_reliable_date(con) else [as_at]
+    rows = []
+    for area, districts in council.areas().items():
+        for name in HEAT_MEASURES:
+            values, hidden = protected_series(figures, con, name, dates, area,
+                                              districts if area != "all" else (), council)
+            values = values.where(~hidden)
+            now = values.get(pd.Timestamp(as_at))
+            before = values.get(pd.Timestamp(year_ago)) if len(dates) == 2 else None
+            rating = council.ratings.get(name)
+            rows.append({"measure": name, "area": area, "value": now, "before": before,
+                         "rating": rating.rate(now) if rating and pd.notna(now) else ""})
+    cells = pd.DataFrame(rows)
+    cells["change"] = cells["value"] - cells["before"]
+    return _heat_chart(con, cells, council, as_at), _links(cells, council, as_at)
+
+
+def _shown(value, decimals: int, signed: bool = False) -> str:
+    if value is None or pd.isna(value):
+        return SUPPRESSED if not signed else ""
+    return f"{value:+,.{decimals}f}" if signed else f"{value:,.{decimals}f}"
+
+
+def _decimals(name: str) -> int:
+    return 0 if metrics.MEASURES[name].is_count else 1
+
+
+def _heat_chart(con, cells: pd.DataFrame, council: Council, as_at: dt.date) -> ChartBlock:
+    areas = list(council.areas())
+    grid = cells.set_index(["area", "measure"])
+    score = {"Green": 1, "Amber": 2, "Red": 3, "": 0}
+    z = [[score[grid.loc[(a, m), "rating"]] for m in HEAT_MEASURES] for a in areas]
+    text = [[f"{_shown(grid.loc[(a, m), 'value'], _decimals(m))}<br>"
+             f"{_shown(grid.loc[(a, m), 'change'], _decimals(m), signed=True)}<br>"
+             f"{RATING_MARKS[grid.loc[(a, m), 'rating']] if grid.loc[(a, m), 'rating'] else ''}"
+             for m in HEAT_MEASURES] for a in areas]
+    figure = charts.rating_grid(z, text, list(HEAT_LABELS.values()),
+                                [council.area_label(a) for a in areas],
+                                f"Indicators by area on {long_date(as_at)}")
+    rated = cells[cells["rating"] != ""]
+    reds = rated[rated["rating"] == "Red"]
+    reading = (f"{len(reds)} of {len(rated)} rated figures are red on {long_date(as_at)}"
+               + (": " + "; ".join(f"{metrics.MEASURES[r.measure].title.lower()} in "
+                                   f"{council.area_label(r.area)}"
+                                   for r in reds.head(5).itertuples()) if len(reds) else "")
+               + ". Each cell shows the figure, its change on a year earlier and its rating "
+               "against the council's thresholds; only measures with thresholds are rated.")
+    table = pd.DataFrame({
+        "Measure": [metrics.MEASURES[m].title for m in cells["measure"]],
+        "Area": [council.area_label(a) for a in cells["area"]],
+        "Value": [_shown(v, _decimals(m)) for v, m in zip(cells["value"], cells["measure"])],
+        "Change on a year earlier": [_shown(v, _decimals(m), signed=True)
+                                     for v, m in zip(cells["change"], cells["measure"])],
+        "Rating": [RATING_MARKS[r] for r in cells["rating"]],
+    })
+    for label in ("England", "North West"):
+        marks = {m: benchmarks_at(con, m, as_at).get(label) for m in HEAT_MEASURES}
+        table[label] = [_shown(marks[m], 1) if marks[m] is not None else ""
+                        for m in cells["measure"]]
+    return ChartBlock("Every indicator by area", reading, figure, table, "indicators-by-area")
+
+
+def _links(cells: pd.DataFrame, council: Council, as_at: dt.date) -> pd.DataFrame:
+    """Each cell's page, for the same area and month."""
+    def address(name: str, area: str) -> str:
+        page = PAGES[name]
+        if page == "team":
+            return f"/team?as_at={as_at:%Y-%m}"
+        return f"/{page}?as_at={as_at:%Y-%m}&area={area}"
+
+    return pd.DataFrame({
+        "Measure": [metrics.MEASURES[m].title for m in cells["measure"]],
+        "Area": [council.area_label(a) for a in cells["area"]],
+        "Open": [address(m, a) for m, a in zip(cells["measure"], cells["area"])]})
+
+
+def benchmarks_at(con, name: str, as_at: dt.date) -> dict[str, float]:
+    """England's and the North West's latest published figures for a measure, on or before the
+    date."""
+    marks = metrics.benchmarks(con, name)
+    marks = marks[marks["as_at"] <= pd.Timestamp(as_at)]
+    return {row.label: row.value for row in marks.groupby("label").tail(1).itertuples()}
+
