@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,14 +27,18 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from fsdash import metrics, store  # noqa: E402
+from fsdash.access import Figures, Published  # noqa: E402
+from fsdash.config import load_council  # noqa: E402
 from fsdash.demo import build_demo  # noqa: E402
+from fsdash.views import glance, outcomes  # noqa: E402
 from streamlit_server import CHROMIUM, CHROMIUM_ARGS, READY, streamlit_server  # noqa: E402
 
 PAGES = {"Overview": (ROOT / "app.py", "/"),
          "Children in care": (ROOT / "app.py", "/children-in-care"),
          "Team caseloads": (ROOT / "app.py", "/team?team=FS15"),
          "Front door": (ROOT / "app.py", "/front-door"),
-         "Outcomes": (ROOT / "app.py", "/outcomes")}
+         "Outcomes": (ROOT / "app.py", "/outcomes"),
+         "At a glance": (ROOT / "app.py", "/at-a-glance")}
 MAIN = '[data-testid="stMainBlockContainer"]'
 
 EMPTY = ROOT / "bench" / "empty_page.py"
@@ -95,20 +100,46 @@ def _rerun(page) -> None:
     page.wait_for_function(f"window.finishedRuns > {done}", timeout=120_000)
 
 
+LOAD_AND_REPORT_PEAK = ("import resource, sys; from fsdash.cli import main; "
+                        "code = main(['load', sys.argv[1], '--db', sys.argv[2]]); "
+                        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); "
+                        "sys.exit(code)")
+
+
+def _load(extracts: Path, db: Path) -> tuple[float, int]:
+    """Load a folder of extracts with `fsdash load` in a process of its own: seconds, and the
+    process's peak memory in MB."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", LOAD_AND_REPORT_PEAK, str(extracts), str(db)],
+                          cwd=ROOT, check=True, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    return seconds, round(int(done.stdout.split()[-1]) / 1024)
+
+
 def bench_scale(scale: float, reruns: int, workdir: Path) -> dict:
     db = workdir / f"scale{scale:g}.duckdb"
     started = time.perf_counter()
     build_demo(db, scale=scale, until="2026-10", out_dir=workdir / f"extracts{scale:g}")
     build_seconds = time.perf_counter() - started
+    load_s, load_peak_mb = _load(workdir / f"extracts{scale:g}", workdir / "reload.duckdb")
     con = store.connect_readonly(db)
     as_at = metrics.latest_month_end(con)
     started = time.perf_counter()
     metrics.summary(con, as_at)
     summary_ms = 1000 * (time.perf_counter() - started)
+    council = load_council()
+    started = time.perf_counter()
+    signals = glance.scan(con, Figures(Published(con.cursor, council), True), council, as_at)
+    scan_s = time.perf_counter() - started
+    started = time.perf_counter()
+    outcomes.outcomes_view(con, council, True, "all", "all")
+    outcomes_s = time.perf_counter() - started
     con.close()
     result = {"scale": scale, "demo_build_s": round(build_seconds, 1),
+              "load_s": round(load_s, 1), "load_peak_mb": load_peak_mb,
               "store_mb": round(db.stat().st_size / 1e6, 1), "summary_ms": round(summary_ms),
-              "pages": {}}
+              "monthly_scan_s": round(scan_s, 1), "signals": len(signals),
+              "outcomes_view_s": round(outcomes_s, 1), "pages": {}}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for setting, flags in SETTINGS.items():
@@ -133,7 +164,11 @@ def main() -> None:
             result = bench_scale(scale, args.reruns, Path(tmp))
             results.append(result)
             print(f"scale {scale:g}: demo built in {result['demo_build_s']} s, store "
-                  f"{result['store_mb']} MB, summary {result['summary_ms']} ms")
+                  f"{result['store_mb']} MB, summary {result['summary_ms']} ms; its extracts "
+                  f"loaded again in {result['load_s']} s with peak memory "
+                  f"{result['load_peak_mb']} MB; monthly scan {result['monthly_scan_s']} s "
+                  f"({result['signals']} signals); Outcomes view (cold) "
+                  f"{result['outcomes_view_s']} s")
             for setting, pages in result["pages"].items():
                 print(f"  {setting}: empty page {pages['empty page']['rerun_cpu_ms']} ms server "
                       "CPU per rerun")
