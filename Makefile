@@ -20,10 +20,14 @@ $(DB): | $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(PY) -m fsdash demo --db $(DB)
 
-# Browser tests use Debian's Chromium; install it when it is missing.
+# Debian packages, installed when missing: Chromium (browser tests, and the board pack's charts
+# through kaleido), DejaVu fonts (the pack's PDF) and poppler-utils (pdftoppm, which renders the
+# pack's pages to images in the tests).
 chromium:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@{ command -v chromium && command -v pdftoppm && \
+	   test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; } >/dev/null || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install \
+	    -y -qq chromium fonts-dejavu-core poppler-utils >/dev/null; }
 
 # axe-core for the browser tests' accessibility checks (pinned in package-lock.json); Debian's
 # nodejs and npm are installed when missing.
@@ -37,7 +41,7 @@ node_modules/.installed: package.json package-lock.json
 # development mode as a director (DEV_ROLE=cabinet, analyst or team_manager:FS01 for others).
 DEV_ROLE ?= $(if $(wildcard .streamlit/secrets.toml),,director)
 
-run: $(VENV)/.installed $(DB)
+run: $(VENV)/.installed $(DB) chromium
 	FSDASH_DB=$(DB) FSDASH_DEV_ROLE=$(DEV_ROLE) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 test: $(VENV)/.installed $(DB) chromium node_modules/.installed .venv-903/.installed

@@ -1,4 +1,4 @@
-"""Command line: ``python -m fsdash demo|load|summary|migrate``."""
+"""Command line: ``python -m fsdash demo|load|summary|pack|migrate``."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ import time
 from pathlib import Path
 
 from fsdash import metrics, store
-from fsdash.access import FAMILY_OF_MEASURE, SUPPRESSED, Figures, Published
+from fsdash.access import ROLE_NAMES, SUPPRESSED, AccessError, Figures, Published
+from fsdash.access.roles import development_scope, load_access
 from fsdash.config import WHOLE_COUNCIL, load_council
+from fsdash.export import SECTIONS, pack_files
 from fsdash.ingest import LoadError, load_folder
+from fsdash.views.overview import headline_figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,6 +44,17 @@ def main(argv: list[str] | None = None) -> int:
                          help="count date, YYYY-MM-DD (default: the latest month end)")
     summary.add_argument("--db", type=Path)
     summary.add_argument("--json", action="store_true", help="print JSON")
+    _scope_arguments(summary)
+
+    pack = commands.add_parser("pack", help="write the board pack as a PDF or PowerPoint file")
+    pack.add_argument("--as-at", type=dt.date.fromisoformat,
+                      help="count date, YYYY-MM-DD (default: the latest month end)")
+    pack.add_argument("--format", choices=["pdf", "pptx"], default="pdf")
+    pack.add_argument("--sections", nargs="+", choices=list(SECTIONS), default=list(SECTIONS))
+    pack.add_argument("--out", type=Path, help="the file to write (default: board-pack-<date>-"
+                      "<area>-<role>.<format> in the current folder)")
+    pack.add_argument("--db", type=Path)
+    _scope_arguments(pack)
 
     migrate = commands.add_parser("migrate", help="create or upgrade the store's schema")
     migrate.add_argument("--db", type=Path)
@@ -48,9 +62,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (LoadError, store.StoreVersionError, FileNotFoundError) as error:
+    except (LoadError, AccessError, store.StoreVersionError, FileNotFoundError) as error:
         print(error, file=sys.stderr)
         return 1
+
+
+def _scope_arguments(parser) -> None:
+    """--area and --role: whose view of the figures (small numbers hidden as the role's are)."""
+    parser.add_argument("--area", default=WHOLE_COUNCIL,
+                        help="an area code: all (default), a locality or a district")
+    parser.add_argument("--role", default="director",
+                        help="cabinet, director (default), analyst or team_manager:TEAM")
 
 
 def _demo(args) -> int:
@@ -81,24 +103,43 @@ def _print_load(report, seconds: float) -> None:
 
 def _summary(args) -> int:
     con = store.connect_readonly(args.db)
+    council = load_council()
     as_at = args.as_at or metrics.latest_month_end(con)
-    figures = metrics.summary(con, as_at)
-    published = Figures(Published(con.cursor, load_council()), suppress=True)
-    for name, figure in figures.items():       # the app's one suppression rule applies here too
-        if name in FAMILY_OF_MEASURE:
-            family, age = FAMILY_OF_MEASURE[name]
-            figure["suppressed"] = published.count(family, as_at, WHOLE_COUNCIL, age) is None
-            if figure["suppressed"]:
-                figure["value"] = None
+    scope = development_scope(args.role, load_access(), [t.code for t in council.teams])
+    figures = Figures(Published(con.cursor, council), suppress=scope.suppress)
+    found = headline_figures(con, figures, council, as_at, args.area)
     if args.json:
-        print(json.dumps({"as_at": as_at.isoformat(), "measures": figures}, indent=2))
+        print(json.dumps({"as_at": as_at.isoformat(), "area": args.area, "role": scope.role,
+                          "measures": found}, indent=2))
         return 0
-    print(f"Headline measures on {as_at:%d %B %Y}")
-    for figure in figures.values():
-        shown = (SUPPRESSED if figure.get("suppressed") else "no data" if figure["value"] is None
+    print(f"Headline measures on {as_at:%d %B %Y}, {council.area_label(args.area)}, as a "
+          f"{ROLE_NAMES[scope.role]} sees them")
+    for figure in found.values():
+        shown = (SUPPRESSED if figure["suppressed"] else "no data" if figure["value"] is None
                  else f"{figure['value']:,.1f}")
         print(f"  {figure['title']:<70} {shown:>10} {figure['unit']}")
     return 0
+
+
+def _pack(args) -> int:
+    con = store.connect_readonly(args.db)
+    council = load_council()
+    as_at = args.as_at or metrics.latest_month_end(con)
+    scope = development_scope(args.role, load_access(), [t.code for t in council.teams])
+    started = time.perf_counter()
+    data = pack_files(con, council, scope, as_at, args.area, (args.format,), args.sections,
+                      _progress_bar)[args.format]
+    out = args.out or Path(f"board-pack-{as_at}-{args.area}-{scope.role}.{args.format}")
+    out.write_bytes(data)
+    print(f"\nWrote {out} ({len(data) / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s.")
+    return 0
+
+
+def _progress_bar(done: int, total: int, what: str, width: int = 30) -> None:
+    """A one-line progress bar on standard error."""
+    filled = width * done // max(total, 1)
+    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {what:<40}", end="",
+          file=sys.stderr, flush=True)
 
 
 def _migrate(args) -> int:
@@ -107,4 +148,5 @@ def _migrate(args) -> int:
     return 0
 
 
-COMMANDS = {"demo": _demo, "load": _load, "summary": _summary, "migrate": _migrate}
+COMMANDS = {"demo": _demo, "load": _load, "summary": _summary, "pack": _pack,
+            "migrate": _migrate}

@@ -155,14 +155,19 @@ def unusual_section(block, badge: tuple[str, str] | None, page: str, missing: st
 
 def download_button(table, file_stem: str, page: str) -> None:
     """A CSV download of a table; each download is audited."""
+    download_file("Download this data (CSV)", lambda: table.to_csv(index=False),
+                  f"{file_stem}.csv", "text/csv", page)
+
+
+def download_file(label: str, data, file_name: str, mime: str, page: str) -> None:
+    """A download of a file made by ``data`` (a callable) when asked for; each is audited."""
     who = scope()
 
-    def csv() -> str:
-        audit.record(who, page, "download", {"file": f"{file_stem}.csv"})
-        return table.to_csv(index=False)
+    def made():
+        audit.record(who, page, "download", {"file": file_name})
+        return data()
 
-    st.download_button("Download this data (CSV)", csv, file_name=f"{file_stem}.csv",
-                       mime="text/csv", key=f"download-{file_stem}")
+    st.download_button(label, made, file_name=file_name, mime=mime, key=f"download-{file_name}")
 
 
 def chart_block(block, page: str, heading_level: int = 3) -> None:
@@ -243,6 +248,15 @@ def changed(key, scope_key: tuple, as_at: dt.date) -> list:
 def heat(key, scope_key: tuple, as_at: dt.date) -> tuple:
     """The heat map's chart block and its links to each measure's page for an area."""
     return glance.heat_block(cursor(), figures(key, scope_key), load_council(), as_at)
+
+
+def pack_files(as_at: dt.date, area: str, sections: tuple, progress) -> dict[str, bytes]:
+    """The board pack for the signed-in user's scope as PDF and PowerPoint bytes (made on
+    request, so not cached)."""
+    from fsdash.export import pack_files as files
+
+    return files(cursor(), load_council(), scope(), as_at, area, sections=sections,
+                 progress=progress)
 
 
 def as_at_caption(council: Council, filters: Filters) -> str:

@@ -140,3 +140,31 @@ def trend_table(cards: list[Card], as_at: dt.date) -> pd.DataFrame:
         table[card.title] = [SUPPRESSED if v is None or pd.isna(v) else f"{v:,.1f}".removesuffix(".0")
                              for v in values]
     return table
+
+
+def headline_figures(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council,
+                     as_at: dt.date, area: str) -> dict[str, dict]:
+    """Each headline measure on a date, a month earlier and a year earlier, as a scope sees
+    them (None where hidden or not yet counted), with its title, unit, direction of good and
+    definition: what `fsdash summary` prints and the board pack shows."""
+    first = metrics.first_reliable_date(con)
+    month_ago = (pd.Timestamp(as_at) - pd.offsets.MonthEnd(1)).date()
+    dates = [d for d in (metrics.year_before(as_at), month_ago, as_at) if d >= first]
+    districts = council.areas()[area] if area != "all" else ()
+    found = {}
+    for name in metrics.HEADLINE:
+        measure = metrics.MEASURES[name]
+        values, hidden = protected_series(figures, con, name, dates, area, districts, council)
+        shown = values.where(~hidden)
+        found[name] = {"title": measure.title, "unit": measure.unit, "better": measure.better,
+                       "definition": measure.definition, "value": _on(shown, as_at),
+                       "suppressed": bool(hidden.get(pd.Timestamp(as_at), False)),
+                       "month_ago": _on(shown, month_ago),
+                       "year_ago": _on(shown, metrics.year_before(as_at))}
+    return found
+
+
+def _on(series: pd.Series, day: dt.date) -> float | None:
+    """A series' value on a date, None where it is hidden or absent."""
+    value = series.get(pd.Timestamp(day))
+    return None if value is None or pd.isna(value) else float(value)

@@ -1,0 +1,114 @@
+"""The pack as PowerPoint slides (python-pptx): 16:9, a title slide, then each page of the pack;
+a page too long for one slide continues on the next ("continued"). Every slide carries the
+pack's footer and its number."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from PIL import Image
+from pptx import Presentation
+from pptx.util import Emu, Inches, Pt
+
+from fsdash.export.content import Pack, Page
+from fsdash.views.care import ChartBlock
+
+WIDE, HIGH = Inches(13.333), Inches(7.5)
+MARGIN = Inches(0.5)
+BODY_TOP = Inches(1.2)
+BODY_BOTTOM = HIGH - Inches(0.6)
+CHARS_PER_SLIDE = 1100     # text beyond this continues on another slide
+ROWS_PER_SLIDE = 14
+LINE = Inches(0.28)        # roughly one line of 14-point text across the slide
+CHARS_PER_LINE = 150
+
+
+def write_pptx(pack: Pack, images: dict[int, bytes]) -> bytes:
+    """The deck's bytes."""
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = WIDE, HIGH
+    first = deck.slides.add_slide(deck.slide_layouts[0])
+    first.shapes.title.text = pack.title
+    first.placeholders[1].text = pack.subtitle
+    slides = [slide for page in pack.pages for slide in _split(page)]
+    for number, (title, parts) in enumerate(slides, start=2):
+        slide = deck.slides.add_slide(deck.slide_layouts[6])
+        _text(slide, title, MARGIN, Inches(0.3), Inches(0.8), size=26, bold=True)
+        top = BODY_TOP
+        for part in parts:
+            if isinstance(part, str):
+                height = LINE * (1 + len(part) // CHARS_PER_LINE) + Inches(0.1)
+                _text(slide, part, MARGIN, top, height, size=14)
+                top += height
+            elif isinstance(part, ChartBlock):
+                top += _picture(slide, images[id(part)], top)
+            else:
+                top += _table(slide, part, top)
+        _text(slide, f"{pack.footer} · {number} of {len(slides) + 1}", MARGIN,
+              HIGH - Inches(0.45), Inches(0.35), size=9)
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
+
+
+def _split(page: Page) -> list[tuple[str, list]]:
+    """The page's parts as slides: text up to a slide's worth, a chart or a table chunk each."""
+    slides, current, chars = [], [], 0
+    for part in page.parts:
+        if isinstance(part, pd.DataFrame):
+            if not len(part.columns):
+                continue
+            for start in range(0, max(len(part), 1), ROWS_PER_SLIDE):
+                slides.append(current + [part.iloc[start:start + ROWS_PER_SLIDE]])
+                current, chars = [], 0
+        elif isinstance(part, ChartBlock):
+            slides.append(current + [part])
+            current, chars = [], 0
+        else:
+            if chars + len(part) > CHARS_PER_SLIDE and current:
+                slides.append(current)
+                current, chars = [], 0
+            current.append(part)
+            chars += len(part)
+    if current:
+        slides.append(current)
+    return [(page.title if i == 0 else f"{page.title} (continued)", parts)
+            for i, parts in enumerate(slides)]
+
+
+def _text(slide, text: str, left, top, height, size: int, bold: bool = False) -> None:
+    box = slide.shapes.add_textbox(left, top, WIDE - 2 * MARGIN, height)
+    box.text_frame.word_wrap = True
+    paragraph = box.text_frame.paragraphs[0]
+    paragraph.text = text
+    paragraph.font.size, paragraph.font.bold = Pt(size), bold
+
+
+def _picture(slide, png: bytes, top) -> Emu:
+    """A chart scaled to the room left on the slide; returns the height used."""
+    with Image.open(io.BytesIO(png)) as picture:
+        ratio = picture.height / picture.width
+    width = WIDE - 2 * MARGIN
+    height = int(width * ratio)
+    room = BODY_BOTTOM - top
+    if height > room:
+        height, width = room, int(room / ratio)
+    slide.shapes.add_picture(io.BytesIO(png), int((WIDE - width) / 2), top, width, height)
+    return Emu(height)
+
+
+def _table(slide, frame: pd.DataFrame, top) -> Emu:
+    rows, columns = len(frame) + 1, len(frame.columns)
+    height = Inches(0.32) * rows
+    shape = slide.shapes.add_table(rows, columns, MARGIN, top, WIDE - 2 * MARGIN, height)
+    table = shape.table
+    for j, name in enumerate(frame.columns):
+        table.cell(0, j).text = str(name)
+    for i, row in enumerate(frame.itertuples(index=False), start=1):
+        for j, value in enumerate(row):
+            table.cell(i, j).text = "" if pd.isna(value) else str(value)
+    for cell in (table.cell(i, j) for i in range(rows) for j in range(columns)):
+        for paragraph in cell.text_frame.paragraphs:
+            paragraph.font.size = Pt(11)
+    return Emu(height)

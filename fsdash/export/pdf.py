@@ -1,0 +1,88 @@
+"""The pack as a PDF (fpdf2): A4 landscape, a title page, then each page of the pack with its
+paragraphs, tables and charts, and the pack's footer with page numbers on every page."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from fsdash.export.content import Pack
+from fsdash.export.fonts import font_path
+from fsdash.views.care import ChartBlock
+
+FONT = "DejaVu"
+TEXT_WIDTH = 267     # mm across A4 landscape inside 15 mm margins
+
+
+class _PackPDF(FPDF):
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(FONT, size=8)
+        self.set_text_color(80)
+        self.cell(0, 6, f"{self.footer_text} · Page {self.page_no()} of {{nb}}", align="C")
+
+
+def write_pdf(pack: Pack, images: dict[int, bytes]) -> bytes:
+    """The PDF's bytes."""
+    pdf = _PackPDF(orientation="L", format="A4")
+    pdf.footer_text = pack.footer
+    pdf.set_margins(15, 15, 15)
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.add_font(FONT, "", font_path("DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", font_path("DejaVuSans-Bold.ttf"))
+    pdf.set_title(pack.title)
+    pdf.add_page()
+    pdf.set_font(FONT, "B", 26)
+    pdf.set_y(70)
+    pdf.multi_cell(0, 12, pack.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, size=14)
+    pdf.multi_cell(0, 8, pack.subtitle, new_x="LMARGIN", new_y="NEXT")
+    for page in pack.pages:
+        pdf.add_page()
+        pdf.set_font(FONT, "B", 18)
+        pdf.multi_cell(0, 10, page.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        for part in page.parts:
+            if isinstance(part, str):
+                pdf.set_font(FONT, size=11)
+                pdf.multi_cell(0, 6, part, new_x="LMARGIN", new_y="NEXT")
+                pdf.ln(2)
+            elif isinstance(part, ChartBlock):
+                _image(pdf, images[id(part)])
+            elif isinstance(part, pd.DataFrame) and len(part.columns):
+                _table(pdf, part)
+    return bytes(pdf.output())
+
+
+MIN_CHART_HEIGHT = 90    # mm: a chart with less room than this goes on a new page
+
+
+def _image(pdf: FPDF, png: bytes) -> None:
+    """A chart as large as fits below what is on the page (on a new page if too little room)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as picture:
+        ratio = picture.height / picture.width
+    room = pdf.h - pdf.b_margin - pdf.get_y() - 2
+    if room < MIN_CHART_HEIGHT:
+        pdf.add_page()
+        room = pdf.h - pdf.b_margin - pdf.get_y() - 2
+    height = min(TEXT_WIDTH * ratio, room)
+    width = height / ratio
+    pdf.image(io.BytesIO(png), x=15 + (TEXT_WIDTH - width) / 2, w=width, h=height)
+    pdf.ln(3)
+
+
+def _table(pdf: FPDF, frame: pd.DataFrame) -> None:
+    pdf.set_font(FONT, size=9)
+    with pdf.table(headings_style=FontFace(emphasis="BOLD"), line_height=5,
+                   text_align="LEFT", repeat_headings=1) as table:
+        table.row([str(c) for c in frame.columns])
+        for row in frame.itertuples(index=False):
+            table.row(["" if pd.isna(v) else str(v) for v in row])
+    pdf.ln(3)
