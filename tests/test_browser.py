@@ -20,7 +20,8 @@ PAGES = {"overview": "/?as_at=2026-10&area=all",
          "team": "/team?as_at=2026-10&team=FS15",
          "front-door": "/front-door?as_at=2022-03&area=all",
          "outcomes": "/outcomes?began=2022-23&area=all",
-         "at-a-glance": "/at-a-glance?as_at=2025-01&area=all"}
+         "at-a-glance": "/at-a-glance?as_at=2025-01&area=all",
+         "board-pack": "/board-pack?as_at=2025-01&area=all"}
 
 
 @pytest.fixture(scope="module")
