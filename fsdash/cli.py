@@ -14,7 +14,7 @@ from fsdash.access import ROLE_NAMES, SUPPRESSED, AccessError, Figures, Publishe
 from fsdash.access.roles import development_scope, load_access
 from fsdash.config import WHOLE_COUNCIL, load_council
 from fsdash.export import SECTIONS, pack_files
-from fsdash.ingest import LoadError, load_folder
+from fsdash.ingest import LoadError, load_paths
 from fsdash.views.overview import headline_figures
 
 
@@ -31,8 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--out", type=Path, help="folder for the extract files (default data/demo)")
     demo.add_argument("--db", type=Path)
 
-    load = commands.add_parser("load", help="load a folder of CSV extracts into the store")
-    load.add_argument("folder", type=Path)
+    load = commands.add_parser("load", help="load extracts (folders, zip files, CSV files)")
+    load.add_argument("paths", type=Path, nargs="+",
+                      help="folders, zip files or CSV files, under any names")
     load.add_argument("--db", type=Path)
     load.add_argument("--dry-run", action="store_true",
                       help="check every file and report, but change nothing")
@@ -87,8 +88,8 @@ def _demo(args) -> int:
 
 def _load(args) -> int:
     started = time.perf_counter()
-    report = load_folder(args.folder, args.db, allow_shrink=args.allow_shrink,
-                         dry_run=args.dry_run)
+    report = load_paths(args.paths, args.db, allow_shrink=args.allow_shrink,
+                        dry_run=args.dry_run)
     _print_load(report, time.perf_counter() - started)
     if args.dry_run:
         print("Dry run: every file passed its checks; the store was not changed.")
@@ -98,6 +99,8 @@ def _load(args) -> int:
 def _print_load(report, seconds: float) -> None:
     for name, rows in report.rows.items():
         print(f"{name:<22} {rows:>10,} rows")
+    for name in report.kept:
+        print(f"{name:<22} kept from the previous load")
     print(f"Loaded into {report.db} in {seconds:.1f} s.")
 
 

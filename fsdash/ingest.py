@@ -1,10 +1,12 @@
-"""Import a folder of CSV extracts into the store: strict, all or nothing.
+"""Import extract files into the store: strict, all or nothing.
 
-Every file is read as text, checked field by field (types, codes, references, keys,
-rules across fields) and only then converted and inserted. Any problem stops the load
-with a message naming the file, row and field; the store on disk is left exactly as it
-was, because the new store is built beside it and swapped in only on success.
-Rows are numbered as in a spreadsheet: the header is row 1, the first record row 2.
+A batch is any mix of folders, zip files and CSV files (``fsdash.batch`` finds the extracts in
+it); an extract the batch does not hold is kept as the previous load left it. Every file is
+read as text, checked field by field (types, codes, references, keys, rules across fields) and
+only then converted and inserted. Any problem stops the load with a message naming the file,
+row and field; the store on disk is left exactly as it was, because the new store is built
+beside it and swapped in only on success. Rows are numbered as in a spreadsheet: the header is
+row 1, the first record row 2.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from fsdash import store, textfiles
+from fsdash import batch, store
 from fsdash.config import Council, load_council
 from fsdash.extracts import DATE_FORMAT, EXTRACTS, KIND_HELP, Extract, Field
 
@@ -59,38 +61,78 @@ class LoadError(Exception):
 
 @dataclass(frozen=True)
 class LoadReport:
-    """What a successful load put in the store."""
+    """What a successful load put in the store: rows by extract file for those loaded, and the
+    extracts kept as they were from the previous load."""
 
     db: Path
     rows: dict[str, int]
+    kept: tuple[str, ...] = ()
 
 
 def load_folder(folder: Path | str, db: Path | str | None = None,
                 council: Council | None = None, allow_shrink: bool = False,
                 dry_run: bool = False) -> LoadReport:
-    """Load every extract in ``folder`` into a new store and swap it in for ``db`` (with
-    ``dry_run``, check everything and change nothing). A load that would remove most of a
-    table the store holds is refused unless ``allow_shrink``."""
-    folder = Path(folder)
+    """Load the extracts in one folder (``load_paths``)."""
+    return load_paths([folder], db, council, allow_shrink, dry_run)
+
+
+def load_paths(paths, db: Path | str | None = None, council: Council | None = None,
+               allow_shrink: bool = False, dry_run: bool = False) -> LoadReport:
+    """Load the extracts found in ``paths`` (folders, zip files, CSV files; ``fsdash.batch``)
+    into a new store and swap it in for ``db``. An extract the batch does not hold is kept as
+    the previous load left it (the last load of each source stays in force). With ``dry_run``,
+    check everything and change nothing. A load that would remove most of a table the store
+    holds is refused unless ``allow_shrink``."""
     db = Path(db or store.db_path())
     council = council or load_council()
-    _check_files_present(folder)
     db.parent.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
+    kept = []
     with tempfile.TemporaryDirectory(dir=db.parent, prefix=".load-") as scratch:
         scratch = Path(scratch)
+        try:
+            found = batch.find(paths, scratch)
+        except batch.BatchProblem as error:
+            raise LoadError([Problem(*p) for p in error.problems]) from None
+        if not found:
+            raise LoadError([Problem(", ".join(map(str, paths)), None, None,
+                                     "holds no extract files")])
         with store.build_then_swap(scratch / "dry-run.duckdb" if dry_run else db) as con:
             _load_council(con, council)
             _copy_audit_history(con, db)
             held = _rows_held(con, db)
-            con.execute("BEGIN TRANSACTION")
             for extract in EXTRACTS:
-                rows[extract.file] = _load_extract(con, folder / extract.file, extract, scratch)
+                if extract.file in found:
+                    rows[extract.file] = _load_extract(con, found[extract.file], extract)
+                elif held:
+                    _keep(con, db, extract)
+                    kept.append(extract.file)
             if not allow_shrink:
                 _refuse_shrinking(con, held)
-            _record_audit(con, folder, rows, council)
-            con.execute("COMMIT")
-    return LoadReport(db=db, rows=rows)
+            _record_audit(con, found, rows, council)
+    return LoadReport(db=db, rows=rows, kept=tuple(kept))
+
+
+def _keep(con: duckdb.DuckDBPyConnection, db: Path, extract: Extract) -> None:
+    """Copy an extract's rows from the previous store, refusing if they now refer to rows the
+    batch no longer has (a new children file without a child the old referrals name)."""
+    con.execute("ATTACH ? AS previous (READ_ONLY)", [str(db)])
+    try:
+        for field in (f for f in extract.fields if f.references and f.target):
+            table, column = field.references.split(".")
+            lost = con.execute(
+                f"SELECT count(*), any_value(p.{field.target}) FROM previous.{extract.table} p "
+                f"WHERE p.{field.target} IS NOT NULL AND p.{field.target} NOT IN "
+                f"(SELECT {column} FROM {table})").fetchone()
+            if lost[0]:
+                raise LoadError([Problem(
+                    extract.file, None, field.column,
+                    f"is kept from the previous load, but {lost[0]:,} of its rows name a "
+                    f"{column} the new {_source_of(table)} does not have (such as "
+                    f"'{lost[1]}'): load {extract.file} again with it")])
+        con.execute(f"INSERT INTO {extract.table} SELECT * FROM previous.{extract.table}")
+    finally:
+        con.execute("DETACH previous")
 
 
 SHRINK = 0.5          # a load keeping less than this share of a table's rows is refused
@@ -125,15 +167,6 @@ def _refuse_shrinking(con: duckdb.DuckDBPyConnection, held: dict[str, int]) -> N
         raise LoadError(problems)
 
 
-def _check_files_present(folder: Path) -> None:
-    if not folder.is_dir():
-        raise LoadError([Problem(str(folder), None, None, "is not a folder")])
-    missing = [Problem(e.file, None, None, f"is missing from {folder}") for e in EXTRACTS
-               if not (folder / e.file).is_file()]
-    if missing:
-        raise LoadError(missing)
-
-
 def _load_council(con: duckdb.DuckDBPyConnection, council: Council) -> None:
     """Put the council's geography, teams, benchmarks and targets in the store."""
     con.executemany("INSERT INTO locality VALUES (?, ?)", list(council.localities.items()))
@@ -153,20 +186,17 @@ def _load_council(con: duckdb.DuckDBPyConnection, council: Council) -> None:
                      for t in council.targets])
 
 
-def _load_extract(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract,
-                  scratch: Path) -> int:
+def _load_extract(con: duckdb.DuckDBPyConnection, found: batch.Found, extract: Extract) -> int:
+    name = found.shown_as if found.shown_as == extract.file else f"{found.shown_as} " \
+        f"({extract.file})"
+    _check_header(found.readable, extract, name)
     try:
-        path = textfiles.readable(path, scratch)
-    except textfiles.NotReadable as error:
-        raise LoadError([Problem(extract.file, error.row, None, str(error))]) from None
-    _check_header(path, extract)
-    try:
-        _stage(con, path, extract)
+        _stage(con, found.readable, extract, name)
     except duckdb.Error as error:
         first = str(error).splitlines()[0]
-        raise LoadError([Problem(extract.file, None, None,
+        raise LoadError([Problem(name, None, None,
                                  f"could not be read as CSV ({first})")]) from None
-    problems, total = _find_problems(con, extract)
+    problems, total = _find_problems(con, extract, name)
     if problems:
         raise LoadError(problems, total)
     kept = [f for f in extract.fields if f.target]
@@ -176,24 +206,24 @@ def _load_extract(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract,
     return con.execute("SELECT count(*) FROM stage_typed").fetchone()[0]
 
 
-def _check_header(path: Path, extract: Extract) -> None:
+def _check_header(path: Path, extract: Extract, name: str) -> None:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         header = next(csv.reader(handle), None)
     if not header:
-        raise LoadError([Problem(extract.file, 1, None, "is empty: it has no header row")])
+        raise LoadError([Problem(name, 1, None, "is empty: it has no header row")])
     header = [h.strip() for h in header]
-    problems = [Problem(extract.file, 1, c, "is not a column this file should have "
+    problems = [Problem(name, 1, c, "is not a column this file should have "
                         f"(expected: {', '.join(extract.columns)})")
                 for c in header if c not in extract.columns]
-    problems += [Problem(extract.file, 1, c, "is missing from the header")
+    problems += [Problem(name, 1, c, "is missing from the header")
                  for c in extract.columns if c not in header]
-    problems += [Problem(extract.file, 1, c, "appears more than once in the header")
+    problems += [Problem(name, 1, c, "appears more than once in the header")
                  for c in sorted(set(header)) if header.count(c) > 1]
     if problems:
         raise LoadError(problems)
 
 
-def _stage(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract) -> None:
+def _stage(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract, name: str) -> None:
     """Read the file as text into ``stage_raw``, then typed into ``stage_typed``."""
     columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in extract.columns) + "}"
     con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans;")
@@ -211,7 +241,7 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract) -> None
     ).fetchall()
     if rejects:
         total = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()[0]
-        raise LoadError([_reject_problem(extract.file, *r) for r in rejects], total)
+        raise LoadError([_reject_problem(name, *r) for r in rejects], total)
     typed = ", ".join(f"{_typed(f)} AS {_quote(f.column)}" for f in extract.fields)
     con.execute(f"CREATE OR REPLACE TEMP TABLE stage_typed AS SELECT _row, {typed} FROM stage_raw")
 
@@ -245,7 +275,8 @@ def _typed(field: Field) -> str:
     return raw
 
 
-def _find_problems(con: duckdb.DuckDBPyConnection, extract: Extract) -> tuple[list[Problem], int]:
+def _find_problems(con: duckdb.DuckDBPyConnection, extract: Extract,
+                   name: str) -> tuple[list[Problem], int]:
     checks = []
     for f in extract.fields:
         raw = f"r.{_quote(f.column)}"
@@ -294,7 +325,7 @@ def _find_problems(con: duckdb.DuckDBPyConnection, extract: Extract) -> tuple[li
         f"SELECT row, field, message FROM ({union}) ORDER BY row, field "
         f"LIMIT {MAX_PROBLEMS_PER_FILE}"
     ).fetchall()
-    return [Problem(extract.file, row, field, message) for row, field, message in rows], total
+    return [Problem(name, row, field, message) for row, field, message in rows], total
 
 
 def _source_of(table: str) -> str:
@@ -318,13 +349,15 @@ def _copy_audit_history(con: duckdb.DuckDBPyConnection, db: Path) -> None:
         con.execute("DETACH previous")
 
 
-def _record_audit(con, folder: Path, rows: dict[str, int], council: Council) -> None:
+def _record_audit(con, found: dict[str, batch.Found], rows: dict[str, int],
+                  council: Council) -> None:
     load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_audit").fetchone()[0]
     now = dt.datetime.now().replace(microsecond=0)
     con.executemany(
         "INSERT INTO load_audit VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(load_id, now, str(folder.resolve()), name, _sha256(folder / name), count,
-          str(council.path)) for name, count in rows.items()],
+        [(load_id, now, str(found[name].original.resolve().parent), found[name].shown_as,
+          _sha256(found[name].original), count, str(council.path))
+         for name, count in rows.items()],
     )
 
 

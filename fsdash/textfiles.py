@@ -100,15 +100,15 @@ def _row_of_first(block: bytes, kind: str) -> int:
     return block.count(b"\n", 0, ENDINGS[kind].search(block).start())
 
 
-def readable(path: Path, scratch: Path) -> Path:
+def readable(path: Path, scratch: Path, name: str | None = None) -> Path:
     """``path`` itself if it is plain UTF-8 with Unix line endings, else a UTF-8 copy with Unix
-    line endings in the folder ``scratch``. Raises ``NotReadable``."""
+    line endings in the folder ``scratch`` (under ``name``). Raises ``NotReadable``."""
     encoding = _encoding(path)
     windows, _ = _line_endings(path)
     bom = _first_bytes(path, 3) == UTF8_BOM
     if encoding == "utf-8" and not windows and not bom:
         return path
-    copy = scratch / path.name
+    copy = scratch / (name or path.name)
     decoder = codecs.getincrementaldecoder("utf-8-sig" if encoding == "utf-8" else encoding)()
     with copy.open("w", encoding="utf-8", newline="") as out:
         carry = ""

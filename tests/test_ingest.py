@@ -4,6 +4,7 @@ store on disk is left exactly as it was."""
 import csv
 import hashlib
 import shutil
+import zipfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from fsdash import store
 from fsdash.extracts import EXTRACTS
-from fsdash.ingest import LoadError, load_folder
+from fsdash.ingest import LoadError, load_folder, load_paths
 
 
 def _digest(path):
@@ -61,9 +62,26 @@ def _append(file_rows, values: dict):
     return file_rows + [[values.get(column, "") for column in header]]
 
 
+def _children_without(folder, child: str) -> None:
+    """A batch of only families and children, leaving out a child whom kept referrals name."""
+    for path in folder.iterdir():
+        if path.name not in ("children.csv", "families.csv"):
+            path.unlink()
+    _edit(folder, "children.csv", lambda r: [x for x in r if x[0] != child])
+
+
 CASES = {
-    "missing file": (lambda f: (f / "episodes.csv").unlink(),
-                     ["episodes.csv", "is missing"]),
+    "a file whose columns match no extract": (
+        lambda f: (f / "notes.csv").write_text("NOTE,AUTHOR\nhello,me\n"),
+        ["notes.csv", "match no extract", "closest is"]),
+    "two files for one extract": (
+        lambda f: shutil.copy(f / "episodes.csv", f / "episodes-2025.csv"),
+        ["episodes-2025.csv", "is a second episodes.csv"]),
+    "a file that is not CSV": (lambda f: (f / "cin-2025.xml").write_text("<Message/>"),
+                               ["cin-2025.xml", "is not a CSV file"]),
+    "kept rows naming a child the new children file lacks": (
+        lambda f: _children_without(f, "R1"),
+        ["cin_referrals.csv", "kept from the previous load", "'R1'"]),
     "unknown column": (lambda f: _edit(f, "workers.csv", lambda r: [r[0] + ["GRADE"]] +
                                        [x + ["x"] for x in r[1:]]),
                        ["workers.csv", "row 1", "field GRADE", "is not a column"]),
@@ -264,3 +282,39 @@ def test_damaged_files_are_refused_by_name_or_loaded_never_a_crash(loaded, edits
             assert _digest(db) == before
     finally:
         (spoilt / file).write_bytes(original)
+
+
+def test_a_batch_of_files_under_any_names_and_in_a_zip_loads_like_the_folder(known_folder,
+                                                                              tmp_path):
+    expected = tmp_path / "folder.duckdb"
+    load_folder(known_folder, expected)
+    renamed = tmp_path / "renamed"
+    renamed.mkdir()
+    files = sorted(known_folder.iterdir())
+    for number, path in enumerate(files[:6]):
+        shutil.copy(path, renamed / f"return-{number}.csv")
+    with zipfile.ZipFile(tmp_path / "rest.zip", "w") as archive:
+        for path in files[6:]:
+            archive.write(path, f"2025/{path.stem.upper()}_EXPORT.csv")
+    db = tmp_path / "batch.duckdb"
+    report = load_paths([renamed, tmp_path / "rest.zip"], db)
+    assert set(report.rows) == {e.file for e in EXTRACTS} and not report.kept
+    for extract in EXTRACTS:
+        query = f"SELECT * FROM {extract.table} ORDER BY ALL"
+        assert (store.connect_readonly(db).execute(query).fetchall()
+                == store.connect_readonly(expected).execute(query).fetchall()), extract.table
+
+
+def test_a_batch_with_some_sources_replaces_them_and_keeps_the_rest(loaded, tmp_path):
+    db, spoilt = loaded
+    episodes_before = store.connect_readonly(db).execute(
+        "SELECT count(*) FROM cla_episode").fetchone()
+    only = tmp_path / "only-adults"
+    only.mkdir()
+    shutil.copy(spoilt / "adults.csv", only / "adults.csv")
+    _edit(only, "adults.csv", lambda r: r + [[r[1][0].replace("A1", "A9"), *r[1][1:]]])
+    report = load_paths([only], db)
+    assert list(report.rows) == ["adults.csv"] and "episodes.csv" in report.kept
+    con = store.connect_readonly(db)
+    assert con.execute("SELECT count(*) FROM adult").fetchone() == (3,)
+    assert con.execute("SELECT count(*) FROM cla_episode").fetchone() == episodes_before

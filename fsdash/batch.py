@@ -1,0 +1,107 @@
+"""Find the extracts in what a load is pointed at: any mix of folders, zip files and CSV files,
+under any names. A file named as an extract is that extract; any other CSV is recognised by its
+header (the same columns, in any order). Each file is first made readable text
+(``fsdash.textfiles``). Anything that cannot be placed is a problem naming the file, never a
+file silently passed over.
+"""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from fsdash import textfiles
+from fsdash.extracts import EXTRACTS, Extract
+
+
+@dataclass(frozen=True)
+class Found:
+    """An extract file in the batch: the name to report it by, where it came from, and the
+    readable UTF-8 copy (or the file itself) to load."""
+
+    shown_as: str
+    original: Path
+    readable: Path
+
+
+class BatchProblem(Exception):
+    """A file that cannot be placed: ``problems`` is a list of (file, row, field, message)."""
+
+    def __init__(self, problems: list[tuple]):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def _files(paths, scratch: Path) -> tuple[list[tuple[str, Path]], list[tuple]]:
+    """Every file under the paths as (name to report, path): zips unpacked into ``scratch``."""
+    found, problems = [], []
+    for number, path in enumerate(map(Path, paths)):
+        if path.is_dir():
+            found += [(str(p.relative_to(path)), p) for p in sorted(path.rglob("*"))
+                      if p.is_file() and not p.name.startswith(".")]
+        elif path.is_file() and path.suffix.lower() == ".zip":
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    folder = scratch / f"zip{number}"
+                    archive.extractall(folder)
+                found += [(f"{path.name}:{p.relative_to(folder)}", p)
+                          for p in sorted(folder.rglob("*")) if p.is_file()]
+            except (zipfile.BadZipFile, OSError) as error:
+                problems.append((path.name, None, None, f"is not a zip file fsdash can open "
+                                 f"({error})"))
+        elif path.is_file():
+            found.append((path.name, path))
+        else:
+            problems.append((str(path), None, None, "is not a folder or a file"))
+    return found, problems
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [h.strip() for h in next(csv.reader(handle), [])]
+
+
+def find(paths, scratch: Path) -> dict[str, Found]:
+    """The batch's extract files by extract file name. Raises ``BatchProblem``."""
+    files, problems = _files(paths, scratch)
+    by_name = {e.file.lower(): e for e in EXTRACTS}
+    found: dict[str, Found] = {}
+    for number, (shown_as, path) in enumerate(files):
+        if path.suffix.lower() != ".csv":
+            problems.append((shown_as, None, None, "is not a CSV file: fsdash loads the extracts "
+                             "described in docs/data-formats.md"))
+            continue
+        try:
+            readable = textfiles.readable(path, scratch, f"{number}-{path.name}")
+        except textfiles.NotReadable as error:
+            problems.append((shown_as, error.row, None, str(error)))
+            continue
+        extract = by_name.get(path.name.lower()) or _by_header(_header(readable))
+        if extract is None:
+            problems.append((shown_as, 1, None, _unrecognised(_header(readable))))
+        elif extract.file in found:
+            problems.append((shown_as, None, None, f"is a second {extract.file} (the first is "
+                             f"{found[extract.file].shown_as}): load one of them"))
+        else:
+            found[extract.file] = Found(shown_as, path, readable)
+    if problems:
+        raise BatchProblem(problems)
+    return found
+
+
+def _by_header(header: list[str]) -> Extract | None:
+    return next((e for e in EXTRACTS if set(e.columns) == set(header)), None)
+
+
+def _unrecognised(header: list[str]) -> str:
+    """What is wrong with a header that matches no extract, against the closest one."""
+    if not header:
+        return "is empty: it has no header row"
+    closest = max(EXTRACTS, key=lambda e: len(set(e.columns) & set(header)))
+    missing = [c for c in closest.columns if c not in header]
+    extra = [c for c in header if c not in closest.columns]
+    return (f"has columns that match no extract fsdash reads. The closest is {closest.file}"
+            + (f", which also needs {', '.join(missing)}" if missing else "")
+            + (f" and has no {', '.join(extra)}" if extra else "") + ".")
