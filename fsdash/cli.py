@@ -1,4 +1,4 @@
-"""Command line: ``python -m fsdash demo|load|summary|pack|migrate``."""
+"""Command line: ``python -m fsdash demo|load|summary|pack|formats|migrate``."""
 
 from __future__ import annotations
 
@@ -56,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
                       "<area>-<role>.<format> in the current folder)")
     pack.add_argument("--db", type=Path)
     _scope_arguments(pack)
+
+    commands.add_parser("formats", help="print docs/data-formats.md, generated from the "
+                        "declared extracts")
 
     migrate = commands.add_parser("migrate", help="create or upgrade the store's schema")
     migrate.add_argument("--db", type=Path)
@@ -145,6 +148,13 @@ def _progress_bar(done: int, total: int, what: str, width: int = 30) -> None:
           file=sys.stderr, flush=True)
 
 
+def _formats(args) -> int:
+    from fsdash.formats import markdown
+
+    print(markdown(), end="")
+    return 0
+
+
 def _migrate(args) -> int:
     con = store.connect(args.db)
     print(f"{args.db or store.db_path()} is at schema version {store.schema_version(con)}.")
@@ -152,4 +162,4 @@ def _migrate(args) -> int:
 
 
 COMMANDS = {"demo": _demo, "load": _load, "summary": _summary, "pack": _pack,
-            "migrate": _migrate}
+            "formats": _formats, "migrate": _migrate}

@@ -1,0 +1,133 @@
+"""docs/data-formats.md, generated from the declared extracts (``fsdash.extracts``) with a
+sentence about each file: `python -m fsdash formats > docs/data-formats.md`."""
+
+from __future__ import annotations
+
+from fsdash.extracts import EXTRACTS, KIND_HELP, Extract, Field
+
+INTRO = """# Data formats
+
+fsdash loads CSV extracts with `python -m fsdash load PATH...`: any mix of folders, zip files and
+CSV files. A file named as below is that extract; a file under any other name is recognised by
+its header (the same columns, in any order). An extract a load does not include is kept as the
+last load left it, so a source can be loaded on its own. Files have a header row; columns may
+come in any order, but every column listed must be there and no others. Text may be UTF-8 (with
+or without a byte order mark) or Windows-1252, with Unix or Windows line endings (one kind per
+file). Dates are `dd/mm/yyyy` (as in the DfE returns), months of birth `mm/yyyy`, yes/no fields
+`Y` or `N`. An empty field is a missing value.
+
+The load is all or nothing: a new store is built beside the old one and swapped in only when
+every file has passed every check. A problem is reported by file, row (as a spreadsheet numbers
+it: the header is row 1) and field, for example
+`episodes.csv, row 14, field DECOM: '31/02/2020' is not a date in the form dd/mm/yyyy`.
+A load that would remove most of a table the store holds is refused unless `--allow-shrink`
+says it is meant.
+
+Checks on every file: the header; the number of fields in each row; each value's type; dates
+not in the future or before 1900; codes against the DfE code lists (held in the store's
+`ref_code` table, see `fsdash/migrations/002_reference_codes.sql`); references to other files
+and to the council configuration (districts, teams); keys not repeated; and the rules named
+under each file.
+
+The council's localities, districts, teams, benchmarks and targets come from the council
+configuration file (`config/lancashire.toml` by default), not from extracts.
+
+`python -m fsdash demo` writes a complete set of these files to `data/demo/`: they are the
+best example of each format.
+
+This page is generated from the declared extracts (`fsdash/extracts.py`) by
+`python -m fsdash formats`; a test keeps it in step.
+"""
+
+ABOUT = {
+    "population.csv": (
+        "Mid-year (30 June) population estimates of under-18s by district and single year of age "
+        "(ONS)."
+    ),
+    "families.csv": (
+        "Families known to children's services, with the district they live in."
+    ),
+    "children.csv": (
+        "Every child in the other files, from the case management system. Month and year of birth "
+        "only."
+    ),
+    "adults.csv": (
+        "Adults in the families (parents and carers): the people whose police contacts and admissions "
+        "are counted."
+    ),
+    "workers.csv": (
+        "Staff in the Family Safeguarding teams, one row per worker and post."
+    ),
+    "cin_referrals.csv": (
+        "Referrals to children's social care, as in the children in need census, with the front-door "
+        "route."
+    ),
+    "cin_assessments.csv": (
+        "Children and family assessments, as in the children in need census."
+    ),
+    "cin_s47.csv": (
+        "Section 47 enquiries and initial child protection conferences (CIN census Section47), one "
+        "row per enquiry. The enquiry starts at the strategy discussion that decided on it."
+    ),
+    "cin_cp_plans.csv": (
+        "Child protection plans, as in the children in need census."
+    ),
+    "header.csv": (
+        "SSDA903 header: one row per child looked after. The date of birth is reduced to its month on "
+        "import; UPN and MC_DOB are checked, then not kept."
+    ),
+    "episodes.csv": (
+        "SSDA903 episodes. HOME_POST and PL_POST are checked, then not kept: the child's district "
+        "comes from children.csv."
+    ),
+    "allocations.csv": (
+        "Case allocations: which team and worker held each child's case, and when. A case type is "
+        "CIN, CP or CLA."
+    ),
+    "fs_involvement.csv": (
+        "Family Safeguarding work with a family: start, end, team and which adult practitioners were "
+        "involved."
+    ),
+    "adult_events.csv": (
+        "Police contacts and emergency hospital admissions of the adults, from data shares with "
+        "police and the NHS."
+    ),
+}
+
+NOTES = {
+    "allocations.csv": (
+        "An empty `WORKER_ID` is a case open with the team but waiting for a worker: it counts as "
+        "unallocated and in no one's caseload. When it is allocated, close that row and give a "
+        "new row with the worker, opening on the day of allocation; a re-allocation is the same "
+        "(close one worker's row, open the next)."
+    ),
+}
+
+
+def _must_be(field: Field) -> str:
+    if field.codes:
+        return f"one of the `{field.codes}` codes"
+    if field.references:
+        return f"in `{field.references}`"
+    return ""
+
+
+def _section(extract: Extract) -> str:
+    lines = [f"## `{extract.file}`", "", ABOUT[extract.file], "",
+             "| column | type | required | must be | kept as |", "|---|---|---|---|---|"]
+    lines += [f"| `{f.column}` | {KIND_HELP[f.kind]} | {'yes' if f.required else 'no'} | "
+              f"{_must_be(f)} | {f'`{extract.table}.{f.target}`' if f.target else 'not kept'} |"
+              for f in extract.fields]
+    lines.append("")
+    if extract.key:
+        lines.append(f"Key: {', '.join(extract.key)} (no two rows may share it).")
+    lines += [f"Rule on `{r.field}`: rows where `{r.bad}` are rejected (“{r.field} {r.message}”)."
+              for r in extract.rules]
+    if extract.file in NOTES:
+        lines += ["", NOTES[extract.file]]
+    return "\n".join(lines) + "\n"
+
+
+def markdown() -> str:
+    """The whole of docs/data-formats.md."""
+    return INTRO + "\n" + "\n".join(_section(e) for e in EXTRACTS)
