@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
                       help="check every file and report, but change nothing")
     load.add_argument("--allow-shrink", action="store_true",
                       help="allow a load that removes most of a table the store holds")
+    load.add_argument("--strict", action="store_true",
+                      help="refuse the batch for any row that cannot be used (set aside none)")
 
     summary = commands.add_parser("summary", help="print the headline measures on a date")
     summary.add_argument("--as-at", type=dt.date.fromisoformat,
@@ -92,7 +94,7 @@ def _demo(args) -> int:
 def _load(args) -> int:
     started = time.perf_counter()
     report = load_paths(args.paths, args.db, allow_shrink=args.allow_shrink,
-                        dry_run=args.dry_run)
+                        dry_run=args.dry_run, strict=args.strict)
     _print_load(report, time.perf_counter() - started)
     if args.dry_run:
         print("Dry run: every file passed its checks; the store was not changed.")
@@ -104,6 +106,8 @@ def _print_load(report, seconds: float) -> None:
         print(f"{name:<22} {rows:>10,} rows")
     for name in report.kept:
         print(f"{name:<22} kept from the previous load")
+    for name, count in report.quarantined.items():
+        print(f"{name:<22} {count:>10,} rows set aside: see the store's quarantine table")
     print(f"Loaded into {report.db} in {seconds:.1f} s.")
 
 

@@ -116,6 +116,7 @@ class Council:
     unit_costs: dict[str, UnitCost]
     path: Path
     ratings: dict[str, Rating] = field(default_factory=dict)
+    quarantine_share: float = 0.01   # of a file's rows a load may set aside instead of refusing
 
     def areas(self) -> dict[str, tuple[str, ...]]:
         """Every area a figure is shown for, with its districts: the whole council
@@ -176,6 +177,7 @@ def load_council(path: Path | None = None) -> Council:
                           tuple(raw["outcomes"]["parental_factors"])),
         unit_costs={name: UnitCost(c["label"], float(c["low"]), float(c["high"]), c["source"])
                     for name, c in raw.get("unit_costs", {}).items()},
+        quarantine_share=float(raw.get("load", {}).get("quarantine_share", 0.01)),
         ratings={"caseload": Rating("down", float(raw["thresholds"]["caseload"]["amber"]),
                                     float(raw["thresholds"]["caseload"]["red"]),
                                     "thresholds.caseload"),

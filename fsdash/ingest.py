@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 import hashlib
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -67,6 +67,7 @@ class LoadReport:
     db: Path
     rows: dict[str, int]
     kept: tuple[str, ...] = ()
+    quarantined: dict[str, int] = field(default_factory=dict)   # rows set aside, by file
 
 
 def load_folder(folder: Path | str, db: Path | str | None = None,
@@ -77,16 +78,20 @@ def load_folder(folder: Path | str, db: Path | str | None = None,
 
 
 def load_paths(paths, db: Path | str | None = None, council: Council | None = None,
-               allow_shrink: bool = False, dry_run: bool = False) -> LoadReport:
+               allow_shrink: bool = False, dry_run: bool = False,
+               strict: bool = False) -> LoadReport:
     """Load the extracts found in ``paths`` (folders, zip files, CSV files; ``fsdash.batch``)
     into a new store and swap it in for ``db``. An extract the batch does not hold is kept as
-    the previous load left it (the last load of each source stays in force). With ``dry_run``,
-    check everything and change nothing. A load that would remove most of a table the store
-    holds is refused unless ``allow_shrink``."""
+    the previous load left it (the last load of each source stays in force). Rows that cannot
+    be used are set aside in ``quarantine`` while they are few (``council.quarantine_share`` of
+    a file's rows; none if ``strict``), else the batch is refused. With ``dry_run``, check
+    everything and change nothing. A load that would remove most of a table the store holds is
+    refused unless ``allow_shrink``."""
     db = Path(db or store.db_path())
     council = council or load_council()
     db.parent.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
+    quarantined: dict[str, int] = {}
     kept = []
     with tempfile.TemporaryDirectory(dir=db.parent, prefix=".load-") as scratch:
         scratch = Path(scratch)
@@ -100,17 +105,22 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
         with store.build_then_swap(scratch / "dry-run.duckdb" if dry_run else db) as con:
             _load_council(con, council)
             _copy_audit_history(con, db)
+            load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_audit"
+                                  ).fetchone()[0]
             held = _rows_held(con, db)
+            share = 0.0 if strict else council.quarantine_share
             for extract in EXTRACTS:
                 if extract.file in found:
-                    rows[extract.file] = _load_extract(con, found[extract.file], extract)
+                    rows[extract.file], quarantined[extract.file] = _load_extract(
+                        con, found[extract.file], extract, load_id, share)
                 elif held:
                     _keep(con, db, extract)
                     kept.append(extract.file)
             if not allow_shrink:
                 _refuse_shrinking(con, held)
-            _record_audit(con, found, rows, council)
-    return LoadReport(db=db, rows=rows, kept=tuple(kept))
+            _record_audit(con, load_id, found, rows, council)
+    return LoadReport(db=db, rows=rows, kept=tuple(kept),
+                      quarantined={k: v for k, v in quarantined.items() if v})
 
 
 def _keep(con: duckdb.DuckDBPyConnection, db: Path, extract: Extract) -> None:
@@ -186,7 +196,10 @@ def _load_council(con: duckdb.DuckDBPyConnection, council: Council) -> None:
                      for t in council.targets])
 
 
-def _load_extract(con: duckdb.DuckDBPyConnection, found: batch.Found, extract: Extract) -> int:
+def _load_extract(con: duckdb.DuckDBPyConnection, found: batch.Found, extract: Extract,
+                  load_id: int, share: float) -> tuple[int, int]:
+    """Load one file: rows inserted and rows set aside. A file whose unusable rows are more
+    than ``share`` of its rows is refused, naming the first of them."""
     name = found.shown_as if found.shown_as == extract.file else f"{found.shown_as} " \
         f"({extract.file})"
     _check_header(found.readable, extract, name)
@@ -196,14 +209,24 @@ def _load_extract(con: duckdb.DuckDBPyConnection, found: batch.Found, extract: E
         first = str(error).splitlines()[0]
         raise LoadError([Problem(name, None, None,
                                  f"could not be read as CSV ({first})")]) from None
-    problems, total = _find_problems(con, extract, name)
-    if problems:
-        raise LoadError(problems, total)
+    total = _find_problems(con, extract)
+    bad_rows = con.execute("SELECT count(DISTINCT row) FROM stage_problems").fetchone()[0]
+    all_rows = con.execute("SELECT count(*) FROM stage_typed").fetchone()[0]
+    if bad_rows > int(share * all_rows):
+        first = con.execute("SELECT row, field, message FROM stage_problems ORDER BY row, field "
+                            f"LIMIT {MAX_PROBLEMS_PER_FILE}").fetchall()
+        raise LoadError([Problem(name, *problem) for problem in first], total)
+    if bad_rows:
+        values = " ".join(f"WHEN '{f.column}' THEN r.{_quote(f.column)}" for f in extract.fields)
+        con.execute(f"""INSERT INTO quarantine
+            SELECT ?, ?, p.row, p.field, CASE p.field {values} END, p.message
+            FROM stage_problems p JOIN stage_raw r ON r._row = p.row""", [load_id, name])
     kept = [f for f in extract.fields if f.target]
     targets = ", ".join(f.target for f in kept)
     values = ", ".join(_quote(f.column) for f in kept)
-    con.execute(f"INSERT INTO {extract.table} ({targets}) SELECT {values} FROM stage_typed")
-    return con.execute("SELECT count(*) FROM stage_typed").fetchone()[0]
+    con.execute(f"INSERT INTO {extract.table} ({targets}) SELECT {values} FROM stage_typed "
+                "WHERE _row NOT IN (SELECT row FROM stage_problems)")
+    return all_rows - bad_rows, bad_rows
 
 
 def _check_header(path: Path, extract: Extract, name: str) -> None:
@@ -275,8 +298,9 @@ def _typed(field: Field) -> str:
     return raw
 
 
-def _find_problems(con: duckdb.DuckDBPyConnection, extract: Extract,
-                   name: str) -> tuple[list[Problem], int]:
+def _find_problems(con: duckdb.DuckDBPyConnection, extract: Extract) -> int:
+    """Every problem in the staged file, into ``stage_problems`` (row, field, message): how
+    many there are."""
     checks = []
     for f in extract.fields:
         raw = f"r.{_quote(f.column)}"
@@ -317,15 +341,9 @@ def _find_problems(con: duckdb.DuckDBPyConnection, extract: Extract,
             f"FROM (SELECT _row, min(_row) OVER (PARTITION BY {key}) AS first_row "
             f"FROM stage_typed) WHERE _row <> first_row"
         )
-    union = " UNION ALL ".join(selects)
-    total = con.execute(f"SELECT count(*) FROM ({union})").fetchone()[0]
-    if not total:
-        return [], 0
-    rows = con.execute(
-        f"SELECT row, field, message FROM ({union}) ORDER BY row, field "
-        f"LIMIT {MAX_PROBLEMS_PER_FILE}"
-    ).fetchall()
-    return [Problem(name, row, field, message) for row, field, message in rows], total
+    con.execute("CREATE OR REPLACE TEMP TABLE stage_problems AS "
+                + " UNION ALL ".join(selects))
+    return con.execute("SELECT count(*) FROM stage_problems").fetchone()[0]
 
 
 def _source_of(table: str) -> str:
@@ -345,13 +363,15 @@ def _copy_audit_history(con: duckdb.DuckDBPyConnection, db: Path) -> None:
     con.execute("ATTACH ? AS previous (READ_ONLY)", [str(db)])
     try:
         con.execute("INSERT INTO load_audit SELECT * FROM previous.load_audit")
+        if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' "
+                       "AND table_name = 'quarantine'").fetchone()[0]:
+            con.execute("INSERT INTO quarantine SELECT * FROM previous.quarantine")
     finally:
         con.execute("DETACH previous")
 
 
-def _record_audit(con, found: dict[str, batch.Found], rows: dict[str, int],
+def _record_audit(con, load_id: int, found: dict[str, batch.Found], rows: dict[str, int],
                   council: Council) -> None:
-    load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_audit").fetchone()[0]
     now = dt.datetime.now().replace(microsecond=0)
     con.executemany(
         "INSERT INTO load_audit VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -316,3 +316,25 @@ def test_a_batch_with_some_sources_replaces_them_and_keeps_the_rest(loaded, tmp_
     con = store.connect_readonly(db)
     assert con.execute("SELECT count(*) FROM adult").fetchone() == (3,)
     assert con.execute("SELECT count(*) FROM cla_episode").fetchone() == episodes_before
+
+
+def test_a_few_unusable_rows_are_set_aside_with_why_and_the_rest_loads(loaded):
+    import dataclasses
+
+    from fsdash.config import load_council
+
+    db, spoilt = loaded
+    lenient = dataclasses.replace(load_council(), quarantine_share=0.2)
+    _edit(spoilt, "episodes.csv", lambda r: _set(r, 3, "DECOM", "31/02/2020"))
+    report = load_folder(spoilt, db, council=lenient)
+    assert report.quarantined == {"episodes.csv": 1} and report.rows["episodes.csv"] == 9
+    con = store.connect_readonly(db)
+    assert con.execute("SELECT file, row_number, field, value, reason FROM quarantine"
+                       ).fetchall() == [("episodes.csv", 3, "DECOM", "31/02/2020",
+                                         "'31/02/2020' is not a date in the form dd/mm/yyyy")]
+    con.close()
+    load_folder(spoilt, db, council=lenient)          # history is kept, load by load
+    assert store.connect_readonly(db).execute(
+        "SELECT count(DISTINCT load_id), count(*) FROM quarantine").fetchone() == (2, 2)
+    with pytest.raises(LoadError, match="episodes.csv, row 3, field DECOM"):
+        load_paths([spoilt], db, council=lenient, strict=True)
