@@ -16,10 +16,14 @@ or without a byte order mark) or Windows-1252, with Unix or Windows line endings
 file). Dates are `dd/mm/yyyy` (as in the DfE returns), months of birth `mm/yyyy`, yes/no fields
 `Y` or `N`. An empty field is a missing value.
 
-The load is all or nothing: a new store is built beside the old one and swapped in only when
-every file has passed every check. A problem is reported by file, row (as a spreadsheet numbers
-it: the header is row 1) and field, for example
+A problem is reported by file, row (as a spreadsheet numbers it: the header is row 1) and
+field, for example
 `episodes.csv, row 14, field DECOM: '31/02/2020' is not a date in the form dd/mm/yyyy`.
+Such a row, in a file that is otherwise sound, is set aside in the store's `quarantine` table
+(with the file, row, field, value and reason) while such rows are at most the council's
+`load.quarantine_share` of the file's rows; more, or a problem with the file itself, and the
+whole batch is refused. A new store is built beside the old one and swapped in only when every
+file has passed, so a refused load changes nothing.
 A load that would remove most of a table the store holds is refused unless `--allow-shrink`
 says it is meant.
 
