@@ -23,6 +23,9 @@ pages = [
 if scope.all_teams or scope.teams:
     pages.append(st.Page("pages/team.py", title="Team caseloads", icon=":material/groups:",
                          url_path="team"))
+if scope.loads_data:
+    pages.append(st.Page("pages/data.py", title="Data", icon=":material/database:",
+                         url_path="data"))
 if scope.reads_audit_log:
     pages.append(st.Page("pages/audit_log.py", title="Audit log", icon=":material/history:",
                          url_path="audit-log"))

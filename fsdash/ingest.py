@@ -78,8 +78,8 @@ def load_folder(folder: Path | str, db: Path | str | None = None,
 
 
 def load_paths(paths, db: Path | str | None = None, council: Council | None = None,
-               allow_shrink: bool = False, dry_run: bool = False,
-               strict: bool = False) -> LoadReport:
+               allow_shrink: bool = False, dry_run: bool = False, strict: bool = False,
+               progress=lambda done, total, what: None) -> LoadReport:
     """Load the extracts found in ``paths`` (folders, zip files, CSV files; ``fsdash.batch``)
     into a new store and swap it in for ``db``. An extract the batch does not hold is kept as
     the previous load left it (the last load of each source stays in force). Rows that cannot
@@ -109,7 +109,8 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
                                   ).fetchone()[0]
             held = _rows_held(con, db)
             share = 0.0 if strict else council.quarantine_share
-            for extract in EXTRACTS:
+            for done, extract in enumerate(EXTRACTS):
+                progress(done, len(EXTRACTS), extract.file)
                 if extract.file in found:
                     rows[extract.file], quarantined[extract.file] = _load_extract(
                         con, found[extract.file], extract, load_id, share)
@@ -119,6 +120,7 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
             if not allow_shrink:
                 _refuse_shrinking(con, held)
             _record_audit(con, load_id, found, rows, council)
+            progress(len(EXTRACTS), len(EXTRACTS), "done")
     return LoadReport(db=db, rows=rows, kept=tuple(kept),
                       quarantined={k: v for k, v in quarantined.items() if v})
 
@@ -375,9 +377,8 @@ def _record_audit(con, load_id: int, found: dict[str, batch.Found], rows: dict[s
     now = dt.datetime.now().replace(microsecond=0)
     con.executemany(
         "INSERT INTO load_audit VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(load_id, now, str(found[name].original.resolve().parent), found[name].shown_as,
-          _sha256(found[name].original), count, str(council.path))
-         for name, count in rows.items()],
+        [(load_id, now, found[name].shown_as, name, _sha256(found[name].original), count,
+          str(council.path)) for name, count in rows.items()],
     )
 
 

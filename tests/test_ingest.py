@@ -338,3 +338,36 @@ def test_a_few_unusable_rows_are_set_aside_with_why_and_the_rest_loads(loaded):
         "SELECT count(DISTINCT load_id), count(*) FROM quarantine").fetchone() == (2, 2)
     with pytest.raises(LoadError, match="episodes.csv, row 3, field DECOM"):
         load_paths([spoilt], db, council=lenient, strict=True)
+
+
+def test_the_data_page_shows_freshness_and_what_was_set_aside(loaded, monkeypatch, tmp_path):
+    import dataclasses
+
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+    from fsdash.config import load_council
+    from fsdash.views import data
+
+    db, spoilt = loaded
+    only = tmp_path / "episodes-only"
+    only.mkdir()
+    shutil.copy(spoilt / "episodes.csv", only / "903-episodes-2025.csv")
+    _edit(only, "903-episodes-2025.csv", lambda r: _set(r, 3, "DECOM", "31/02/2020"))
+    lenient = dataclasses.replace(load_council(), quarantine_share=0.2)
+    load_paths([only], db, council=lenient)
+    con = store.connect_readonly(db)
+    fresh = data.freshness(con).set_index("Extract")
+    assert fresh.loc["episodes.csv", "From the file"] == "903-episodes-2025.csv"
+    assert fresh.loc["episodes.csv", "Rows set aside"] == "1"
+    assert fresh.loc["workers.csv", "Rows set aside"] == "0"      # from the first load, kept
+    assert list(data.latest_quarantine(con)["Value"]) == ["31/02/2020"]
+    con.close()
+    monkeypatch.setenv("FSDASH_DB", str(db))
+    for role, allowed in (("analyst", True), ("director", False)):
+        monkeypatch.setenv("FSDASH_DEV_ROLE", role)
+        page = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60)
+        page.run()
+        assert not page.exception, page.exception
+        assert bool(page.dataframe) == allowed
+        assert any("Only analysts" in e.value for e in page.error) != allowed

@@ -49,6 +49,10 @@ class Scope:
     def reads_audit_log(self) -> bool:
         return self.role == "analyst"
 
+    @property
+    def loads_data(self) -> bool:
+        return self.role == "analyst"
+
 
 @dataclass(frozen=True)
 class Access:

@@ -1,0 +1,71 @@
+"""The Data page's view, for analysts: how fresh each source is, what the latest load set aside,
+and data quality over time (rows loaded and set aside, load by load). ``load_audit`` holds a row
+for each file each load took (``source``: the file as named, ``file``: the extract it is)."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from fsdash import charts
+from fsdash.extracts import EXTRACTS
+from fsdash.formatting import long_date
+from fsdash.views.care import ChartBlock
+
+
+def freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Each extract's last load: when, from which file, how many rows, and rows set aside."""
+    last = con.execute("""
+        SELECT a.file, a.loaded_at, a.source, a.rows_loaded,
+               (SELECT count(*) FROM quarantine q WHERE q.load_id = a.load_id
+                AND q.file LIKE '%' || a.file || '%') AS set_aside
+        FROM load_audit a
+        QUALIFY row_number() OVER (PARTITION BY a.file ORDER BY a.load_id DESC) = 1""").df()
+    by_extract = last.set_index("file").reindex([e.file for e in EXTRACTS])
+    return pd.DataFrame({
+        "Extract": by_extract.index,
+        "Last loaded": [long_date(t.date()) if pd.notna(t) else "Never"
+                        for t in by_extract["loaded_at"]],
+        "From the file": by_extract["source"].fillna("").to_numpy(),
+        "Rows loaded": [f"{int(v):,}" if pd.notna(v) else "" for v in by_extract["rows_loaded"]],
+        "Rows set aside": [f"{int(v):,}" if pd.notna(v) else ""
+                           for v in by_extract["set_aside"]],
+    })
+
+
+def latest_quarantine(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The rows the latest load set aside, with why."""
+    return con.execute("""
+        SELECT file AS "File", row_number AS "Row", field AS "Field", value AS "Value",
+               reason AS "Why it was set aside"
+        FROM quarantine WHERE load_id = (SELECT max(load_id) FROM load_audit)
+        ORDER BY file, row_number, field""").df()
+
+
+def quality_block(con: duckdb.DuckDBPyConnection) -> ChartBlock:
+    """Rows set aside at each load, as a share of the rows read."""
+    loads = con.execute("""
+        SELECT a.load_id, min(a.loaded_at) AS loaded_at, sum(a.rows_loaded) AS loaded,
+               (SELECT count(DISTINCT (q.file, q.row_number)) FROM quarantine q
+                WHERE q.load_id = a.load_id) AS set_aside
+        FROM load_audit a GROUP BY a.load_id ORDER BY a.load_id""").df()
+    loads["share"] = (100 * loads["set_aside"] / (loads["loaded"] + loads["set_aside"])).round(3)
+    table = pd.DataFrame({"Load": loads["load_id"],
+                          "When": [f"{t:%d %B %Y %H:%M}" for t in loads["loaded_at"]],
+                          "Rows loaded": loads["loaded"].map("{:,}".format),
+                          "Rows set aside": loads["set_aside"].map("{:,}".format),
+                          "Set aside (%)": loads["share"]})
+    title = "Data quality, load by load"
+    if len(loads) < 2:
+        return ChartBlock(title, "There has been one load so far, so there is no trend yet: "
+                          f"{int(loads['set_aside'].sum()):,} rows were set aside.", None,
+                          table, "data-quality")
+    latest = loads.iloc[-1]
+    reading = (f"The latest load set aside {int(latest['set_aside']):,} rows "
+               f"({latest['share']:.2f}% of those read), against "
+               f"{int(loads.iloc[-2]['set_aside']):,} at the load before.")
+    frame = pd.DataFrame({"as_at": loads["loaded_at"], "share": loads["share"]})
+    figure = charts.monthly_lines(frame, [("share", "Rows set aside (%)", "vermillion", "solid")],
+                                  "Rows set aside at each load, as a share of rows read",
+                                  "Per cent")
+    return ChartBlock(title, reading, figure, table, "data-quality")

@@ -1,0 +1,69 @@
+"""Data, for analysts: load a batch of extracts (folders' files, zips), see the load's report and
+the rows it set aside, how fresh each source is, and data quality over time."""
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from fsdash import store, ui
+from fsdash.ingest import LoadError, load_paths
+from fsdash.views import data
+
+PAGE = "Data"
+ui.page_style()
+st.title(PAGE)
+if not ui.scope().loads_data:
+    ui.record_view(PAGE, "refused")
+    st.error("Only analysts can load data.")
+    st.stop()
+ui.record_view(PAGE)
+
+st.header("Load a batch")
+st.write("Choose the extract files (CSV, or zip files of them) under any names: each is "
+         "recognised by its columns. Sources left out keep their last load. Nothing changes "
+         "unless every file passes its checks.")
+files = st.file_uploader("Extract files", type=["csv", "zip"], accept_multiple_files=True)
+columns = st.columns(3)
+dry_run = columns[0].checkbox("Check only (change nothing)")
+allow_shrink = columns[1].checkbox("Allow a load that removes most of a table")
+strict = columns[2].checkbox("Set no row aside (refuse the batch instead)")
+if files and st.button("Load", type="primary"):
+    bar = st.progress(0.0, text="Starting")
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for upload in files:
+            path = Path(folder) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            paths.append(path)
+        try:
+            report = load_paths(paths, store.db_path(), allow_shrink=allow_shrink,
+                                dry_run=dry_run, strict=strict,
+                                progress=lambda done, total, what: bar.progress(
+                                    done / total, text=f"Checking and loading {what}"))
+        except LoadError as error:
+            bar.empty()
+            ui.record_view(PAGE, "load refused", files=len(files))
+            st.error(str(error))
+        else:
+            bar.empty()
+            ui.record_view(PAGE, "dry run" if dry_run else "load", files=len(files))
+            st.success(("Every file passed its checks; nothing was changed." if dry_run else
+                        "Loaded.") + f" {sum(report.rows.values()):,} rows from "
+                       f"{len(report.rows)} extract(s); kept as they were: "
+                       f"{', '.join(report.kept) or 'none'}; rows set aside: "
+                       f"{sum(report.quarantined.values()):,}.")
+
+con = ui.cursor()
+st.header("How fresh each source is")
+st.dataframe(data.freshness(con), hide_index=True)
+
+st.header("Rows the latest load set aside")
+quarantine = data.latest_quarantine(con)
+if len(quarantine):
+    st.dataframe(quarantine, hide_index=True)
+    ui.download_button(quarantine, "set-aside-rows", PAGE)
+else:
+    st.write("The latest load set no row aside.")
+
+ui.chart_block(data.quality_block(con), PAGE, heading_level=2)
