@@ -37,7 +37,9 @@ if not signals:
     st.write("Nothing changed beyond the usual ups and downs this month.")
 found = headline_figures(ui.cursor(), ui.figures(key, scope.key), council, filters.as_at,
                          filters.area)
-st.dataframe(headline_table(found), hide_index=True)
+headlines = headline_table(found)
+st.dataframe(headlines, hide_index=True)
+ui.download_button(headlines, "board-pack-headline-figures", PAGE)
 
 st.header("Download")
 stem = f"board-pack-{filters.as_at:%Y-%m}-{filters.area}"

@@ -56,7 +56,9 @@ if files and st.button("Load", type="primary"):
 
 con = ui.cursor()
 st.header("How fresh each source is")
-st.dataframe(data.freshness(con), hide_index=True)
+fresh = data.freshness(con)
+st.dataframe(fresh, hide_index=True)
+ui.download_button(fresh, "source-freshness", PAGE)
 
 st.header("Rows the latest load set aside")
 quarantine = data.latest_quarantine(con)
