@@ -106,19 +106,43 @@ def test_children_in_care_page_draws_its_charts(server, browser):
     page.close()
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_no_serious_or_critical_accessibility_violations(server, browser, name):
-    page = _open(browser, server + PAGES[name])
-    page.wait_for_timeout(1500)                         # let the charts finish drawing
+def _serious_violations(page) -> list[dict]:
+    """axe-core's serious and critical findings on an open page (after its charts draw)."""
+    page.wait_for_timeout(1500)
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("""async () => {
         const result = await axe.run(document, {resultTypes: ['violations']});
         return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                             nodes: v.nodes.slice(0, 3).map(n => n.target)}));
     }""")
-    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_serious_or_critical_accessibility_violations(server, browser, name):
+    page = _open(browser, server + PAGES[name])
+    serious = _serious_violations(page)
     page.close()
     assert serious == [], serious
+
+
+ROLE_PAGES = ("front-door", "outcomes", "at-a-glance", "board-pack")
+
+
+@pytest.mark.parametrize("role", ["cabinet", "team_manager:FS01", "analyst"])
+def test_the_newer_pages_render_for_every_role(demo_db, audit_log, browser, role):
+    # The module's server is a director's; each other role gets a server of its own.
+    with streamlit_server(ROOT / "app.py", demo_db, env={"FSDASH_AUDIT_LOG": str(audit_log),
+                                                        "FSDASH_DEV_ROLE": role}) as (_, url):
+        warm = browser.new_page()
+        warm.goto(url)
+        warm.wait_for_selector(READY, timeout=90_000)
+        warm.close()
+        for name in ROLE_PAGES:
+            page = _open(browser, url + PAGES[name])
+            assert page.locator('[data-testid="stException"]').count() == 0, (role, name)
+            assert _serious_violations(page) == [], (role, name)
+            page.close()
 
 
 def _tab_stops(page, limit=300) -> list[str]:

@@ -152,7 +152,9 @@ def _heat_chart(con, cells: pd.DataFrame, council: Council, as_at: dt.date) -> C
                                    f"{council.area_label(r.area)}"
                                    for r in reds.head(5).itertuples()) if len(reds) else "")
                + ". Each cell shows the figure, its change on a year earlier and its rating "
-               "against the council's thresholds; only measures with thresholds are rated.")
+               "against the council's thresholds; only measures with thresholds are rated. The "
+               "table compares each figure with England's and the North West's published "
+               "figures, where there are any.")
     table = pd.DataFrame({
         "Measure": [metrics.MEASURES[m].title for m in cells["measure"]],
         "Area": [council.area_label(a) for a in cells["area"]],
@@ -163,9 +165,23 @@ def _heat_chart(con, cells: pd.DataFrame, council: Council, as_at: dt.date) -> C
     })
     for label in ("England", "North West"):
         marks = {m: benchmarks_at(con, m, as_at).get(label) for m in HEAT_MEASURES}
-        table[label] = [_shown(marks[m], 1) if marks[m] is not None else ""
-                        for m in cells["measure"]]
+        table[f"Against {label}"] = [_against(value, marks[m], m)
+                                     for value, m in zip(cells["value"], cells["measure"])]
     return ChartBlock("Every indicator by area", reading, figure, table, "indicators-by-area")
+
+
+def _against(value, benchmark: float | None, name: str) -> str:
+    """'Higher than 67.0: worse', or blank where there is no published figure or no value."""
+    if benchmark is None or value is None or pd.isna(value):
+        return ""
+    places = _decimals(name) or 1
+    if round(value, places) == round(benchmark, places):
+        return f"The same ({benchmark:,.{places}f})"
+    higher = value > benchmark
+    better = metrics.MEASURES[name].better
+    verdict = "" if better == "neither" else (": better" if higher == (better == "up")
+                                              else ": worse")
+    return f"{'Higher' if higher else 'Lower'} than {benchmark:,.{places}f}{verdict}"
 
 
 def _links(cells: pd.DataFrame, council: Council, as_at: dt.date) -> pd.DataFrame:
