@@ -371,3 +371,34 @@ def test_the_data_page_shows_freshness_and_what_was_set_aside(loaded, monkeypatc
         assert not page.exception, page.exception
         assert bool(page.dataframe) == allowed
         assert any("Only analysts" in e.value for e in page.error) != allowed
+
+
+def test_a_reader_during_a_load_sees_the_old_store_or_the_new_never_a_mix(known_folder,
+                                                                          tmp_path):
+    import threading
+
+    db = tmp_path / "live.duckdb"
+    load_folder(known_folder, db)
+    bigger = tmp_path / "bigger"
+    shutil.copytree(known_folder, bigger)
+    _edit(bigger, "families.csv", lambda r: r + [["F9", r[1][1]]])
+    _edit(bigger, "children.csv", lambda r: r + [["C9", "F9", *r[1][2:]]])
+
+    def counts():
+        con = store.connect_readonly(db)
+        try:
+            return con.execute("SELECT (SELECT count(*) FROM family), "
+                               "(SELECT count(*) FROM child)").fetchone()
+        finally:
+            con.close()
+
+    old = counts()
+    seen = set()
+    loading = threading.Thread(target=load_folder, args=(bigger, db))
+    loading.start()
+    while loading.is_alive():
+        seen.add(counts())
+    loading.join()
+    new = counts()
+    assert new == (old[0] + 1, old[1] + 1)
+    assert seen and seen <= {old, new}      # readings were taken, and none was a mix
