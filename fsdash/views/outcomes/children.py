@@ -1,0 +1,111 @@
+"""Children in the families: care, re-referral, repeat plans and days on plans in each group,
+and the difference between them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from fsdash import charts, estimates
+from fsdash.config import Council
+from fsdash.estimates import Estimate
+from fsdash.metrics.outcomes import COMPARISON, MODEL
+from fsdash.views.care import ChartBlock
+from fsdash.views.outcomes.common import (
+    GROUP_NAMES,
+    Window,
+    area_count_hidden,
+    one_decimal,
+    whole,
+)
+
+CHILD_MEASURES = {"care_12": "Started to be looked after within 12 months",
+                  "care_24": "Started to be looked after within 24 months",
+                  "rereferred": "Referred again within 12 months of the case closing",
+                  "repeat_plans": "Plans that were a second or later plan"}
+
+
+def child_results(council: Council, children: pd.DataFrame, plans: pd.DataFrame, area: str,
+                   limit: int) -> pd.DataFrame:
+    """Each children's measure for both groups in the area (NaN where the number of children or
+    plans it rests on is hidden), with the difference and its interval."""
+    districts = council.areas()[area]
+    here = children[children["district_code"].isin(districts)]
+    plans = plans.merge(children[["child_id", "district_code"]].drop_duplicates("child_id"),
+                        on="child_id")
+    plans_here = plans[plans["district_code"].isin(districts)]
+    rows = []
+    for measure in (*CHILD_MEASURES, "plan_days"):
+        source, frame = ((plans, plans_here) if measure == "repeat_plans"
+                         else (children, here))
+        column = "repeat_plan" if measure == "repeat_plans" else measure
+        known = frame[frame[column].notna()]
+        row = {"measure": measure}
+        for group in (MODEL, COMPARISON):
+            counted = source[source[column].notna() & (source["grp"] == group)]
+            part = known[known["grp"] == group]
+            hidden = area_count_hidden(council, counted, area, limit)
+            row[f"{group}_n"] = np.nan if hidden else len(part)
+            row[group] = (np.nan if hidden or not len(part)
+                          else part[column].astype(float).mean() * (
+                              1 if measure == "plan_days" else 100))
+        scale = 1 if measure == "plan_days" else 100
+        estimate = (None if np.isnan(row[MODEL]) or np.isnan(row[COMPARISON]) else
+                    estimates.difference(known[column].astype(float).to_numpy(),
+                                         (known["grp"] == MODEL).to_numpy(),
+                                         known["family_id"].to_numpy()))
+        row["difference"] = None if estimate is None else Estimate(
+            *(scale * v for v in (estimate.value, estimate.low, estimate.high)))
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("measure")
+
+
+def _difference_words(difference: Estimate | None, unit: str) -> str:
+    if difference is None:
+        return "no difference can be estimated"
+    if difference.covers(0.0):
+        return (f"no clear difference ({difference.value:+.1f} {unit}, 95% interval: "
+                f"{difference.low:+.1f} to {difference.high:+.1f})")
+    word = "fewer" if difference.value < 0 else "more"
+    near, far = sorted((abs(difference.low), abs(difference.high)))
+    return (f"{abs(difference.value):.1f} {unit} {word} (95% interval: {near:.1f} to {far:.1f} "
+            f"{word})")
+
+
+def children_block(results: pd.DataFrame, window: Window, label: str) -> ChartBlock:
+    care = results.loc["care_12"]
+    if np.isnan(care[MODEL]) or np.isnan(care[COMPARISON]):
+        reading = (f"Too few children in {label} families whose work began in these dates have "
+                   "12 months of records after it to show how many came into care.")
+    else:
+        reading = (f"Of {whole(care[f'{MODEL}_n'])} children in families worked with under "
+                   f"Family Safeguarding, {care[MODEL]:.1f}% started to be looked after within 12 "
+                   f"months, against {care[COMPARISON]:.1f}% in families worked with before the "
+                   f"model: {_difference_words(care['difference'], 'percentage points')}. "
+                   "The groups began in different years, so other changes between those years "
+                   "are part of this difference.")
+    days = results.loc["plan_days"]
+    if not np.isnan(days[MODEL]) and not np.isnan(days[COMPARISON]):
+        reading += (f" Children spent {days[MODEL]:.0f} days on a child protection plan in the "
+                    f"year after, on average, against {days[COMPARISON]:.0f}: "
+                    f"{_difference_words(days['difference'], 'days')}.")
+    shares = results.loc[list(CHILD_MEASURES)]
+    bars = pd.DataFrame({"category": [CHILD_MEASURES[m] for m in shares.index],
+                         COMPARISON: shares[COMPARISON].to_numpy(),
+                         MODEL: shares[MODEL].to_numpy()})
+    figure = (charts.paired_bars(bars, f"Children in the families, {label} (per cent)",
+                                 (COMPARISON, GROUP_NAMES[COMPARISON]),
+                                 (MODEL, GROUP_NAMES[MODEL]), decimals=1)
+              if bars[[MODEL, COMPARISON]].notna().all(axis=1).sum() >= 2 else None)
+    table = pd.DataFrame({
+        "Measure": [*(CHILD_MEASURES[m] + " (%)" for m in CHILD_MEASURES),
+                    "Days on a child protection plan in the year after (average)"],
+        GROUP_NAMES[MODEL]: [one_decimal(v) for v in results[MODEL]],
+        GROUP_NAMES[COMPARISON]: [one_decimal(v) for v in results[COMPARISON]],
+        "Difference": ["" if d is None else f"{d.value:+.1f}" for d in results["difference"]],
+        "95% interval": ["" if d is None else f"{d.low:+.1f} to {d.high:+.1f}"
+                         for d in results["difference"]],
+        "Counted (under the model)": [whole(n) for n in results[f"{MODEL}_n"]],
+        "Counted (before the model)": [whole(n) for n in results[f"{COMPARISON}_n"]],
+    })
+    return ChartBlock("Children in the families", reading, figure, table, "children-outcomes")
