@@ -89,6 +89,11 @@ def children_block(results: pd.DataFrame, window: Window, label: str) -> ChartBl
         reading += (f" Children spent {days[MODEL]:.0f} days on a child protection plan in the "
                     f"year after, on average, against {days[COMPARISON]:.0f}: "
                     f"{_difference_words(days['difference'], 'days')}.")
+    if results.loc["care_24", f"{MODEL}_n"] < results.loc["care_12", f"{MODEL}_n"]:
+        reading += (" The 24-month share counts only the children whose families' work began at "
+                    "least two years before the latest records, so it covers fewer children "
+                    "and can be lower than the 12-month share; the table gives how many each "
+                    "counts.")
     shares = results.loc[list(CHILD_MEASURES)]
     bars = pd.DataFrame({"category": [CHILD_MEASURES[m] for m in shares.index],
                          COMPARISON: shares[COMPARISON].to_numpy(),
