@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import hashlib
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,12 +103,14 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
         if not found:
             raise LoadError([Problem(", ".join(map(str, paths)), None, None,
                                      "holds no extract files")])
-        with store.build_then_swap(scratch / "dry-run.duckdb" if dry_run else db) as con:
+        with (store.build_then_swap(scratch / "dry-run.duckdb" if dry_run else db) as con,
+              _previous(con, db) as replacing):
             _load_council(con, council)
-            _copy_audit_history(con, db)
+            held = _rows_held(con) if replacing else {}
+            if replacing:
+                _copy_audit_history(con)
             load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_audit"
                                   ).fetchone()[0]
-            held = _rows_held(con, db)
             share = 0.0 if strict else council.quarantine_share
             for done, extract in enumerate(EXTRACTS):
                 progress(done, len(EXTRACTS), extract.file)
@@ -115,7 +118,7 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
                     rows[extract.file], quarantined[extract.file] = _load_extract(
                         con, found[extract.file], extract, load_id, share)
                 elif held:
-                    _keep(con, db, extract)
+                    _keep(con, extract)
                     kept.append(extract.file)
             if not allow_shrink:
                 _refuse_shrinking(con, held)
@@ -125,42 +128,46 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
                       quarantined={k: v for k, v in quarantined.items() if v})
 
 
-def _keep(con: duckdb.DuckDBPyConnection, db: Path, extract: Extract) -> None:
-    """Copy an extract's rows from the previous store, refusing if they now refer to rows the
-    batch no longer has (a new children file without a child the old referrals name)."""
+@contextmanager
+def _previous(con: duckdb.DuckDBPyConnection, db: Path):
+    """The store a load replaces, attached read-only as ``previous`` for the whole load; yields
+    whether there is one."""
+    if not db.exists():
+        yield False
+        return
     con.execute("ATTACH ? AS previous (READ_ONLY)", [str(db)])
     try:
-        for field in (f for f in extract.fields if f.references and f.target):
-            table, column = field.references.split(".")
-            lost = con.execute(
-                f"SELECT count(*), any_value(p.{field.target}) FROM previous.{extract.table} p "
-                f"WHERE p.{field.target} IS NOT NULL AND p.{field.target} NOT IN "
-                f"(SELECT {column} FROM {table})").fetchone()
-            if lost[0]:
-                raise LoadError([Problem(
-                    extract.file, None, field.column,
-                    f"is kept from the previous load, but {lost[0]:,} of its rows name a "
-                    f"{column} the new {_source_of(table)} does not have (such as "
-                    f"'{lost[1]}'): load {extract.file} again with it")])
-        con.execute(f"INSERT INTO {extract.table} SELECT * FROM previous.{extract.table}")
+        yield True
     finally:
         con.execute("DETACH previous")
+
+
+def _keep(con: duckdb.DuckDBPyConnection, extract: Extract) -> None:
+    """Copy an extract's rows from the previous store, refusing if they now refer to rows the
+    batch no longer has (a new children file without a child the old referrals name)."""
+    for column_field in (f for f in extract.fields if f.references and f.target):
+        table, column = column_field.references.split(".")
+        lost = con.execute(
+            f"SELECT count(*), any_value(p.{column_field.target}) FROM previous.{extract.table} p "
+            f"WHERE p.{column_field.target} IS NOT NULL AND p.{column_field.target} NOT IN "
+            f"(SELECT {column} FROM {table})").fetchone()
+        if lost[0]:
+            raise LoadError([Problem(
+                extract.file, None, column_field.column,
+                f"is kept from the previous load, but {lost[0]:,} of its rows name a "
+                f"{column} the new {_source_of(table)} does not have (such as "
+                f"'{lost[1]}'): load {extract.file} again with it")])
+    con.execute(f"INSERT INTO {extract.table} SELECT * FROM previous.{extract.table}")
 
 
 SHRINK = 0.5          # a load keeping less than this share of a table's rows is refused
 SHRINK_MIN_ROWS = 10  # unless the table held fewer rows than this
 
 
-def _rows_held(con: duckdb.DuckDBPyConnection, db: Path) -> dict[str, int]:
-    """How many rows each extract's table holds in the store at ``db`` (none if it is new)."""
-    if not db.exists():
-        return {}
-    con.execute("ATTACH ? AS previous (READ_ONLY)", [str(db)])
-    try:
-        return {e.table: con.execute(f"SELECT count(*) FROM previous.{e.table}").fetchone()[0]
-                for e in EXTRACTS}
-    finally:
-        con.execute("DETACH previous")
+def _rows_held(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """How many rows each extract's table holds in the previous store."""
+    return {e.table: con.execute(f"SELECT count(*) FROM previous.{e.table}").fetchone()[0]
+            for e in EXTRACTS}
 
 
 def _refuse_shrinking(con: duckdb.DuckDBPyConnection, held: dict[str, int]) -> None:
@@ -359,17 +366,13 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def _copy_audit_history(con: duckdb.DuckDBPyConnection, db: Path) -> None:
-    if not db.exists():
-        return
-    con.execute("ATTACH ? AS previous (READ_ONLY)", [str(db)])
-    try:
-        con.execute("INSERT INTO load_audit SELECT * FROM previous.load_audit")
-        if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' "
-                       "AND table_name = 'quarantine'").fetchone()[0]:
-            con.execute("INSERT INTO quarantine SELECT * FROM previous.quarantine")
-    finally:
-        con.execute("DETACH previous")
+def _copy_audit_history(con: duckdb.DuckDBPyConnection) -> None:
+    """The previous store's record of loads and the rows they set aside (a store older than the
+    quarantine has none)."""
+    con.execute("INSERT INTO load_audit SELECT * FROM previous.load_audit")
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' "
+                   "AND table_name = 'quarantine'").fetchone()[0]:
+        con.execute("INSERT INTO quarantine SELECT * FROM previous.quarantine")
 
 
 def _record_audit(con, load_id: int, found: dict[str, batch.Found], rows: dict[str, int],
