@@ -17,6 +17,8 @@ pages = [
             url_path="outcomes"),
     st.Page("pages/at_a_glance.py", title="At a glance", icon=":material/grid_view:",
             url_path="at-a-glance"),
+    st.Page("pages/scenarios.py", title="Scenarios", icon=":material/timeline:",
+            url_path="scenarios"),
     st.Page("pages/board_pack.py", title="Board pack", icon=":material/picture_as_pdf:",
             url_path="board-pack"),
 ]

@@ -54,19 +54,45 @@ def rate_chart(rates: pd.DataFrame, benchmarks: pd.DataFrame, area: str, title: 
     return _layout(fig, title, y_title, decimals=1)
 
 
+def _bands(fig: go.Figure, projection: pd.DataFrame) -> None:
+    """A projection's 19-in-20 and 8-in-10 ranges as shaded bands."""
+    for low, high, name, opacity in (("low95", "high95", "19 in 20 range", 0.15),
+                                     ("low80", "high80", "8 in 10 range", 0.3)):
+        fig.add_trace(go.Scatter(
+            x=list(projection["as_at"]) + list(projection["as_at"])[::-1],
+            y=list(projection[high]) + list(projection[low])[::-1], name=name,
+            fill="toself", fillcolor=f"rgba(0,114,178,{opacity})", line={"width": 0},
+            hoverinfo="skip"))
+
+
+def outlook_chart(actual: pd.Series, baseline: pd.DataFrame, scenario: pd.DataFrame | None,
+                  aim: pd.DataFrame | None, title: str, y_title: str) -> go.Figure:
+    """Counts so far, the projection if rates carry on (with its ranges), the projection under
+    a scenario, and an aim's path ending in a marked point."""
+    fig = go.Figure()
+    _bands(fig, baseline)
+    _line(fig, baseline["as_at"], baseline["central"], "If rates carry on", "blue", "dot", 2)
+    if scenario is not None:
+        _line(fig, scenario["as_at"], scenario["central"], "With the scenario", "orange", "dash", 3)
+    _line(fig, actual.index, actual.to_numpy(), "Actual", "blue")
+    if aim is not None:
+        _line(fig, aim["as_at"], aim["value"], "Aim", "vermillion", "dashdot", 2)
+        end = aim.iloc[-1]
+        fig.add_trace(go.Scatter(x=[end["as_at"]], y=[end["value"]], mode="markers+text",
+                                 name="Aim at the end", text=[f"Aim {end['value']:,.0f}"],
+                                 textposition="bottom center",
+                                 marker={"symbol": "x", "size": 12,
+                                         "color": OKABE_ITO["vermillion"]}))
+    return _layout(fig, title, y_title)
+
+
 def target_chart(frame: pd.DataFrame, title: str, projection: pd.DataFrame | None,
                  end, at_end: float) -> go.Figure:
     """The measure each month against the target path (drawn only over the target period, to
     its end point), with a projection while the target runs."""
     fig = go.Figure()
     if projection is not None:
-        for low, high, name, opacity in (("low95", "high95", "19 in 20 range", 0.15),
-                                         ("low80", "high80", "8 in 10 range", 0.3)):
-            fig.add_trace(go.Scatter(
-                x=list(projection["as_at"]) + list(projection["as_at"])[::-1],
-                y=list(projection[high]) + list(projection[low])[::-1], name=name,
-                fill="toself", fillcolor=f"rgba(0,114,178,{opacity})", line={"width": 0},
-                hoverinfo="skip"))
+        _bands(fig, projection)
         _line(fig, projection["as_at"], projection["central"], "Projection", "blue", "dot", 2)
     _line(fig, frame["as_at"], frame["actual"], "Actual", "blue")
     _line(fig, frame["as_at"], frame["target"], "Target path", "vermillion", "dash", 2)
@@ -78,6 +104,14 @@ def target_chart(frame: pd.DataFrame, title: str, projection: pd.DataFrame | Non
     fig.update_xaxes(range=[frame["as_at"].min(), max(pd.Timestamp(end), frame["as_at"].max())
                             + pd.Timedelta(days=45)])
     return fig
+
+
+def value_bars(values: pd.Series, title: str, y_title: str) -> go.Figure:
+    """One bar for each category (the series' index), labelled with its value."""
+    fig = go.Figure(go.Bar(x=list(values.index), y=values.to_numpy(), text=values.to_numpy(),
+                           textposition="outside", marker_color=OKABE_ITO["blue"],
+                           showlegend=False))
+    return _layout(fig, title, y_title, decimals=1)
 
 
 def flows_chart(frame: pd.DataFrame, title: str) -> go.Figure:

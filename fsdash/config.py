@@ -79,6 +79,14 @@ class UnitCost:
 
 
 @dataclass(frozen=True)
+class PlacementCost:
+    """What a week in one placement group costs, in pounds, with its source."""
+
+    weekly: float
+    source: str
+
+
+@dataclass(frozen=True)
 class Rating:
     """Red, amber and green thresholds for a measure: with ``better`` "down", a value at or
     above ``red`` is red and at or above ``amber`` amber; with "up", at or below."""
@@ -117,6 +125,7 @@ class Council:
     path: Path
     ratings: dict[str, Rating] = field(default_factory=dict)
     quarantine_share: float = 0.01   # of a file's rows a load may set aside instead of refusing
+    placement_costs: dict[str, PlacementCost] = field(default_factory=dict)
 
     def areas(self) -> dict[str, tuple[str, ...]]:
         """Every area a figure is shown for, with its districts: the whole council
@@ -178,6 +187,8 @@ def load_council(path: Path | None = None) -> Council:
         unit_costs={name: UnitCost(c["label"], float(c["low"]), float(c["high"]), c["source"])
                     for name, c in raw.get("unit_costs", {}).items()},
         quarantine_share=float(raw.get("load", {}).get("quarantine_share", 0.01)),
+        placement_costs={group: PlacementCost(float(c["weekly"]), c["source"])
+                         for group, c in raw.get("placement_costs", {}).items()},
         ratings={"caseload": Rating("down", float(raw["thresholds"]["caseload"]["amber"]),
                                     float(raw["thresholds"]["caseload"]["red"]),
                                     "thresholds.caseload"),

@@ -17,7 +17,7 @@ from fsdash import audit, metrics, signin, store
 from fsdash.access import Figures, Published, Scope
 from fsdash.config import WHOLE_COUNCIL, Council, load_council
 from fsdash.formatting import long_date
-from fsdash.views import care, front_door, glance, outcomes, overview, team
+from fsdash.views import care, front_door, glance, outcomes, overview, scenarios, team
 
 # Plotly's own toolbar is off: its buttons were most of a page's tab stops and covered chart
 # titles on phones; every chart has its table and a CSV download instead.
@@ -127,19 +127,44 @@ def url_select(column, label: str, options: dict[str, str], param: str) -> str:
     return choice
 
 
+def url_slider(column, label: str, low: int, high: int, step: int, param: str,
+               default: int = 0, help: str | None = None) -> int:
+    """A whole-number slider that starts from the page address and writes its value back, so a
+    copied link reproduces it; a value in the address out of range or not a number gets a
+    visible note and the default."""
+    wanted = st.query_params.get(param)
+    value = default
+    if wanted is not None:
+        try:
+            value = int(wanted)
+            if not low <= value <= high:
+                raise ValueError
+        except ValueError:
+            st.warning(f"The page address asked for {label.lower()} “{wanted}”, which is not a "
+                       f"whole number from {low} to {high}, so the page uses {default}.")
+            value = default
+    choice = column.slider(label, low, high, value, step, key=f"slider-{param}", help=help)
+    if choice == default:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = str(choice)
+    return choice
+
+
 def filter_columns(count: int):
     """A row of labelled filters at the top of the page (on a phone they stack), not hidden
     in the sidebar behind an unlabelled button."""
     return st.columns(count, vertical_alignment="bottom")
 
 
-def page_filters(columns) -> Filters:
-    """The month and area filters, in the first two of ``columns``."""
+def page_filters(columns, areas: dict[str, str] | None = None) -> Filters:
+    """The month and area filters, in the first two of ``columns`` (``areas``: the choice of
+    areas where a page offers fewer than all)."""
     council = load_council()
     months = {m.strftime("%Y-%m"): m for m in reversed(available_month_ends(store_key()))}
     month = url_select(columns[0], "Figures at the end of",
                        {k: f"{m:%B %Y}" for k, m in months.items()}, "as_at")
-    area = url_select(columns[1], "Area", area_options(council), "area")
+    area = url_select(columns[1], "Area", areas or area_options(council), "area")
     return Filters(as_at=months[month], area=area, area_label=council.area_label(area))
 
 
@@ -235,6 +260,29 @@ def outcome_windows(key) -> dict[str, outcomes.Window]:
 def outcomes_view(key, scope_key: tuple, window_key: str, area: str) -> outcomes.OutcomesView:
     """The Outcomes page (built once, then shared by callers of the same scope)."""
     return outcomes.outcomes_view(cursor(), load_council(), scope_key[-1], window_key, area)
+
+
+@st.cache_data(max_entries=16)
+def target_in_force(key, as_at: dt.date):
+    """The council's under-12s target in force on a date, or None."""
+    return scenarios.target_in_force(cursor(), as_at)
+
+
+@st.cache_resource(max_entries=8)
+def planning(key, area: str) -> scenarios.Planning:
+    """The flows of care and the back-test for an area (the same for every role: model
+    inputs, never shown as counts)."""
+    return scenarios.planning(cursor(), load_council(), area)
+
+
+@st.cache_resource(max_entries=32)
+def scenarios_view(key, scope_key: tuple, filters: Filters, scenario, reference_key: str,
+                   aim_percent: int, aim_years: int) -> scenarios.ScenariosView:
+    """The Scenarios page for one scenario (built once, then shared by callers of the same
+    scope)."""
+    return scenarios.scenarios_view(cursor(), figures(key, scope_key), load_council(),
+                                    planning(key, filters.area), filters.as_at, filters.area,
+                                    scenario, reference_key, aim_percent, aim_years)
 
 
 @st.cache_resource(max_entries=16)

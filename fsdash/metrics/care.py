@@ -39,6 +39,21 @@ PLACEMENTS = ("Foster care with relatives or friends", "Other foster care", "Pla
               "Other residential settings", "Other placements")
 CEASE_REASONS = ("Returned home", "Special guardianship order", "Adopted",
                  "Child arrangements order", "Independent living or adult care", "Other reasons")
+# The placement group of an episode's PLACE code, and the reason group of its REC code: one
+# definition each, shared by the breakdowns and the flow model of care (``fsdash.projection``).
+PLACEMENT_GROUP = """CASE WHEN {place} IN ('U1', 'U2', 'U3') THEN 'Foster care with relatives or friends'
+        WHEN {place} IN ('U4', 'U5', 'U6') THEN 'Other foster care'
+        WHEN {place} IN ('A3', 'A4', 'A5', 'A6') THEN 'Placed for adoption'
+        WHEN {place} = 'P1' THEN 'Placed with parents'
+        WHEN {place} IN ('K1', 'K2', 'K3', 'H5', 'P2') THEN 'Children''s homes and supported living'
+        WHEN {place} IN ('R1', 'R2', 'R3', 'R5', 'S1') THEN 'Other residential settings'
+        ELSE 'Other placements' END"""
+CEASE_REASON = """CASE WHEN {rec} IN ('E4A', 'E4B', 'E13') THEN 'Returned home'
+        WHEN {rec} IN ('E45', 'E46', 'E47', 'E48') THEN 'Special guardianship order'
+        WHEN {rec} IN ('E11', 'E12') THEN 'Adopted'
+        WHEN {rec} = 'E41' THEN 'Child arrangements order'
+        WHEN {rec} IN ('E5', 'E6', 'E7', 'E17') THEN 'Independent living or adult care'
+        ELSE 'Other reasons' END"""
 
 
 def _looked_after_by(category_sql: str) -> str:
@@ -86,14 +101,7 @@ register_breakdown(
                "(A3-A6), placed with parents (P1), children's homes and supported living (K1, "
                "K2, K3, H5, P2), other residential settings (R1-R5, S1) and other placements.",
     order=PLACEMENTS,
-    sql=_looked_after_by("""CASE WHEN e.place IN ('U1', 'U2', 'U3')
-            THEN 'Foster care with relatives or friends'
-        WHEN e.place IN ('U4', 'U5', 'U6') THEN 'Other foster care'
-        WHEN e.place IN ('A3', 'A4', 'A5', 'A6') THEN 'Placed for adoption'
-        WHEN e.place = 'P1' THEN 'Placed with parents'
-        WHEN e.place IN ('K1', 'K2', 'K3', 'H5', 'P2') THEN 'Children''s homes and supported living'
-        WHEN e.place IN ('R1', 'R2', 'R3', 'R5', 'S1') THEN 'Other residential settings'
-        ELSE 'Other placements' END"""),
+    sql=_looked_after_by(PLACEMENT_GROUP.format(place="e.place")),
 )
 register_breakdown(
     name="cla_by_district",
@@ -110,13 +118,8 @@ register_breakdown(
                "living or adult care (E5, E6, E7, E17), other reasons.",
     order=CEASE_REASONS,
     sql=f"""WITH {DATES}, {CARE_FLOWS}
-        SELECT d.as_at, CASE
-            WHEN f.rec IN ('E4A', 'E4B', 'E13') THEN 'Returned home'
-            WHEN f.rec IN ('E45', 'E46', 'E47', 'E48') THEN 'Special guardianship order'
-            WHEN f.rec IN ('E11', 'E12') THEN 'Adopted'
-            WHEN f.rec = 'E41' THEN 'Child arrangements order'
-            WHEN f.rec IN ('E5', 'E6', 'E7', 'E17') THEN 'Independent living or adult care'
-            ELSE 'Other reasons' END AS category, f.district_code AS district, count(*) AS value
+        SELECT d.as_at, {CEASE_REASON.format(rec="f.rec")} AS category,
+               f.district_code AS district, count(*) AS value
         FROM dates d JOIN flows f ON {CEASES} {TWELVE_MONTHS}
         GROUP BY ALL ORDER BY 1, 2, 3""",
 )

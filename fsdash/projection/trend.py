@@ -32,6 +32,17 @@ LIKELIHOOD = ((0.9, "very likely"), (0.66, "likely"), (0.33, "about as likely as
               (0.1, "unlikely"), (0.0, "very unlikely"))
 
 
+def chance_in_words(probability: float) -> str:
+    """A chance in words and a rounded number, never "0%" or "100%": a model's tail is not a
+    certainty."""
+    word = next(word for floor, word in LIKELIHOOD if probability >= floor)
+    if probability < 0.05:
+        return f"{word}: under 5%"
+    if probability > 0.95:
+        return f"{word}: over 95%"
+    return f"{word}: about {round_half_up(20 * probability) * 5}%"
+
+
 @dataclass(frozen=True)
 class Projection:
     """A projected path with its bands, and the chance of being at or below the target at the end."""
@@ -53,14 +64,7 @@ class Projection:
 
     @property
     def likelihood(self) -> str:
-        """The chance of meeting the target in words and a rounded number, never "0%" or
-        "100%": a model's tail is not a certainty."""
-        word = next(word for floor, word in LIKELIHOOD if self.probability >= floor)
-        if self.probability < 0.05:
-            return f"{word}: under 5%"
-        if self.probability > 0.95:
-            return f"{word}: over 95%"
-        return f"{word}: about {round_half_up(20 * self.probability) * 5}%"
+        return chance_in_words(self.probability)
 
     def statement(self) -> str:
         """The projection in one plain sentence."""
