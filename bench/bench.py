@@ -30,7 +30,8 @@ from fsdash import metrics, store  # noqa: E402
 from fsdash.access import Figures, Published  # noqa: E402
 from fsdash.config import load_council  # noqa: E402
 from fsdash.demo import build_demo  # noqa: E402
-from fsdash.views import glance, outcomes  # noqa: E402
+from fsdash.projection.scenario import Scenario, outlook  # noqa: E402
+from fsdash.views import glance, outcomes, scenarios  # noqa: E402
 from streamlit_server import CHROMIUM, CHROMIUM_ARGS, READY, streamlit_server  # noqa: E402
 
 PAGES = {"Overview": (ROOT / "app.py", "/"),
@@ -38,7 +39,8 @@ PAGES = {"Overview": (ROOT / "app.py", "/"),
          "Team caseloads": (ROOT / "app.py", "/team?team=FS15"),
          "Front door": (ROOT / "app.py", "/front-door"),
          "Outcomes": (ROOT / "app.py", "/outcomes"),
-         "At a glance": (ROOT / "app.py", "/at-a-glance")}
+         "At a glance": (ROOT / "app.py", "/at-a-glance"),
+         "Scenarios": (ROOT / "app.py", "/scenarios?starts_under5=-20")}
 MAIN = '[data-testid="stMainBlockContainer"]'
 
 EMPTY = ROOT / "bench" / "empty_page.py"
@@ -116,6 +118,18 @@ def _load(extracts: Path, db: Path) -> tuple[float, int]:
     return seconds, round(int(done.stdout.split()[-1]) / 1024)
 
 
+def _projection(con, council, as_at) -> tuple[float, float]:
+    """Seconds to read the flows of care and back-test them (once per store), and to project
+    three years with and without a scenario, ranges included (each change of a slider)."""
+    started = time.perf_counter()
+    plan = scenarios.planning(con, council, "all")
+    planning_s = time.perf_counter() - started
+    scenario = Scenario.build(as_at, {"starts": {"under5": -20}})
+    started = time.perf_counter()
+    outlook(plan.history, as_at, as_at.replace(year=as_at.year + 3), scenario, 24, None)
+    return planning_s, time.perf_counter() - started
+
+
 def bench_scale(scale: float, reruns: int, workdir: Path) -> dict:
     db = workdir / f"scale{scale:g}.duckdb"
     started = time.perf_counter()
@@ -134,12 +148,14 @@ def bench_scale(scale: float, reruns: int, workdir: Path) -> dict:
     started = time.perf_counter()
     outcomes.outcomes_view(con, council, True, "all", "all")
     outcomes_s = time.perf_counter() - started
+    planning_s, project_s = _projection(con, council, as_at)
     con.close()
     result = {"scale": scale, "demo_build_s": round(build_seconds, 1),
               "load_s": round(load_s, 1), "load_peak_mb": load_peak_mb,
               "store_mb": round(db.stat().st_size / 1e6, 1), "summary_ms": round(summary_ms),
               "monthly_scan_s": round(scan_s, 1), "signals": len(signals),
-              "outcomes_view_s": round(outcomes_s, 1), "pages": {}}
+              "outcomes_view_s": round(outcomes_s, 1), "planning_s": round(planning_s, 2),
+              "projection_s": round(project_s, 2), "pages": {}}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for setting, flags in SETTINGS.items():
@@ -168,7 +184,8 @@ def main() -> None:
                   f"loaded again in {result['load_s']} s with peak memory "
                   f"{result['load_peak_mb']} MB; monthly scan {result['monthly_scan_s']} s "
                   f"({result['signals']} signals); Outcomes view (cold) "
-                  f"{result['outcomes_view_s']} s")
+                  f"{result['outcomes_view_s']} s; flows of care and back-test "
+                  f"{result['planning_s']} s, a scenario projected {result['projection_s']} s")
             for setting, pages in result["pages"].items():
                 print(f"  {setting}: empty page {pages['empty page']['rerun_cpu_ms']} ms server "
                       "CPU per rerun")

@@ -3,6 +3,7 @@ Screenshots and the printed PDF are kept in test-results/ as artefacts."""
 
 import json
 import os
+import re
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -21,7 +22,8 @@ PAGES = {"overview": "/?as_at=2026-10&area=all",
          "front-door": "/front-door?as_at=2022-03&area=all",
          "outcomes": "/outcomes?began=2022-23&area=all",
          "at-a-glance": "/at-a-glance?as_at=2025-01&area=all",
-         "board-pack": "/board-pack?as_at=2025-01&area=all"}
+         "board-pack": "/board-pack?as_at=2025-01&area=all",
+         "scenarios": "/scenarios?as_at=2026-10&area=all&starts_under5=-20&stepdown_12plus=50"}
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +128,7 @@ def test_no_serious_or_critical_accessibility_violations(server, browser, name):
     assert serious == [], serious
 
 
-ROLE_PAGES = ("front-door", "outcomes", "at-a-glance", "board-pack")
+ROLE_PAGES = ("front-door", "outcomes", "at-a-glance", "board-pack", "scenarios")
 
 
 @pytest.mark.parametrize("role", ["cabinet", "team_manager:FS01", "analyst"])
@@ -143,6 +145,24 @@ def test_the_newer_pages_render_for_every_role(demo_db, audit_log, browser, role
             assert page.locator('[data-testid="stException"]').count() == 0, (role, name)
             assert _serious_violations(page) == [], (role, name)
             page.close()
+
+
+def test_a_scenario_is_set_from_the_keyboard_and_kept_in_the_address(server, browser):
+    page = _open(browser, server + PAGES["scenarios"])
+    expect(page.locator(".js-plotly-plot")).to_have_count(5, timeout=60_000)
+    slider = page.get_by_role("slider", name="Children starting care: 5 to 11-year-olds")
+    slider.focus()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    expect(page).to_have_url(re.compile("starts_5to11=-10"), timeout=60_000)
+    page.wait_for_selector(READY, timeout=90_000)
+    summary = page.get_by_text("10% fewer 5 to 11-year-olds start care")
+    expect(summary).to_be_visible(timeout=60_000)
+    page.screenshot(path=OUT / "scenarios.png", full_page=True)
+    shared = _open(browser, page.url)
+    expect(shared.get_by_text("10% fewer 5 to 11-year-olds start care")).to_be_visible()
+    page.close()
+    shared.close()
 
 
 def _tab_stops(page, limit=300) -> list[str]:

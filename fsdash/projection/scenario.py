@@ -28,6 +28,7 @@ FAMILY_EXITS = ("Returned home", "Special guardianship order", "Adopted",
 RESIDENTIAL = ("Children's homes and supported living", "Other residential settings")
 FOSTER = ("Foster care with relatives or friends", "Other foster care")
 UNDER_12 = 12
+WEEKS_A_MONTH = 365.25 / 12 / 7   # an average month, so that costs do not dip in February
 
 
 def _band_mask(band: str) -> np.ndarray:
@@ -130,17 +131,15 @@ class Outlook:
         return float((np.rint(draws[:, -1]) <= target).mean())
 
     def monthly_costs(self, which: str) -> pd.Series:
-        """Expected placement costs in each month ahead (pounds), from the weekly costs."""
+        """Expected placement costs in each month ahead (pounds, an average month's weeks)."""
         expected = self.baseline if which == "baseline" else self.scenario
-        days = np.array([d.day for d in self.months[1:]], dtype=float)
-        by_group = expected[1:].sum(axis=1) * self.weekly_costs[None, :]
-        return pd.Series(by_group.sum(axis=1) * days / 7, index=pd.to_datetime(self.months[1:]))
+        by_group = expected[1:].sum(axis=1) * self.weekly_costs[None, :] * WEEKS_A_MONTH
+        return pd.Series(by_group.sum(axis=1), index=pd.to_datetime(self.months[1:]))
 
     def costs_by_group(self, which: str) -> pd.Series:
         """Expected placement costs over the whole projection by placement group (pounds)."""
         expected = self.baseline if which == "baseline" else self.scenario
-        days = np.array([d.day for d in self.months[1:]], dtype=float)
-        weeks = np.einsum("mag,m->g", expected[1:], days / 7)
+        weeks = expected[1:].sum(axis=(0, 1)) * WEEKS_A_MONTH
         return pd.Series(weeks * self.weekly_costs, index=list(flows.GROUPS))
 
 
