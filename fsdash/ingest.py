@@ -229,7 +229,7 @@ def _load_extract(con: duckdb.DuckDBPyConnection, found: batch.Found, extract: E
         values = " ".join(f"WHEN '{f.column}' THEN r.{_quote(f.column)}" for f in extract.fields)
         con.execute(f"""INSERT INTO quarantine
             SELECT ?, ?, p.row, p.field, CASE p.field {values} END, p.message
-            FROM stage_problems p JOIN stage_raw r ON r._row = p.row""", [load_id, name])
+            FROM stage_problems p JOIN stage r ON r._row = p.row""", [load_id, name])
     kept = [f for f in extract.fields if f.target]
     targets = ", ".join(f.target for f in kept)
     values = ", ".join(_quote(f.column) for f in kept)
@@ -256,14 +256,16 @@ def _check_header(path: Path, extract: Extract, name: str) -> None:
 
 
 def _stage(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract, name: str) -> None:
-    """Read the file as text into ``stage_raw``, then typed into ``stage_typed``."""
+    """Read the file as text into ``stage``: each row's number, its fields as text and (named
+    ``t:`` and the column) as their types; ``stage_typed`` shows the typed fields alone."""
     columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in extract.columns) + "}"
+    typed = ", ".join(f"{_typed(f)} AS {_quote('t:' + f.column)}" for f in extract.fields)
     con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans;")
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE stage_raw AS "
+        f"CREATE OR REPLACE TEMP TABLE stage AS SELECT *, {typed} FROM ("
         "SELECT row_number() OVER () + 1 AS _row, * FROM read_csv(?, header = true, "
         f"auto_detect = false, columns = {columns}, delim = ',', quote = '\"', escape = '\"', "
-        "strict_mode = true, store_rejects = true)",
+        "strict_mode = true, store_rejects = true))",
         [str(path)],
     )
     rejects = con.execute(
@@ -274,8 +276,8 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract, name: s
     if rejects:
         total = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()[0]
         raise LoadError([_reject_problem(name, *r) for r in rejects], total)
-    typed = ", ".join(f"{_typed(f)} AS {_quote(f.column)}" for f in extract.fields)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE stage_typed AS SELECT _row, {typed} FROM stage_raw")
+    shown = ", ".join(f"{_quote('t:' + f.column)} AS {_quote(f.column)}" for f in extract.fields)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW stage_typed AS SELECT _row, {shown} FROM stage")
 
 
 def _reject_problem(file: str, line, column, error_type, error_message) -> Problem:
@@ -289,6 +291,7 @@ def _reject_problem(file: str, line, column, error_type, error_message) -> Probl
 
 
 def _typed(field: Field) -> str:
+    """SQL for a field's value as its type (NULL where empty or unreadable) from its text."""
     raw = f"nullif(trim({_quote(field.column)}), '')"
     if field.kind == "int":
         return f"TRY_CAST({raw} AS BIGINT)"
@@ -313,7 +316,7 @@ def _find_problems(con: duckdb.DuckDBPyConnection, extract: Extract) -> int:
     checks = []
     for f in extract.fields:
         raw = f"r.{_quote(f.column)}"
-        typed = f"t.{_quote(f.column)}"
+        typed = f"r.{_quote('t:' + f.column)}"
         shown = f"'''' || {raw} || ''''"
         if f.required:
             checks.append((f, f"nullif(trim({raw}), '') IS NULL", "'is empty'"))
@@ -333,8 +336,8 @@ def _find_problems(con: duckdb.DuckDBPyConnection, extract: Extract) -> int:
                               f"(SELECT {column} FROM {table})",
                            f"{shown} || ' is not in {_source_of(table)}'"))
     selects = [
-        f"SELECT t._row AS row, '{f.column}' AS field, {message} AS message "
-        f"FROM stage_typed t JOIN stage_raw r USING (_row) WHERE {condition}"
+        f"SELECT r._row AS row, '{f.column}' AS field, {message} AS message "
+        f"FROM stage r WHERE {condition}"
         for f, condition, message in checks
     ]
     selects += [
