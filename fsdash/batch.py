@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import csv
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from fsdash import textfiles
-from fsdash.extracts import EXTRACTS, Extract
+from fsdash import textfiles, yearly
+from fsdash.extracts import DATE_FORMAT, EXTRACTS, Extract
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class Found:
     shown_as: str
     original: Path
     readable: Path
+    year: int | None = None     # the collection year of a yearly return (``fsdash.yearly``)
 
 
 class BatchProblem(Exception):
@@ -63,11 +64,12 @@ def _header(path: Path) -> list[str]:
         return [h.strip() for h in next(csv.reader(handle), [])]
 
 
-def find(paths, scratch: Path) -> dict[str, Found]:
-    """The batch's extract files by extract file name. Raises ``BatchProblem``."""
+def find(paths, scratch: Path) -> dict[str, list[Found]]:
+    """The batch's extract files by extract file name: one each, or for a yearly return one
+    for each collection year. Raises ``BatchProblem``."""
     files, problems = _files(paths, scratch)
     by_name = {e.file.lower(): e for e in EXTRACTS}
-    found: dict[str, Found] = {}
+    found: dict[str, list[Found]] = {}
     for number, (shown_as, path) in enumerate(files):
         if path.suffix.lower() != ".csv":
             problems.append((shown_as, None, None, "is not a CSV file: fsdash loads the extracts "
@@ -81,14 +83,50 @@ def find(paths, scratch: Path) -> dict[str, Found]:
         extract = by_name.get(path.name.lower()) or _by_header(_header(readable))
         if extract is None:
             problems.append((shown_as, 1, None, _unrecognised(_header(readable))))
-        elif extract.file in found:
+            continue
+        first = found.setdefault(extract.file, [])
+        if first and not extract.yearly:
             problems.append((shown_as, None, None, f"is a second {extract.file} (the first is "
-                             f"{found[extract.file].shown_as}): load one of them"))
+                             f"{first[0].shown_as}): load one of them"))
         else:
-            found[extract.file] = Found(shown_as, path, readable)
+            first.append(Found(shown_as, path, readable))
+    if not problems:
+        found = _with_years(found, problems)
     if problems:
         raise BatchProblem(problems)
     return found
+
+
+def _with_years(found: dict[str, list[Found]], problems: list) -> dict[str, list[Found]]:
+    """Give each file of a yearly return that comes in several its collection year: from its
+    name, else its dates (episodes) or the episodes file beside it (header)."""
+    dated, beside = {}, {}
+    for name in sorted(found, key=lambda n: n != "episodes.csv"):    # episodes first
+        files = found[name]
+        if len(files) < 2 and not (name == "header.csv" and beside):
+            continue
+        dated[name] = [replace(f, year=_year_of(f, name) or beside.get(Path(f.shown_as).parent))
+                       for f in files]
+        if name == "episodes.csv":
+            beside = {Path(f.shown_as).parent: f.year for f in dated[name]}
+        for f in dated[name]:
+            if f.year is None:
+                problems.append((f.shown_as, None, None, "is one of several returns, but which "
+                                 "collection year it is for cannot be told: put the year in its "
+                                 "name or its folder's (for example 2023-24)"))
+        years = [f.year for f in dated[name] if f.year is not None]
+        for year in sorted({y for y in years if years.count(y) > 1}):
+            same = [f.shown_as for f in dated[name] if f.year == year]
+            problems.append((same[1], None, None, f"is a second {name} for {yearly.label(year)} "
+                             f"(the first is {same[0]}): load one of them"))
+    return found | dated
+
+
+def _year_of(found: Found, name: str) -> int | None:
+    year = yearly.year_from_name(found.shown_as)
+    if year is None and name == "episodes.csv":
+        year = yearly.latest_date_year(found.readable, ("DECOM", "DEC"), DATE_FORMAT)
+    return year
 
 
 def _by_header(header: list[str]) -> Extract | None:

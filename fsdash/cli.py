@@ -108,6 +108,9 @@ def _print_load(report, seconds: float) -> None:
         print(f"{name:<22} kept from the previous load")
     for name, count in report.quarantined.items():
         print(f"{name:<22} {count:>10,} rows set aside: see the store's quarantine table")
+    if report.queries:
+        print(f"{report.queries:,} rows loaded but queried (a DfE rule, or returns that "
+              "disagree): see the store's load_query table")
     print(f"Loaded into {report.db} in {seconds:.1f} s.")
 
 

@@ -54,6 +54,7 @@ class Extract:
     fields: tuple[Field, ...]
     key: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
+    yearly: bool = False          # a return made each collection year (``fsdash.yearly``)
 
     @property
     def columns(self) -> list[str]:
@@ -192,6 +193,7 @@ EXTRACTS: tuple[Extract, ...] = (
             Field("MC_DOB", None, "date", required=False),
         ),
         key=("CHILD",),
+        yearly=True,
     ),
     Extract(
         "episodes.csv", "cla_episode",
@@ -215,6 +217,7 @@ EXTRACTS: tuple[Extract, ...] = (
         rules=(Rule("DEC", "DEC < DECOM", "is before DECOM"),
                Rule("REC", "(DEC IS NULL) <> (REC IS NULL)",
                     "must be given when DEC is, and only then")),
+        yearly=True,
     ),
     Extract(
         "allocations.csv", "allocation",

@@ -33,11 +33,22 @@ not in the future or before 1900; codes against the DfE code lists (held in the 
 and to the council configuration (districts, teams); keys not repeated; and the rules named
 under each file.
 
+The SSDA903 header and episodes are returns made each collection year (1 April to 31 March). A
+batch may hold one of each for every year a council keeps: the year comes from the file's name
+or its folder's (`2023-24`, `2023_24`, `202324`, or the year it ends, `2024`), failing that from
+the latest date in an episodes file, or the episodes file beside a header. They are combined by
+one rule: **for any date, the return whose collection year covers it is the authority**, so the
+children looked after at 31 March of a year are exactly those that year's return has. Where
+returns disagree (an episode open at the end of one return but absent from the next, an episode
+a return has starting before its year that the earlier return lacks, episodes of one child that
+overlap once combined) the load settles it by that rule and lists it in the store's
+`load_query` table with the file, row and field (see `fsdash/yearly.py`).
+
 The council's localities, districts, teams, benchmarks and targets come from the council
 configuration file (`config/lancashire.toml` by default), not from extracts.
 
-`python -m fsdash demo` writes a complete set of these files to `data/demo/`: they are the
-best example of each format.
+`python -m fsdash demo` writes a complete set of these files to `data/demo/` (the SSDA903
+returns in `data/demo/ssda903/<year>/`): they are the best example of each format.
 
 This page is generated from the declared extracts (`fsdash/extracts.py`) by
 `python -m fsdash formats`; a test keeps it in step.

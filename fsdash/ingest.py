@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from fsdash import batch, store
+from fsdash import batch, store, yearly
 from fsdash.config import Council, load_council
 from fsdash.extracts import DATE_FORMAT, EXTRACTS, KIND_HELP, Extract, Field
 
@@ -69,6 +69,7 @@ class LoadReport:
     rows: dict[str, int]
     kept: tuple[str, ...] = ()
     quarantined: dict[str, int] = field(default_factory=dict)   # rows set aside, by file
+    queries: int = 0          # rows loaded but queried (``load_query``)
 
 
 def load_folder(folder: Path | str, db: Path | str | None = None,
@@ -105,6 +106,7 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
                                      "holds no extract files")])
         with (store.build_then_swap(scratch / "dry-run.duckdb" if dry_run else db) as con,
               _previous(con, db) as replacing):
+            _bound_memory(con, scratch)
             _load_council(con, council)
             held = _rows_held(con) if replacing else {}
             if replacing:
@@ -112,20 +114,41 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
             load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM load_audit"
                                   ).fetchone()[0]
             share = 0.0 if strict else council.quarantine_share
+            loaded = []
             for done, extract in enumerate(EXTRACTS):
                 progress(done, len(EXTRACTS), extract.file)
-                if extract.file in found:
+                files = found.get(extract.file, [])
+                if len(files) == 1:
                     rows[extract.file], quarantined[extract.file] = _load_extract(
-                        con, found[extract.file], extract, load_id, share)
+                        con, files[0], extract, load_id, share)
+                    loaded.append((files[0], extract.file, rows[extract.file]))
+                elif files:
+                    for file in sorted(files, key=lambda f: f.year):
+                        rows[file.shown_as], quarantined[file.shown_as] = _load_extract(
+                            con, file, extract, load_id, share, yearly_table(extract))
+                        loaded.append((file, extract.file, rows[file.shown_as]))
+                    _combine(con, extract, load_id)
                 elif held:
                     _keep(con, extract)
                     kept.append(extract.file)
             if not allow_shrink:
                 _refuse_shrinking(con, held)
-            _record_audit(con, load_id, found, rows, council)
+            _record_audit(con, load_id, loaded, council)
+            queries = con.execute("SELECT count(*) FROM load_query WHERE load_id = ?",
+                                  [load_id]).fetchone()[0]
             progress(len(EXTRACTS), len(EXTRACTS), "done")
     return LoadReport(db=db, rows=rows, kept=tuple(kept),
-                      quarantined={k: v for k, v in quarantined.items() if v})
+                      quarantined={k: v for k, v in quarantined.items() if v}, queries=queries)
+
+
+LOAD_MEMORY = "2GB"   # DuckDB's working memory for a load; beyond it, it spills to disk
+
+
+def _bound_memory(con: duckdb.DuckDBPyConnection, scratch: Path) -> None:
+    """Keep a load's memory bounded (DuckDB would otherwise take most of the machine's) by
+    spilling to the load's scratch folder, which is removed afterwards."""
+    con.execute(f"SET memory_limit = '{LOAD_MEMORY}'")
+    con.execute("SET temp_directory = ?", [str(scratch / "spill")])
 
 
 @contextmanager
@@ -205,10 +228,24 @@ def _load_council(con: duckdb.DuckDBPyConnection, council: Council) -> None:
                      for t in council.targets])
 
 
+def yearly_table(extract: Extract) -> str:
+    """The temporary table holding each year's rows of a yearly return before they combine."""
+    return f"yearly_{extract.table}"
+
+
+def _combine(con: duckdb.DuckDBPyConnection, extract: Extract, load_id: int) -> None:
+    """Combine several years' returns of an extract into its table (``fsdash.yearly``)."""
+    if extract.table == "cla_episode":
+        yearly.combine_episodes(con, load_id)
+    else:
+        yearly.combine_header(con)
+
+
 def _load_extract(con: duckdb.DuckDBPyConnection, found: batch.Found, extract: Extract,
-                  load_id: int, share: float) -> tuple[int, int]:
-    """Load one file: rows inserted and rows set aside. A file whose unusable rows are more
-    than ``share`` of its rows is refused, naming the first of them."""
+                  load_id: int, share: float, into: str | None = None) -> tuple[int, int]:
+    """Load one file into its table (or ``into``, a table of its columns with the year, file
+    and row added): rows inserted and rows set aside. A file whose unusable rows are more than
+    ``share`` of its rows is refused, naming the first of them."""
     name = found.shown_as if found.shown_as == extract.file else f"{found.shown_as} " \
         f"({extract.file})"
     _check_header(found.readable, extract, name)
@@ -233,7 +270,13 @@ def _load_extract(con: duckdb.DuckDBPyConnection, found: batch.Found, extract: E
     kept = [f for f in extract.fields if f.target]
     targets = ", ".join(f.target for f in kept)
     values = ", ".join(_quote(f.column) for f in kept)
-    con.execute(f"INSERT INTO {extract.table} ({targets}) SELECT {values} FROM stage_typed "
+    table = extract.table
+    if into:
+        con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {into} AS SELECT *, 0 AS _year, "
+                    f"'' AS _file, 0::BIGINT AS _row FROM {table} LIMIT 0")
+        table, targets = into, f"{targets}, _year, _file, _row"
+        values += f", {found.year}, '{name.replace(chr(39), chr(39) * 2)}', _row"
+    con.execute(f"INSERT INTO {table} ({targets}) SELECT {values} FROM stage_typed "
                 "WHERE _row NOT IN (SELECT row FROM stage_problems)")
     return all_rows - bad_rows, bad_rows
 
@@ -370,21 +413,23 @@ def _quote(identifier: str) -> str:
 
 
 def _copy_audit_history(con: duckdb.DuckDBPyConnection) -> None:
-    """The previous store's record of loads and the rows they set aside (a store older than the
-    quarantine has none)."""
+    """The previous store's record of loads, the rows they set aside and their queries (a store
+    older than those tables has none)."""
     con.execute("INSERT INTO load_audit SELECT * FROM previous.load_audit")
-    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' "
-                   "AND table_name = 'quarantine'").fetchone()[0]:
-        con.execute("INSERT INTO quarantine SELECT * FROM previous.quarantine")
+    for table in ("quarantine", "load_query"):
+        if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' "
+                       "AND table_name = ?", [table]).fetchone()[0]:
+            con.execute(f"INSERT INTO {table} SELECT * FROM previous.{table}")
 
 
-def _record_audit(con, load_id: int, found: dict[str, batch.Found], rows: dict[str, int],
+def _record_audit(con, load_id: int, loaded: list[tuple[batch.Found, str, int]],
                   council: Council) -> None:
+    """One row for each file loaded: (the file, the extract it is, rows loaded)."""
     now = dt.datetime.now().replace(microsecond=0)
     con.executemany(
         "INSERT INTO load_audit VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(load_id, now, found[name].shown_as, name, _sha256(found[name].original), count,
-          str(council.path)) for name, count in rows.items()],
+        [(load_id, now, file.shown_as, name, _sha256(file.original), count, str(council.path))
+         for file, name, count in loaded],
     )
 
 

@@ -52,7 +52,8 @@ if files and st.button("Load", type="primary"):
                         "Loaded.") + f" {sum(report.rows.values()):,} rows from "
                        f"{len(report.rows)} extract(s); kept as they were: "
                        f"{', '.join(report.kept) or 'none'}; rows set aside: "
-                       f"{sum(report.quarantined.values()):,}.")
+                       f"{sum(report.quarantined.values()):,}; rows queried: "
+                       f"{report.queries:,}.")
 
 con = ui.cursor()
 st.header("How fresh each source is")
@@ -67,5 +68,15 @@ if len(quarantine):
     ui.download_button(quarantine, "set-aside-rows", PAGE)
 else:
     st.write("The latest load set no row aside.")
+
+st.header("What the latest load queried")
+queries = data.latest_queries(con)
+if len(queries):
+    st.write("These rows were loaded, but break a DfE validation rule or are where several "
+             "years' returns disagree; each says how the load settled it.")
+    st.dataframe(queries, hide_index=True)
+    ui.download_button(queries, "load-queries", PAGE)
+else:
+    st.write("The latest load queried no row.")
 
 ui.chart_block(data.quality_block(con), PAGE, heading_level=2)

@@ -25,9 +25,10 @@ def test_synthetic_upns_are_distinct_and_valid():
 
 @pytest.fixture(scope="module")
 def extracts(demo_db):
-    folder = demo_db.parent / "extracts"
-    return (pd.read_csv(folder / "header.csv", dtype=str),
-            pd.read_csv(folder / "episodes.csv", dtype=str))
+    """Every year's header and episodes returns, one after another."""
+    returns = sorted((demo_db.parent / "extracts" / "ssda903").iterdir())
+    return tuple(pd.concat([pd.read_csv(folder / name, dtype=str) for folder in returns])
+                 for name in ("header.csv", "episodes.csv"))
 
 
 def test_header_and_episodes_carry_upns_postcodes_and_ofsted_numbers(extracts):
@@ -54,7 +55,7 @@ def test_no_demo_date_is_after_its_last_month(demo_db):
     # Cases that wait for a worker once ran past the last month (and failed to load at scale 40).
     folder = demo_db.parent / "extracts"
     last = pd.Timestamp("2026-10-31")
-    for path in folder.glob("*.csv"):
+    for path in folder.rglob("*.csv"):
         frame = pd.read_csv(path, dtype=str)
         for column in frame.columns.drop("InitialCPCtarget", errors="ignore"):  # a deadline
             dates = pd.to_datetime(frame[column], format="%d/%m/%Y", errors="coerce")

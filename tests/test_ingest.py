@@ -75,8 +75,17 @@ CASES = {
         lambda f: (f / "notes.csv").write_text("NOTE,AUTHOR\nhello,me\n"),
         ["notes.csv", "match no extract", "closest is"]),
     "two files for one extract": (
-        lambda f: shutil.copy(f / "episodes.csv", f / "episodes-2025.csv"),
-        ["episodes-2025.csv", "is a second episodes.csv"]),
+        lambda f: shutil.copy(f / "cin_referrals.csv", f / "referrals-2025.csv"),
+        ["referrals-2025.csv", "is a second cin_referrals.csv"]),
+    "two returns for one collection year": (
+        lambda f: [shutil.copy(f / "episodes.csv", f / name)
+                   for name in ("episodes 2024-25.csv", "SSDA903_202425_episodes.csv")],
+        ["SSDA903_202425_episodes.csv", "is a second episodes.csv for 2024-25"]),
+    "several returns, one of no known year": (
+        lambda f: [(f / "2024-25").mkdir(), (f / "misc").mkdir(),
+                   shutil.copy(f / "header.csv", f / "2024-25"),
+                   (f / "header.csv").rename(f / "misc" / "old header.csv")],
+        ["misc/old header.csv", "which collection year it is for cannot be told"]),
     "a file that is not CSV": (lambda f: (f / "cin-2025.xml").write_text("<Message/>"),
                                ["cin-2025.xml", "is not a CSV file"]),
     "kept rows naming a child the new children file lacks": (

@@ -3,38 +3,26 @@ in `csc-validator-be-903` (MIT). That package pins pandas < 2, so it runs in its
 environment: `make validate-903 [YEAR=2026] [DIR=data/demo]`. YEAR is the year the collection
 ends (31 March); by default the latest complete one. Exits 1 when any rule fails.
 
-The collection year ending on 31 March YEAR is cut from the full-history extracts: episodes
-open at any time in the year (those still open at its end shown as open) and the header rows of
-their children. Prints each failing rule with its message and count.
+The return for the collection year ending on 31 March YEAR is read from DIR/ssda903/<year>/
+(header.csv and episodes.csv), as the demo writes them and a council keeps them. Prints each
+failing rule with its message and count.
 """
 
 import datetime as dt
 import importlib
 import logging
 import sys
-import tempfile
 from pathlib import Path
 
-import pandas as pd
 from lac_validator import lac_validator
 from lac_validator.report import Report
 from lac_validator.utils import process_uploaded_files
 
 
-def cut_year(source: Path, year: int, out: Path) -> tuple[Path, Path]:
-    """Write the header and episodes of the collection year ending 31 March ``year``."""
-    start, end = pd.Timestamp(year - 1, 4, 1), pd.Timestamp(year, 3, 31)
-    episodes = pd.read_csv(source / "episodes.csv", dtype=str)
-    decom = pd.to_datetime(episodes["DECOM"], format="%d/%m/%Y")
-    dec = pd.to_datetime(episodes["DEC"], format="%d/%m/%Y")
-    episodes = episodes[(decom <= end) & (dec.isna() | (dec >= start))].copy()
-    episodes.loc[pd.to_datetime(episodes["DEC"], format="%d/%m/%Y") > end, ["DEC", "REC"]] = None
-    header = pd.read_csv(source / "header.csv", dtype=str)
-    header = header[header["CHILD"].isin(episodes["CHILD"])]
-    out.mkdir(parents=True, exist_ok=True)
-    episodes.to_csv(out / "episodes.csv", index=False)
-    header.to_csv(out / "header.csv", index=False)
-    return out / "episodes.csv", out / "header.csv"
+def return_files(source: Path, year: int) -> list[Path]:
+    """The header and episodes of the return for the collection year ending 31 March ``year``."""
+    folder = source / "ssda903" / f"{year - 1}-{year % 100:02d}"
+    return [folder / "episodes.csv", folder / "header.csv"]
 
 
 def latest_complete_year(today: dt.date) -> int:
@@ -45,7 +33,7 @@ def latest_complete_year(today: dt.date) -> int:
 def main(source: str, year: str = "") -> int:
     logging.disable(logging.CRITICAL)   # the package logs every rule, and the tables it lacks
     year_end = int(year) if year else latest_complete_year(dt.date.today())
-    files = cut_year(Path(source), year_end, Path(tempfile.mkdtemp(prefix="ssda903-")))
+    files = return_files(Path(source), year_end)
     ruleset = importlib.import_module(f"lac_validator.rules.lac{year_end - 1}_{str(year_end)[2:]}")
     validator = lac_validator.LacValidator(
         metadata={"collectionYear": str(year_end), "localAuthority": "E10000017"},

@@ -17,6 +17,7 @@ from fsdash.demo import adults as adults_module
 from fsdash.demo import casework
 from fsdash.demo.episodes import episodes
 from fsdash.demo.identifiers import synthetic_upns
+from fsdash.demo.returns import yearly_returns
 from fsdash.demo.simulation import ETHNIC_MIX, DemoCouncil, last_full_month, weighted_choice
 from fsdash.extracts import DATE_FORMAT, EXTRACT_BY_FILE, MONTH_FORMAT
 from fsdash.ingest import LoadReport, load_folder
@@ -40,16 +41,26 @@ def build_demo(db: Path | str | None = None, scale: float = 1.0, seed: int = 201
 
 
 def write_extracts(world: DemoCouncil, out_dir: Path) -> None:
-    """Write every extract file of the simulated council into ``out_dir``."""
+    """Write every extract file of the simulated council into ``out_dir``: the local extracts
+    at the top, the SSDA903 returns in a folder for each collection year."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, frame in extract_tables(world).items():
-        columns = EXTRACT_BY_FILE[name].columns
-        frame = frame.reindex(columns=columns)
-        for column in frame.columns:
-            if pd.api.types.is_datetime64_any_dtype(frame[column]):
-                fmt = MONTH_FORMAT if column == "BIRTH_MONTH" else DATE_FORMAT
-                frame[column] = frame[column].dt.strftime(fmt)
-        frame.to_csv(out_dir / name, index=False)
+    tables = extract_tables(world)
+    returns = yearly_returns(tables.pop("header.csv"), tables.pop("episodes.csv"),
+                             pd.Timestamp(world.months[0]), pd.Timestamp(world.end_day))
+    for folder, files in {".": tables, **returns}.items():
+        (out_dir / folder).mkdir(parents=True, exist_ok=True)
+        for name, frame in files.items():
+            _write(frame, EXTRACT_BY_FILE[name].columns, out_dir / folder / name)
+
+
+def _write(frame: pd.DataFrame, columns: list[str], path: Path) -> None:
+    """One extract file: its columns in order, dates as the extracts write them."""
+    frame = frame.reindex(columns=columns)
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            fmt = MONTH_FORMAT if column == "BIRTH_MONTH" else DATE_FORMAT
+            frame[column] = frame[column].dt.strftime(fmt)
+    frame.to_csv(path, index=False)
 
 
 def extract_tables(world: DemoCouncil) -> dict[str, pd.DataFrame]:

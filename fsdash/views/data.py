@@ -16,11 +16,15 @@ from fsdash.views.care import ChartBlock
 def freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Each extract's last load: when, from which file, how many rows, and rows set aside."""
     last = con.execute("""
-        SELECT a.file, a.loaded_at, a.source, a.rows_loaded,
+        SELECT a.file, any_value(a.loaded_at) AS loaded_at,
+               CASE WHEN count(*) = 1 THEN any_value(a.source)
+                    ELSE count(*) || ' files (one a year)' END AS source,
+               sum(a.rows_loaded) AS rows_loaded,
                (SELECT count(*) FROM quarantine q WHERE q.load_id = a.load_id
                 AND q.file LIKE '%' || a.file || '%') AS set_aside
         FROM load_audit a
-        QUALIFY row_number() OVER (PARTITION BY a.file ORDER BY a.load_id DESC) = 1""").df()
+        WHERE a.load_id = (SELECT max(load_id) FROM load_audit b WHERE b.file = a.file)
+        GROUP BY a.file, a.load_id""").df()
     by_extract = last.set_index("file").reindex([e.file for e in EXTRACTS])
     return pd.DataFrame({
         "Extract": by_extract.index,
@@ -39,6 +43,16 @@ def latest_quarantine(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         SELECT file AS "File", row_number AS "Row", field AS "Field", value AS "Value",
                reason AS "Why it was set aside"
         FROM quarantine WHERE load_id = (SELECT max(load_id) FROM load_audit)
+        ORDER BY file, row_number, field""").df()
+
+
+def latest_queries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """What the latest load loaded but queried: rows breaking a DfE validation rule, and where
+    several years' returns disagreed (with how the load settled it)."""
+    return con.execute("""
+        SELECT file AS "File", row_number AS "Row", field AS "Field", value AS "Value",
+               rule AS "Rule", message AS "Query"
+        FROM load_query WHERE load_id = (SELECT max(load_id) FROM load_audit)
         ORDER BY file, row_number, field""").df()
 
 
