@@ -248,22 +248,23 @@ def _load_extract(con: duckdb.DuckDBPyConnection, found: batch.Found, extract: E
     ``share`` of its rows is refused, naming the first of them."""
     name = found.shown_as if found.shown_as == extract.file else f"{found.shown_as} " \
         f"({extract.file})"
-    _check_header(found.readable, extract, name)
+    header = _check_header(found.readable, extract, name)
     try:
-        _stage(con, found.readable, extract, name)
+        _stage(con, found.readable, extract, name, header)
     except duckdb.Error as error:
         first = str(error).splitlines()[0]
         raise LoadError([Problem(name, None, None,
                                  f"could not be read as CSV ({first})")]) from None
     total = _find_problems(con, extract)
     bad_rows = con.execute("SELECT count(DISTINCT row) FROM stage_problems").fetchone()[0]
-    all_rows = con.execute("SELECT count(*) FROM stage_typed").fetchone()[0]
+    all_rows = con.execute("SELECT count(*) FROM stage").fetchone()[0]
     if bad_rows > int(share * all_rows):
         first = con.execute("SELECT row, field, message FROM stage_problems ORDER BY row, field "
                             f"LIMIT {MAX_PROBLEMS_PER_FILE}").fetchall()
         raise LoadError([Problem(name, *problem) for problem in first], total)
     if bad_rows:
-        values = " ".join(f"WHEN '{f.column}' THEN r.{_quote(f.column)}" for f in extract.fields)
+        values = " ".join(f"WHEN '{f.column}' THEN r.{_quote(_raw(f.column))}"
+                          for f in extract.fields)
         con.execute(f"""INSERT INTO quarantine
             SELECT ?, ?, p.row, p.field, CASE p.field {values} END, p.message
             FROM stage_problems p JOIN stage r ON r._row = p.row""", [load_id, name])
@@ -276,12 +277,14 @@ def _load_extract(con: duckdb.DuckDBPyConnection, found: batch.Found, extract: E
                     f"'' AS _file, 0::BIGINT AS _row FROM {table} LIMIT 0")
         table, targets = into, f"{targets}, _year, _file, _row"
         values += f", {found.year}, '{name.replace(chr(39), chr(39) * 2)}', _row"
-    con.execute(f"INSERT INTO {table} ({targets}) SELECT {values} FROM stage_typed "
+    con.execute(f"INSERT INTO {table} ({targets}) SELECT {values} FROM stage "
                 "WHERE _row NOT IN (SELECT row FROM stage_problems)")
     return all_rows - bad_rows, bad_rows
 
 
-def _check_header(path: Path, extract: Extract, name: str) -> None:
+def _check_header(path: Path, extract: Extract, name: str) -> list[str]:
+    """The file's header (its columns in the file's order), refusing one that is not the
+    extract's columns."""
     with path.open(newline="", encoding="utf-8-sig") as handle:
         header = next(csv.reader(handle), None)
     if not header:
@@ -296,13 +299,15 @@ def _check_header(path: Path, extract: Extract, name: str) -> None:
                  for c in sorted(set(header)) if header.count(c) > 1]
     if problems:
         raise LoadError(problems)
+    return header
 
 
-def _stage(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract, name: str) -> None:
-    """Read the file as text into ``stage``: each row's number, its fields as text and (named
-    ``t:`` and the column) as their types; ``stage_typed`` shows the typed fields alone."""
-    columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in extract.columns) + "}"
-    typed = ", ".join(f"{_typed(f)} AS {_quote('t:' + f.column)}" for f in extract.fields)
+def _stage(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract, name: str,
+           header: list[str]) -> None:
+    """Read the file into ``stage``: each row's number (``_row``), its fields as text (named
+    ``raw:`` and the column) and as their types (named as the column)."""
+    columns = "{" + ", ".join(f"'{_raw(c)}': 'VARCHAR'" for c in header) + "}"
+    typed = ", ".join(f"{_typed(f)} AS {_quote(f.column)}" for f in extract.fields)
     con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans;")
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE stage AS SELECT *, {typed} FROM ("
@@ -319,8 +324,11 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract, name: s
     if rejects:
         total = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()[0]
         raise LoadError([_reject_problem(name, *r) for r in rejects], total)
-    shown = ", ".join(f"{_quote('t:' + f.column)} AS {_quote(f.column)}" for f in extract.fields)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW stage_typed AS SELECT _row, {shown} FROM stage")
+
+
+def _raw(column: str) -> str:
+    """The name of a column's text as read, in ``stage``."""
+    return f"raw:{column}"
 
 
 def _reject_problem(file: str, line, column, error_type, error_message) -> Problem:
@@ -335,7 +343,7 @@ def _reject_problem(file: str, line, column, error_type, error_message) -> Probl
 
 def _typed(field: Field) -> str:
     """SQL for a field's value as its type (NULL where empty or unreadable) from its text."""
-    raw = f"nullif(trim({_quote(field.column)}), '')"
+    raw = f"nullif(trim({_quote(_raw(field.column))}), '')"
     if field.kind == "int":
         return f"TRY_CAST({raw} AS BIGINT)"
     if field.kind == "decimal":
@@ -355,46 +363,47 @@ def _typed(field: Field) -> str:
 
 def _find_problems(con: duckdb.DuckDBPyConnection, extract: Extract) -> int:
     """Every problem in the staged file, into ``stage_problems`` (row, field, message): how
-    many there are."""
+    many there are. Every check but the key's is worked out in one pass over the file, and
+    only the rows with a problem are kept to word their messages."""
     checks = []
     for f in extract.fields:
-        raw = f"r.{_quote(f.column)}"
-        typed = f"r.{_quote('t:' + f.column)}"
+        raw, typed = f"r.{_quote(_raw(f.column))}", f"r.{_quote(f.column)}"
         shown = f"'''' || {raw} || ''''"
         if f.required:
-            checks.append((f, f"nullif(trim({raw}), '') IS NULL", "'is empty'"))
+            checks.append((f.column, f"nullif(trim({raw}), '') IS NULL", "'is empty'"))
         if f.kind != "text":
-            checks.append((f, f"nullif(trim({raw}), '') IS NOT NULL AND {typed} IS NULL",
+            checks.append((f.column, f"nullif(trim({raw}), '') IS NOT NULL AND {typed} IS NULL",
                            f"{shown} || ' is not {KIND_HELP[f.kind]}'"))
         if f.kind in ("date", "dob"):
-            checks.append((f, f"{typed} > current_date", f"{shown} || ' is in the future'"))
-            checks.append((f, f"{typed} < DATE '1900-01-01'", f"{shown} || ' is before 1900'"))
+            checks.append((f.column, f"{typed} > current_date",
+                           f"{shown} || ' is in the future'"))
+            checks.append((f.column, f"{typed} < DATE '1900-01-01'",
+                           f"{shown} || ' is before 1900'"))
         if f.codes:
-            checks.append((f, f"{typed} IS NOT NULL AND {typed} NOT IN "
-                              f"(SELECT code FROM ref_code WHERE list = '{f.codes}')",
+            checks.append((f.column, f"{typed} IS NOT NULL AND {typed} NOT IN "
+                                     f"(SELECT code FROM ref_code WHERE list = '{f.codes}')",
                            f"{shown} || ' is not a {f.codes} code'"))
         if f.references:
             table, column = f.references.split(".")
-            checks.append((f, f"{typed} IS NOT NULL AND {typed} NOT IN "
-                              f"(SELECT {column} FROM {table})",
+            checks.append((f.column, f"{typed} IS NOT NULL AND {typed} NOT IN "
+                                     f"(SELECT {column} FROM {table})",
                            f"{shown} || ' is not in {_source_of(table)}'"))
-    selects = [
-        f"SELECT r._row AS row, '{f.column}' AS field, {message} AS message "
-        f"FROM stage r WHERE {condition}"
-        for f, condition, message in checks
-    ]
-    selects += [
-        f"SELECT _row AS row, '{rule.field}' AS field, '{rule.message}' AS message "
-        f"FROM stage_typed WHERE coalesce(({rule.bad}), false)"
-        for rule in extract.rules
-    ]
+    checks += [(rule.field, rule.bad, f"'{rule.message}'") for rule in extract.rules]
+    flags = ", ".join(f"coalesce(({condition}), false) AS \"?{i}\""
+                      for i, (_, condition, _) in enumerate(checks))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stage_flagged AS SELECT * FROM "
+                f"(SELECT *, {flags} FROM stage r) WHERE "
+                + " OR ".join(f'"?{i}"' for i in range(len(checks))))
+    selects = [f"SELECT r._row AS row, '{column}' AS field, {message} AS message "
+               f"FROM stage_flagged r WHERE \"?{i}\""
+               for i, (column, _, message) in enumerate(checks)]
     if extract.key:
         key = ", ".join(_quote(k) for k in extract.key)
         selects.append(
             f"SELECT _row AS row, '{extract.key[-1]}' AS field, "
             f"'repeats the key ({', '.join(extract.key)}) of row ' || first_row AS message "
             f"FROM (SELECT _row, min(_row) OVER (PARTITION BY {key}) AS first_row "
-            f"FROM stage_typed) WHERE _row <> first_row"
+            f"FROM stage) WHERE _row <> first_row"
         )
     con.execute("CREATE OR REPLACE TEMP TABLE stage_problems AS "
                 + " UNION ALL ".join(selects))

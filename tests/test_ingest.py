@@ -411,3 +411,17 @@ def test_a_reader_during_a_load_sees_the_old_store_or_the_new_never_a_mix(known_
     new = counts()
     assert new == (old[0] + 1, old[1] + 1)
     assert seen and seen <= {old, new}      # readings were taken, and none was a mix
+
+
+def test_columns_in_another_order_load_by_their_names(known_folder, tmp_path):
+    # The CSV reader once took the columns in the order the extract declares them, so a file
+    # with the same columns in another order loaded each value under the wrong name.
+    in_order = load_folder(known_folder, tmp_path / "a.duckdb").db
+    _edit(known_folder, "episodes.csv", lambda rows: [row[::-1] for row in rows])
+    reordered = load_folder(known_folder, tmp_path / "b.duckdb").db
+    tables = []
+    for db in (in_order, reordered):
+        con = store.connect_readonly(db)
+        tables.append(con.execute("SELECT * FROM cla_episode ORDER BY ALL").fetchall())
+        con.close()
+    assert tables[0] == tables[1] and len(tables[0]) > 5
