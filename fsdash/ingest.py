@@ -141,7 +141,7 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
                       quarantined={k: v for k, v in quarantined.items() if v}, queries=queries)
 
 
-LOAD_MEMORY = "2GB"   # DuckDB's working memory for a load; beyond it, it spills to disk
+LOAD_MEMORY = "3GB"   # DuckDB's working memory for a load; beyond it, it spills to disk
 
 
 def _bound_memory(con: duckdb.DuckDBPyConnection, scratch: Path) -> None:
@@ -249,13 +249,14 @@ def _load_extract(con: duckdb.DuckDBPyConnection, found: batch.Found, extract: E
     name = found.shown_as if found.shown_as == extract.file else f"{found.shown_as} " \
         f"({extract.file})"
     header = _check_header(found.readable, extract, name)
+    checks = _checks(extract)
     try:
-        _stage(con, found.readable, extract, name, header)
+        _stage(con, found.readable, extract, name, header, checks)
     except duckdb.Error as error:
         first = str(error).splitlines()[0]
         raise LoadError([Problem(name, None, None,
                                  f"could not be read as CSV ({first})")]) from None
-    total = _find_problems(con, extract)
+    total = _find_problems(con, extract, found.readable, header, checks)
     bad_rows = con.execute("SELECT count(DISTINCT row) FROM stage_problems").fetchone()[0]
     all_rows = con.execute("SELECT count(*) FROM stage").fetchone()[0]
     if bad_rows > int(share * all_rows):
@@ -267,7 +268,7 @@ def _load_extract(con: duckdb.DuckDBPyConnection, found: batch.Found, extract: E
                           for f in extract.fields)
         con.execute(f"""INSERT INTO quarantine
             SELECT ?, ?, p.row, p.field, CASE p.field {values} END, p.message
-            FROM stage_problems p JOIN stage r ON r._row = p.row""", [load_id, name])
+            FROM stage_problems p JOIN stage_bad r ON r._row = p.row""", [load_id, name])
     kept = [f for f in extract.fields if f.target]
     targets = ", ".join(f.target for f in kept)
     values = ", ".join(_quote(f.column) for f in kept)
@@ -277,8 +278,8 @@ def _load_extract(con: duckdb.DuckDBPyConnection, found: batch.Found, extract: E
                     f"'' AS _file, 0::BIGINT AS _row FROM {table} LIMIT 0")
         table, targets = into, f"{targets}, _year, _file, _row"
         values += f", {found.year}, '{name.replace(chr(39), chr(39) * 2)}', _row"
-    con.execute(f"INSERT INTO {table} ({targets}) SELECT {values} FROM stage "
-                "WHERE _row NOT IN (SELECT row FROM stage_problems)")
+    unusable = " WHERE _row NOT IN (SELECT row FROM stage_problems)" if bad_rows else ""
+    con.execute(f"INSERT INTO {table} ({targets}) SELECT {values} FROM stage{unusable}")
     return all_rows - bad_rows, bad_rows
 
 
@@ -302,20 +303,29 @@ def _check_header(path: Path, extract: Extract, name: str) -> list[str]:
     return header
 
 
-def _stage(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract, name: str,
-           header: list[str]) -> None:
-    """Read the file into ``stage``: each row's number (``_row``), its fields as text (named
-    ``raw:`` and the column) and as their types (named as the column)."""
+def _read(path: Path, header: list[str], rejects: bool = False) -> str:
+    """SQL reading a file as text, each row numbered as a spreadsheet numbers it (``_row``)
+    and each field named ``raw:`` and its column, in the file's own order."""
     columns = "{" + ", ".join(f"'{_raw(c)}': 'VARCHAR'" for c in header) + "}"
+    path_sql = str(path).replace("'", "''")
+    return ("(SELECT row_number() OVER () + 1 AS _row, * FROM read_csv("
+            f"'{path_sql}', header = true, auto_detect = false, columns = {columns}, "
+            "delim = ',', quote = '\"', escape = '\"', strict_mode = true"
+            f"{', store_rejects = true' if rejects else ''}))")
+
+
+def _stage(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract, name: str,
+           header: list[str], checks: list[tuple[str, str, str]]) -> None:
+    """Read the file once into ``stage``: each row's number (``_row``), its fields as their
+    types (named as the column) and whether any check found a problem in it (``_flagged``).
+    The text as read is not kept: ``_find_problems`` reads it again for flagged rows only."""
     typed = ", ".join(f"{_typed(f)} AS {_quote(f.column)}" for f in extract.fields)
+    flagged = " OR ".join(f"coalesce(({condition}), false)" for _, condition, _ in checks)
+    columns = ", ".join(_quote(f.column) for f in extract.fields)
     con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans;")
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE stage AS SELECT *, {typed} FROM ("
-        "SELECT row_number() OVER () + 1 AS _row, * FROM read_csv(?, header = true, "
-        f"auto_detect = false, columns = {columns}, delim = ',', quote = '\"', escape = '\"', "
-        "strict_mode = true, store_rejects = true))",
-        [str(path)],
-    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stage AS SELECT _row, {columns}, "
+                f"{flagged or 'false'} AS _flagged FROM (SELECT *, {typed} FROM "
+                f"{_read(path, header, rejects=True)}) r")
     rejects = con.execute(
         "SELECT line, first(column_name ORDER BY column_idx), first(error_type), "
         "first(error_message) FROM reject_errors GROUP BY line "
@@ -361,18 +371,20 @@ def _typed(field: Field) -> str:
     return raw
 
 
-def _find_problems(con: duckdb.DuckDBPyConnection, extract: Extract) -> int:
-    """Every problem in the staged file, into ``stage_problems`` (row, field, message): how
-    many there are. Every check but the key's is worked out in one pass over the file, and
-    only the rows with a problem are kept to word their messages."""
+def _checks(extract: Extract) -> list[tuple[str, str, str]]:
+    """Every check on a row but the key's: (field, SQL true when the row fails, SQL for the
+    message), over a row ``r`` with each field as text (``raw:`` and the column) and typed."""
     checks = []
     for f in extract.fields:
         raw, typed = f"r.{_quote(_raw(f.column))}", f"r.{_quote(f.column)}"
         shown = f"'''' || {raw} || ''''"
+        # The typed value is NULL only where the text is empty or unreadable, so the text is
+        # looked at again only there.
         if f.required:
-            checks.append((f.column, f"nullif(trim({raw}), '') IS NULL", "'is empty'"))
+            checks.append((f.column, f"{typed} IS NULL AND nullif(trim({raw}), '') IS NULL",
+                           "'is empty'"))
         if f.kind != "text":
-            checks.append((f.column, f"nullif(trim({raw}), '') IS NOT NULL AND {typed} IS NULL",
+            checks.append((f.column, f"{typed} IS NULL AND nullif(trim({raw}), '') IS NOT NULL",
                            f"{shown} || ' is not {KIND_HELP[f.kind]}'"))
         if f.kind in ("date", "dob"):
             checks.append((f.column, f"{typed} > current_date",
@@ -388,25 +400,34 @@ def _find_problems(con: duckdb.DuckDBPyConnection, extract: Extract) -> int:
             checks.append((f.column, f"{typed} IS NOT NULL AND {typed} NOT IN "
                                      f"(SELECT {column} FROM {table})",
                            f"{shown} || ' is not in {_source_of(table)}'"))
-    checks += [(rule.field, rule.bad, f"'{rule.message}'") for rule in extract.rules]
-    flags = ", ".join(f"coalesce(({condition}), false) AS \"?{i}\""
-                      for i, (_, condition, _) in enumerate(checks))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE stage_flagged AS SELECT * FROM "
-                f"(SELECT *, {flags} FROM stage r) WHERE "
-                + " OR ".join(f'"?{i}"' for i in range(len(checks))))
-    selects = [f"SELECT r._row AS row, '{column}' AS field, {message} AS message "
-               f"FROM stage_flagged r WHERE \"?{i}\""
-               for i, (column, _, message) in enumerate(checks)]
+    return checks + [(rule.field, rule.bad, f"'{rule.message}'") for rule in extract.rules]
+
+
+def _find_problems(con: duckdb.DuckDBPyConnection, extract: Extract, path: Path,
+                   header: list[str], checks: list[tuple[str, str, str]]) -> int:
+    """Every problem in the staged file, into ``stage_problems`` (row, field, message): how
+    many there are. The rows ``_stage`` flagged are read again as text (``stage_bad``) to say
+    which check each failed and with what value."""
+    key_repeats = "SELECT 0::BIGINT AS row, 0::BIGINT AS first_row WHERE false"
     if extract.key:
         key = ", ".join(_quote(k) for k in extract.key)
+        key_repeats = (f"SELECT _row AS row, first_row FROM (SELECT _row, min(_row) OVER "
+                       f"(PARTITION BY {key}) AS first_row FROM stage) WHERE _row <> first_row")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stage_repeats AS {key_repeats}")
+    typed = ", ".join(_quote(f.column) for f in extract.fields)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stage_bad AS SELECT t.*, s.* EXCLUDE (_row) "
+                f"FROM (SELECT _row, {typed} FROM stage WHERE _flagged OR _row IN "
+                f"(SELECT row FROM stage_repeats)) s JOIN {_read(path, header)} t USING (_row)")
+    selects = [f"SELECT r._row AS row, '{column}' AS field, {message} AS message "
+               f"FROM stage_bad r WHERE coalesce(({condition}), false)"
+               for column, condition, message in checks]
+    if extract.key:
         selects.append(
-            f"SELECT _row AS row, '{extract.key[-1]}' AS field, "
-            f"'repeats the key ({', '.join(extract.key)}) of row ' || first_row AS message "
-            f"FROM (SELECT _row, min(_row) OVER (PARTITION BY {key}) AS first_row "
-            f"FROM stage) WHERE _row <> first_row"
-        )
+            f"SELECT row, '{extract.key[-1]}' AS field, 'repeats the key "
+            f"({', '.join(extract.key)}) of row ' || first_row AS message FROM stage_repeats")
     con.execute("CREATE OR REPLACE TEMP TABLE stage_problems AS "
-                + " UNION ALL ".join(selects))
+                + " UNION ALL ".join(selects or ["SELECT 0 AS row, '' AS field, '' AS message "
+                                                 "WHERE false"]))
     return con.execute("SELECT count(*) FROM stage_problems").fetchone()[0]
 
 
