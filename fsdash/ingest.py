@@ -409,15 +409,20 @@ def _find_problems(con: duckdb.DuckDBPyConnection, extract: Extract, path: Path,
     many there are. The rows ``_stage`` flagged are read again as text (``stage_bad``) to say
     which check each failed and with what value."""
     key_repeats = "SELECT 0::BIGINT AS row, 0::BIGINT AS first_row WHERE false"
-    if extract.key:
-        key = ", ".join(_quote(k) for k in extract.key)
+    key = ", ".join(_quote(k) for k in extract.key)
+    if key and con.execute(f"SELECT count(*) FROM (SELECT 1 FROM stage GROUP BY {key} "
+                           "HAVING count(*) > 1)").fetchone()[0]:     # cheaper than the window
         key_repeats = (f"SELECT _row AS row, first_row FROM (SELECT _row, min(_row) OVER "
                        f"(PARTITION BY {key}) AS first_row FROM stage) WHERE _row <> first_row")
     con.execute(f"CREATE OR REPLACE TEMP TABLE stage_repeats AS {key_repeats}")
     typed = ", ".join(_quote(f.column) for f in extract.fields)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stage_bad_rows AS SELECT _row, {typed} FROM stage "
+                "WHERE _flagged OR _row IN (SELECT row FROM stage_repeats)")
+    text = _read(path, header)
+    if not con.execute("SELECT count(*) FROM stage_bad_rows").fetchone()[0]:
+        text = f"(SELECT * FROM {text} WHERE false)"      # nothing to read again
     con.execute(f"CREATE OR REPLACE TEMP TABLE stage_bad AS SELECT t.*, s.* EXCLUDE (_row) "
-                f"FROM (SELECT _row, {typed} FROM stage WHERE _flagged OR _row IN "
-                f"(SELECT row FROM stage_repeats)) s JOIN {_read(path, header)} t USING (_row)")
+                f"FROM stage_bad_rows s JOIN {text} t USING (_row)")
     selects = [f"SELECT r._row AS row, '{column}' AS field, {message} AS message "
                f"FROM stage_bad r WHERE coalesce(({condition}), false)"
                for column, condition, message in checks]

@@ -67,14 +67,18 @@ def _line_endings(path: Path) -> tuple[bool, bool]:
         block = carry + block
         carry = b"\r" if block.endswith(b"\r") else b""
         block = block[:-1] if carry else block
-        windows = block.count(b"\r\n")
-        found = {"windows": windows, "unix": block.count(b"\n") - windows,
-                 "mac": block.count(b"\r") - windows}
+        newlines = block.count(b"\n")
+        if b"\r" in block:
+            windows = block.count(b"\r\n")
+            found = {"windows": windows, "unix": newlines - windows,
+                     "mac": block.count(b"\r") - windows}
+        else:                                   # the usual case: one pass is enough
+            found = {"windows": 0, "unix": newlines, "mac": 0}
         for kind, count in found.items():
             if count and kind not in first:
                 first[kind] = row + _row_of_first(block, kind)
             counts[kind] += count
-        row += block.count(b"\n")
+        row += newlines
     if carry:
         counts["mac"] += 1
         first.setdefault("mac", row)
