@@ -102,20 +102,21 @@ def _rerun(page) -> None:
     page.wait_for_function(f"window.finishedRuns > {done}", timeout=120_000)
 
 
-LOAD_AND_REPORT_PEAK = ("import resource, sys; from fsdash.cli import main; "
-                        "code = main(['load', sys.argv[1], '--db', sys.argv[2]]); "
-                        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); "
-                        "sys.exit(code)")
+LOAD_AND_REPORT_PEAK = ("import resource, sys; from fsdash.ingest import load_paths; "
+                        "report = load_paths([sys.argv[1]], sys.argv[2]); "
+                        "print(sum(report.rows.values()) + sum(report.quarantined.values()), "
+                        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
 
 
-def _load(extracts: Path, db: Path) -> tuple[float, int]:
-    """Load a folder of extracts with `fsdash load` in a process of its own: seconds, and the
-    process's peak memory in MB."""
+def _load(extracts: Path, db: Path) -> tuple[float, int, int]:
+    """Load a folder of extracts in a process of its own, as `fsdash load` does: seconds, rows
+    read and the process's peak memory in MB."""
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", LOAD_AND_REPORT_PEAK, str(extracts), str(db)],
                           cwd=ROOT, check=True, capture_output=True, text=True)
     seconds = time.perf_counter() - started
-    return seconds, round(int(done.stdout.split()[-1]) / 1024)
+    rows, peak_kb = map(int, done.stdout.split()[-2:])
+    return seconds, rows, round(peak_kb / 1024)
 
 
 def _projection(con, council, as_at) -> tuple[float, float]:
@@ -135,7 +136,8 @@ def bench_scale(scale: float, reruns: int, workdir: Path) -> dict:
     started = time.perf_counter()
     build_demo(db, scale=scale, until="2026-10", out_dir=workdir / f"extracts{scale:g}")
     build_seconds = time.perf_counter() - started
-    load_s, load_peak_mb = _load(workdir / f"extracts{scale:g}", workdir / "reload.duckdb")
+    load_s, load_rows, load_peak_mb = _load(workdir / f"extracts{scale:g}",
+                                            workdir / "reload.duckdb")
     con = store.connect_readonly(db)
     as_at = metrics.latest_month_end(con)
     started = time.perf_counter()
@@ -152,6 +154,7 @@ def bench_scale(scale: float, reruns: int, workdir: Path) -> dict:
     con.close()
     result = {"scale": scale, "demo_build_s": round(build_seconds, 1),
               "load_s": round(load_s, 1), "load_peak_mb": load_peak_mb,
+              "load_rows": load_rows, "load_rows_per_s": round(load_rows / load_s),
               "store_mb": round(db.stat().st_size / 1e6, 1), "summary_ms": round(summary_ms),
               "monthly_scan_s": round(scan_s, 1), "signals": len(signals),
               "outcomes_view_s": round(outcomes_s, 1), "planning_s": round(planning_s, 2),
@@ -181,7 +184,8 @@ def main() -> None:
             results.append(result)
             print(f"scale {scale:g}: demo built in {result['demo_build_s']} s, store "
                   f"{result['store_mb']} MB, summary {result['summary_ms']} ms; its extracts "
-                  f"loaded again in {result['load_s']} s with peak memory "
+                  f"loaded again in {result['load_s']} s ({result['load_rows']:,} rows, "
+                  f"{result['load_rows_per_s']:,} a second) with peak memory "
                   f"{result['load_peak_mb']} MB; monthly scan {result['monthly_scan_s']} s "
                   f"({result['signals']} signals); Outcomes view (cold) "
                   f"{result['outcomes_view_s']} s; flows of care and back-test "
