@@ -46,6 +46,26 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Query:
+    """A DfE validation rule a row may break and still be used (the DfE's own collection calls
+    these queries, not errors): ``bad`` is SQL over the typed row ``r`` that is true when the
+    rule is broken; the row then loads with ``field`` as ``loads_as`` (SQL; None: as given) and
+    is listed in the load's queries with ``message``."""
+
+    rule: str
+    field: str
+    bad: str
+    message: str
+    loads_as: str | None = None
+
+
+# The child's age in whole years on a date of an episode, from the month of birth the header
+# return gave (loaded before the episodes).
+AGE_ON = ("date_sub('year', (SELECT birth_month FROM cla_child c WHERE c.child_id = r.CHILD), "
+          "r.{day})")
+
+
+@dataclass(frozen=True)
 class Extract:
     """One extract file and the store table it fills."""
 
@@ -55,6 +75,7 @@ class Extract:
     key: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
     yearly: bool = False          # a return made each collection year (``fsdash.yearly``)
+    queries: tuple[Query, ...] = ()
 
     @property
     def columns(self) -> list[str]:
@@ -214,10 +235,29 @@ EXTRACTS: tuple[Extract, ...] = (
             Field("URN", "urn", required=False),
         ),
         key=("CHILD", "DECOM"),
-        rules=(Rule("DEC", "DEC < DECOM", "is before DECOM"),
-               Rule("REC", "(DEC IS NULL) <> (REC IS NULL)",
-                    "must be given when DEC is, and only then")),
+        rules=(Rule("DEC", "DEC < DECOM", "is before DECOM"),),
         yearly=True,
+        queries=(
+            Query("148", "REC", "r.REC IS NOT NULL AND r.DEC IS NULL",
+                  "is given but DEC is blank: loaded as an open episode, without its reason",
+                  loads_as="NULL"),
+            Query("148", "REC", "r.REC IS NULL AND r.DEC IS NOT NULL",
+                  "is blank but DEC is given: loaded as ending on DEC, reason not known"),
+            Query("386", "REC", f"r.REC IN ('E11', 'E12') AND {AGE_ON.format(day='DEC')} >= 18",
+                  "is adopted, but the child was 18 or over (by month of birth)"),
+            Query("407", "REC", "r.REC IN ('E45', 'E46', 'E47', 'E48') AND "
+                  f"{AGE_ON.format(day='DEC')} >= 18",
+                  "is a special guardianship order, but the child was 18 or over (by month of "
+                  "birth)"),
+            Query("387", "REC", f"r.REC IN ('E5', 'E6') AND {AGE_ON.format(day='DEC')} < 14",
+                  "is a move to independent living, but the child was under 14 (by month of "
+                  "birth)"),
+            Query("389", "REC", f"r.REC = 'E7' AND {AGE_ON.format(day='DEC')} < 16",
+                  "is a transfer to adult social care, but the child was under 16 (by month of "
+                  "birth)"),
+            Query("460", "REC", f"r.REC = 'E17' AND {AGE_ON.format(day='DEC')} < 18",
+                  "is staying with carers at 18, but the child was under 18 (by month of birth)"),
+        ),
     ),
     Extract(
         "allocations.csv", "allocation",

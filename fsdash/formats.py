@@ -44,6 +44,11 @@ a return has starting before its year that the earlier return lacks, episodes of
 overlap once combined) the load settles it by that rule and lists it in the store's
 `load_query` table with the file, row and field (see `fsdash/yearly.py`).
 
+A row that can be used but breaks one of the DfE validation rules listed under its file (for
+example a reason for ceasing on an episode with no end date) is loaded as the rule's meaning
+allows and listed in `load_query` with the rule's number, as the DfE's own collection lists
+queries apart from errors.
+
 The council's localities, districts, teams, benchmarks and targets come from the council
 configuration file (`config/lancashire.toml` by default), not from extracts.
 
@@ -138,6 +143,9 @@ def _section(extract: Extract) -> str:
         lines.append(f"Key: {', '.join(extract.key)} (no two rows may share it).")
     lines += [f"Rule on `{r.field}`: rows where `{r.bad}` are rejected (“{r.field} {r.message}”)."
               for r in extract.rules]
+    lines += [f"DfE rule {q.rule} on `{q.field}`: rows where `{q.bad}` are loaded"
+              + (f" with `{q.field}` as `{q.loads_as}`" if q.loads_as else "")
+              + f" and listed as queries (“{q.field} {q.message}”)." for q in extract.queries]
     if extract.file in NOTES:
         lines += ["", NOTES[extract.file]]
     return "\n".join(lines) + "\n"

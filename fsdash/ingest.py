@@ -269,9 +269,10 @@ def _load_extract(con: duckdb.DuckDBPyConnection, found: batch.Found, extract: E
         con.execute(f"""INSERT INTO quarantine
             SELECT ?, ?, p.row, p.field, CASE p.field {values} END, p.message
             FROM stage_problems p JOIN stage_bad r ON r._row = p.row""", [load_id, name])
+    _record_queries(con, extract, load_id, name)
     kept = [f for f in extract.fields if f.target]
     targets = ", ".join(f.target for f in kept)
-    values = ", ".join(_quote(f.column) for f in kept)
+    values = ", ".join(_loaded_value(f.column, extract) for f in kept)
     table = extract.table
     if into:
         con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {into} AS SELECT *, 0 AS _year, "
@@ -279,8 +280,30 @@ def _load_extract(con: duckdb.DuckDBPyConnection, found: batch.Found, extract: E
         table, targets = into, f"{targets}, _year, _file, _row"
         values += f", {found.year}, '{name.replace(chr(39), chr(39) * 2)}', _row"
     unusable = " WHERE _row NOT IN (SELECT row FROM stage_problems)" if bad_rows else ""
-    con.execute(f"INSERT INTO {table} ({targets}) SELECT {values} FROM stage{unusable}")
+    con.execute(f"INSERT INTO {table} ({targets}) SELECT {values} FROM stage r{unusable}")
     return all_rows - bad_rows, bad_rows
+
+
+def _record_queries(con: duckdb.DuckDBPyConnection, extract: Extract, load_id: int,
+                    name: str) -> None:
+    """List the usable rows that break a DfE validation rule (``extract.queries``)."""
+    for query in extract.queries:
+        con.execute(f"""INSERT INTO load_query
+            SELECT ?, ?, r._row, '{query.field}', CAST(r.{_quote(query.field)} AS VARCHAR),
+                   '{query.rule}', ?
+            FROM stage r WHERE coalesce(({query.bad}), false)
+              AND r._row NOT IN (SELECT row FROM stage_problems)""",
+                    [load_id, name, f"{query.message} (DfE rule {query.rule})"])
+
+
+def _loaded_value(column: str, extract: Extract) -> str:
+    """SQL for the value a field loads as: as given, unless a query the row breaks says
+    otherwise."""
+    value = f"r.{_quote(column)}"
+    for query in extract.queries:
+        if query.field == column and query.loads_as is not None:
+            value = f"CASE WHEN coalesce(({query.bad}), false) THEN {query.loads_as} ELSE {value} END"
+    return value
 
 
 def _check_header(path: Path, extract: Extract, name: str) -> list[str]:

@@ -2,6 +2,7 @@
 store on disk is left exactly as it was."""
 
 import csv
+import datetime as dt
 import hashlib
 import shutil
 import zipfile
@@ -425,3 +426,25 @@ def test_columns_in_another_order_load_by_their_names(known_folder, tmp_path):
         tables.append(con.execute("SELECT * FROM cla_episode ORDER BY ALL").fetchall())
         con.close()
     assert tables[0] == tables[1] and len(tables[0]) > 5
+
+
+def test_rows_breaking_a_dfe_rule_load_as_the_rule_allows_and_are_queried(known_folder,
+                                                                           tmp_path):
+    # Row 2: C1's open episode given a reason but no end (rule 148: loaded as open, no reason).
+    # Row 9: C5 (born March 2008) leaving to independent living at 12 (rule 387).
+    _edit(known_folder, "episodes.csv", lambda r: _set(_set(_set(
+        r, 2, "REC", "E4A"), 9, "DEC", "01/06/2020"), 9, "REC", "E5"))
+    report = load_folder(known_folder, tmp_path / "store.duckdb")
+    con = store.connect_readonly(report.db)
+    queries = con.execute("SELECT file, row_number, field, value, rule, message FROM load_query "
+                          "ORDER BY row_number").fetchall()
+    c1 = con.execute("SELECT dec, rec FROM cla_episode WHERE child_id = 'C1'").fetchall()
+    c5 = con.execute("SELECT dec, rec FROM cla_episode WHERE child_id = 'C5'").fetchall()
+    con.close()
+    assert report.queries == 2 and not report.quarantined
+    assert [q[:5] for q in queries] == [("episodes.csv", 2, "REC", "E4A", "148"),
+                                        ("episodes.csv", 9, "REC", "E5", "387")]
+    assert queries[0][5] == ("is given but DEC is blank: loaded as an open episode, without its "
+                             "reason (DfE rule 148)")
+    assert c1 == [(None, None)]
+    assert c5 == [(dt.date(2020, 6, 1), "E5")]

@@ -25,7 +25,8 @@ register(
 register(
     name="cla_ceases_in_month",
     title="Ceased to be looked after in the month",
-    definition=("Episodes ending a period of care (reason episode ceased other than X1) in the "
+    definition=("Episodes ending a period of care (reason episode ceased other than X1, or "
+                "not recorded) in the "
                 "calendar month ending on the count date, short breaks (V3, V4) excluded."),
     unit="ceases", better="neither",
     sql=count_flows(CEASES, IN_MONTH),

@@ -52,7 +52,7 @@ UNION ALL
 SELECT m.as_at, 'exit', date_sub('year', e.birth_month, e.dec), e.placement,
        CASE WHEN date_sub('year', e.birth_month, e.dec) >= 18 THEN '{TURNED_18}'
             ELSE {CEASE_REASON.format(rec="e.rec")} END, count(*)
-FROM months m JOIN episodes e ON e.rec <> 'X1' AND e.dec BETWEEN m.first_day AND m.as_at
+FROM months m JOIN episodes e ON e.rec IS DISTINCT FROM 'X1' AND e.dec BETWEEN m.first_day AND m.as_at
 GROUP BY ALL
 """
 

@@ -33,7 +33,7 @@ flows AS (
     WHERE e.ls NOT IN ('V3', 'V4') AND {IN_AREA.format(column="c.district_code")}
 )"""
 STARTS = "f.rne = 'S' AND f.age_at_start BETWEEN $min_age AND $max_age AND f.decom"
-CEASES = "f.rec <> 'X1' AND f.age_at_end BETWEEN $min_age AND $max_age AND f.dec"
+CEASES = "f.rec IS DISTINCT FROM 'X1' AND f.age_at_end BETWEEN $min_age AND $max_age AND f.dec"
 IN_MONTH = "BETWEEN date_trunc('month', d.as_at) AND d.as_at"
 
 

@@ -63,7 +63,8 @@ register(
 register(
     name="cla_ceases",
     title="Leaving care (12 months)",
-    definition=("Episodes that ended a period of care (reason episode ceased other than X1) in the "
+    definition=("Episodes that ended a period of care (reason episode ceased other than X1, "
+                "or not recorded) in the "
                 "12 months to the count date, short breaks (V3, V4) excluded."),
     unit="ceases", better="neither",
     sql=count_flows(CEASES, TWELVE_MONTHS),
