@@ -15,6 +15,7 @@ from fsdash.access.roles import development_scope, load_access
 from fsdash.config import WHOLE_COUNCIL, load_council
 from fsdash.export import SECTIONS, pack_files
 from fsdash.ingest import LoadError, load_paths
+from fsdash.metrics.sources import waits_for
 from fsdash.views.overview import headline_figures
 
 
@@ -125,9 +126,13 @@ def _summary(args) -> int:
         print(json.dumps({"as_at": as_at.isoformat(), "area": args.area, "role": scope.role,
                           "measures": found}, indent=2))
         return 0
-    print(f"Headline measures on {as_at:%d %B %Y}, {council.area_label(args.area)}, as a "
-          f"{ROLE_NAMES[scope.role]} sees them")
+    role = ROLE_NAMES[scope.role]
+    print(f"Headline measures on {as_at:%d %B %Y}, {council.area_label(args.area)}, as "
+          f"{'an' if role[0] in 'AEIOU' else 'a'} {role} sees them")
     for figure in found.values():
+        if figure["waits_for"]:
+            print(f"  {figure['title']:<70} {waits_for(tuple(figure['waits_for'])).lower()}")
+            continue
         shown = (SUPPRESSED if figure["suppressed"] else "no data" if figure["value"] is None
                  else f"{figure['value']:,.1f}")
         print(f"  {figure['title']:<70} {shown:>10} {figure['unit']}")

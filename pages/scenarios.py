@@ -3,7 +3,7 @@ changes to starts, leaving care and step-down would do, with their placement cos
 
 import streamlit as st
 
-from fsdash import ui
+from fsdash import metrics, ui
 from fsdash.config import load_council
 from fsdash.projection.scenario import LEVERS, SCENARIO_BANDS, Scenario, month_ends_after
 from fsdash.views.scenarios import GLOSSARY, REFERENCE_PERIODS, NotEnoughHistory, area_options
@@ -26,7 +26,7 @@ if target is None:
     aim_percent = ui.url_slider(aim_columns[0], "Aim: fewer under-12s in care each year (%)",
                                 0, 30, 1, "aim", 10)
     aim_years = ui.url_slider(aim_columns[1], "Over this many years", 1, 5, 1, "aim_years", 3)
-    aim_end = filters.as_at.replace(year=filters.as_at.year + aim_years)
+    aim_end = metrics.years_after(filters.as_at, aim_years)
 else:
     st.write(f"The aim is the council's target in force: {target.label}.")
     aim_percent, aim_years, aim_end = 0, 0, target.end

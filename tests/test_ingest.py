@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fsdash import store
+from fsdash import metrics, store
 from fsdash.extracts import EXTRACTS
 from fsdash.ingest import LoadError, load_folder, load_paths
 
@@ -448,3 +448,41 @@ def test_rows_breaking_a_dfe_rule_load_as_the_rule_allows_and_are_queried(known_
                              "reason (DfE rule 148)")
     assert c1 == [(None, None)]
     assert c5 == [(dt.date(2020, 6, 1), "E5")]
+
+
+def test_a_store_with_some_sources_answers_what_it_can_and_says_what_waits(tmp_path,
+                                                                          monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT, known_answer_rows
+    from extract_files import write_extracts
+    from fsdash.cli import main
+    from fsdash.metrics import sources
+
+    folder = write_extracts(tmp_path / "no-adults", known_answer_rows())
+    for name in ("adults.csv", "adult_events.csv", "fs_involvement.csv"):
+        (folder / name).unlink()
+    db = load_folder(folder, tmp_path / "store.duckdb").db
+    con = store.connect_readonly(db)
+    waits = sources.waiting(con, metrics.HEADLINE)
+    con.close()
+    lacking = ("adults.csv", "fs_involvement.csv", "adult_events.csv")
+    assert waits == {"police_change": lacking, "emergency_admission_change": lacking}
+    monkeypatch.setattr("sys.argv", ["fsdash"])
+    printed = []
+    monkeypatch.setattr("builtins.print", lambda *a, **k: printed.append(" ".join(map(str, a))))
+    assert main(["summary", "--db", str(db), "--as-at", "2020-03-31", "--role", "analyst"]) == 0
+    assert any("Adults' police contacts" in line and "waits for adults.csv, "
+               "fs_involvement.csv and adult_events.csv" in line for line in printed)
+    assert any("Children looked after" in line and " 4.0 children" in line for line in printed)
+    assert printed[0].endswith("as an Analyst sees them")
+    monkeypatch.setenv("FSDASH_DB", str(db))
+    for page in ("pages/overview.py", "pages/outcomes.py", "pages/scenarios.py"):
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        app.query_params["as_at"] = "2020-02"
+        app.switch_page(page).run()
+        assert not app.exception, (page, app.exception)
+        if page == "pages/overview.py":
+            cards = {m.label: (m.value, m.delta) for m in app.metric}
+            assert cards["Adults' police contacts"] == (
+                "Not loaded", "Waits for adults.csv, fs_involvement.csv and adult_events.csv")

@@ -27,7 +27,7 @@ __all__ = ["ALL_AGES", "BREAKDOWNS", "HEADLINE", "MEASURES", "Breakdown", "Measu
            "breakdown", "breakdown_by_district", "caseload_by_team", "caseload_by_worker",
            "first_reliable_date", "latest_month_end", "month_ends", "reliable_month_ends",
            "series", "summary",
-           "target_at", "target_path", "targets", "value", "year_before"]
+           "target_at", "target_path", "targets", "value", "year_before", "years_after"]
 
 
 def caseload_by_team(con: duckdb.DuckDBPyConnection, as_at: dt.date) -> pd.DataFrame:
@@ -149,6 +149,11 @@ def month_ends(last: dt.date, count: int) -> list[dt.date]:
 def year_before(day: dt.date) -> dt.date:
     """The same date a year earlier (28 February for 29 February)."""
     return (pd.Timestamp(day) - pd.DateOffset(years=1)).date()
+
+
+def years_after(day: dt.date, years: int) -> dt.date:
+    """The same date ``years`` later (28 February for 29 February)."""
+    return (pd.Timestamp(day) + pd.DateOffset(years=years)).date()
 
 
 def targets(con: duckdb.DuckDBPyConnection, measure: str) -> list[Target]:

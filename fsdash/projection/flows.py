@@ -81,8 +81,8 @@ def load_history(con: duckdb.DuckDBPyConnection, month_ends: list[dt.date],
     population = population_by_age(con, districts)
     by_year = population.pivot_table(index="year", columns="age", values="population",
                                      aggfunc="sum").reindex(columns=range(AGES), fill_value=0)
-    estimate_year = [min(d.year - (1 if d.month < 7 else 0), by_year.index.max())
-                     for d in month_ends]
+    estimate_year = [min(max(d.year - (1 if d.month < 7 else 0), by_year.index.min()),
+                         by_year.index.max()) for d in month_ends]
     return History(tuple(month_ends), arrays["stock"], arrays["entry"], arrays["move"],
                    arrays["exit"], by_year.loc[estimate_year].to_numpy(float),
                    by_year.iloc[-1].to_numpy(float))

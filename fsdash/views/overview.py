@@ -13,10 +13,12 @@ from fsdash import metrics
 from fsdash.access import FAMILY_OF_MEASURE, SUPPRESSED, Figures, base_too_small
 from fsdash.config import Council
 from fsdash.formatting import YEAR_EARLIER, change, figure, long_date, month, round_half_up
+from fsdash.metrics import sources
 
 TREND_MONTHS = 25   # two years of month ends, so the date a year earlier is among them
 DELTA_COLOURS = {"down": "inverse", "up": "normal", "neither": "off"}
 NO_FIGURE = "No figure"     # nothing to count (not hidden: hidden figures are "c")
+NOT_LOADED = "Not loaded"   # a source the measure rests on is not in the store yet
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,14 @@ def headline_cards(con: duckdb.DuckDBPyConnection, figures: Figures, council: Co
     dates = [d for d in metrics.month_ends(as_at, TREND_MONTHS) if d >= first]
     districts = council.areas()[area] if area != "all" else ()
     year_ago = pd.Timestamp(metrics.year_before(as_at))
+    waits = sources.waiting(con, metrics.HEADLINE)
     cards = []
     for name in metrics.HEADLINE:
         measure = metrics.MEASURES[name]
+        if name in waits:
+            cards.append(Card(name, measure.title, NOT_LOADED, sources.waits_for(waits[name]),
+                              "off", measure.definition, ()))
+            continue
         values, hidden = protected_series(figures, con, name, dates, area, districts, council)
         trend = values.where(~hidden)
         now = trend.get(pd.Timestamp(as_at))
@@ -151,16 +158,23 @@ def headline_figures(con: duckdb.DuckDBPyConnection, figures: Figures, council: 
     month_ago = (pd.Timestamp(as_at) - pd.offsets.MonthEnd(1)).date()
     dates = [d for d in (metrics.year_before(as_at), month_ago, as_at) if d >= first]
     districts = council.areas()[area] if area != "all" else ()
+    waits = sources.waiting(con, metrics.HEADLINE)
     found = {}
     for name in metrics.HEADLINE:
         measure = metrics.MEASURES[name]
+        if name in waits:
+            found[name] = {"title": measure.title, "unit": measure.unit,
+                           "better": measure.better, "definition": measure.definition,
+                           "value": None, "suppressed": False, "month_ago": None,
+                           "year_ago": None, "waits_for": list(waits[name])}
+            continue
         values, hidden = protected_series(figures, con, name, dates, area, districts, council)
         shown = values.where(~hidden)
         found[name] = {"title": measure.title, "unit": measure.unit, "better": measure.better,
                        "definition": measure.definition, "value": _on(shown, as_at),
                        "suppressed": bool(hidden.get(pd.Timestamp(as_at), False)),
                        "month_ago": _on(shown, month_ago),
-                       "year_ago": _on(shown, metrics.year_before(as_at))}
+                       "year_ago": _on(shown, metrics.year_before(as_at)), "waits_for": None}
     return found
 
 

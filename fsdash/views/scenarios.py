@@ -16,6 +16,7 @@ from fsdash import charts, metrics
 from fsdash.access import Figures
 from fsdash.config import WHOLE_COUNCIL, Council
 from fsdash.formatting import long_date, month, round_half_up
+from fsdash.metrics import sources
 from fsdash.projection import backtest, flows
 from fsdash.projection.scenario import Outlook, Scenario, outlook, starts_fall_needed
 from fsdash.projection.trend import chance_in_words
@@ -87,8 +88,15 @@ def area_options(council: Council) -> dict[str, str]:
             **{code: f"{name} (locality)" for code, name in council.localities.items()}}
 
 
+NEEDS = ("population.csv", "header.csv", "episodes.csv")
+
+
 def planning(con: duckdb.DuckDBPyConnection, council: Council, area: str) -> Planning:
     """The flows of care for an area over every reliable month, and the back-test."""
+    lacking = tuple(file for file in NEEDS if file in sources.missing(con))
+    if lacking:
+        raise NotEnoughHistory(f"The projection {sources.waits_for(lacking).lower()}: load "
+                               "them to see it.")
     history = flows.load_history(con, metrics.reliable_month_ends(con), council.areas()[area])
     return Planning(history, backtest.back_test(history))
 
@@ -110,7 +118,7 @@ def aim_for(con, council: Council, history: flows.History, as_at: dt.date, area:
         return Aim(target.label, target.baseline_date, attrs["baseline"], target.annual_change,
                    target.end, attrs["at_end"], True, target.source)
     now = float(history.stock[history.index(as_at), :12].sum())
-    end = as_at.replace(year=as_at.year + years)
+    end = metrics.years_after(as_at, years)
     return Aim(f"Under-12s in care down {percent}% a year for {years} years from "
                f"{long_date(as_at)}", as_at, now, -percent / 100, end,
                round_half_up(now * (1 - percent / 100) ** years), False,
