@@ -166,7 +166,8 @@ def bench_scale(scale: float, reruns: int, workdir: Path) -> dict:
             result["pages"][setting] = {"empty page": empty}
             for name, (script, query) in PAGES.items():
                 page = time_reruns(browser, script, db, reruns, query, flags)
-                page["ratio_to_empty"] = round(page["rerun_cpu_ms"] / empty["rerun_cpu_ms"], 2)
+                page["ratio_to_empty"] = (round(page["rerun_cpu_ms"] / empty["rerun_cpu_ms"], 2)
+                                          if empty["rerun_cpu_ms"] else None)   # below the clock
                 result["pages"][setting][name] = page
         browser.close()
     return result
