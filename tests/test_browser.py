@@ -237,7 +237,7 @@ def test_a_download_is_audited(server, browser, audit_log):
     page = _open(browser, server + PAGES["children-in-care"])
     expect(page.locator(".js-plotly-plot")).to_have_count(10, timeout=60_000)
     page.wait_for_selector(READY, timeout=90_000)
-    with page.expect_download() as download:
+    with page.expect_download(timeout=90_000) as download:
         page.get_by_role("button", name="Download this data (CSV)").filter(visible=True).first.click()
     assert download.value.suggested_filename == "children-looked-after.csv"
     page.close()
