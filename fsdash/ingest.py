@@ -326,19 +326,15 @@ def _check_header(path: Path, extract: Extract, name: str) -> list[str]:
     return header
 
 
-def _text(path: Path, header: list[str], rejects: bool = False) -> str:
-    """SQL reading a file as text, each field named ``raw:`` and its column, in the file's own
-    order (``store_rejects``: malformed rows go to ``reject_errors``)."""
+def _read(path: Path, header: list[str], rejects: bool = False) -> str:
+    """SQL reading a file as text, each row numbered as a spreadsheet numbers it (``_row``)
+    and each field named ``raw:`` and its column, in the file's own order."""
     columns = "{" + ", ".join(f"'{_raw(c)}': 'VARCHAR'" for c in header) + "}"
     path_sql = str(path).replace("'", "''")
-    return (f"read_csv('{path_sql}', header = true, auto_detect = false, columns = {columns}, "
+    return ("(SELECT row_number() OVER () + 1 AS _row, * FROM read_csv("
+            f"'{path_sql}', header = true, auto_detect = false, columns = {columns}, "
             "delim = ',', quote = '\"', escape = '\"', strict_mode = true"
-            f"{', store_rejects = true' if rejects else ''})")
-
-
-def _numbered_text(path: Path, header: list[str]) -> str:
-    """SQL reading a file as text with each row numbered as a spreadsheet numbers it (``_row``)."""
-    return f"(SELECT row_number() OVER () + 1 AS _row, * FROM {_text(path, header)})"
+            f"{', store_rejects = true' if rejects else ''}))")
 
 
 def _stage(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract, name: str,
@@ -350,11 +346,9 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract, name: s
     flagged = " OR ".join(f"coalesce(({condition}), false)" for _, condition, _ in checks)
     columns = ", ".join(_quote(f.column) for f in extract.fields)
     con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans;")
-    # Rows are numbered after they are typed and checked: numbering first would leave the
-    # typing and the checks to one thread.
-    con.execute(f"CREATE OR REPLACE TEMP TABLE stage AS SELECT row_number() OVER () + 1 AS "
-                f"_row, * FROM (SELECT {columns}, {flagged or 'false'} AS _flagged FROM "
-                f"(SELECT *, {typed} FROM {_text(path, header, rejects=True)}) r)")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stage AS SELECT _row, {columns}, "
+                f"{flagged or 'false'} AS _flagged FROM (SELECT *, {typed} FROM "
+                f"{_read(path, header, rejects=True)}) r")
     rejects = con.execute(
         "SELECT line, first(column_name ORDER BY column_idx), first(error_type), "
         "first(error_message) FROM reject_errors GROUP BY line "
@@ -447,7 +441,7 @@ def _find_problems(con: duckdb.DuckDBPyConnection, extract: Extract, path: Path,
     typed = ", ".join(_quote(f.column) for f in extract.fields)
     con.execute(f"CREATE OR REPLACE TEMP TABLE stage_bad_rows AS SELECT _row, {typed} FROM stage "
                 "WHERE _flagged OR _row IN (SELECT row FROM stage_repeats)")
-    text = _numbered_text(path, header)
+    text = _read(path, header)
     if not con.execute("SELECT count(*) FROM stage_bad_rows").fetchone()[0]:
         text = f"(SELECT * FROM {text} WHERE false)"      # nothing to read again
     con.execute(f"CREATE OR REPLACE TEMP TABLE stage_bad AS SELECT t.*, s.* EXCLUDE (_row) "
