@@ -35,6 +35,20 @@ def demo_db(tmp_path_factory) -> Path:
     return db
 
 
+def new_app(timeout: int = 120):
+    """The whole app in Streamlit's AppTest (signed in as the development role)."""
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+
+
+@pytest.fixture()
+def demo_app(demo_db, monkeypatch):
+    """The app over the demo store."""
+    monkeypatch.setenv("FSDASH_DB", str(demo_db))
+    return new_app()
+
+
 LANCASTER, BURNLEY = "E07000121", "E07000117"
 
 

@@ -7,7 +7,6 @@ import datetime as dt
 import tomllib
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, known_answer_rows
 from extract_files import write_extracts
@@ -162,9 +161,8 @@ def test_changes_and_costs_are_worded_plainly():
 
 
 @pytest.fixture()
-def page(demo_db, monkeypatch):
-    monkeypatch.setenv("FSDASH_DB", str(demo_db))
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+def page(demo_app):
+    return demo_app
 
 
 @pytest.mark.parametrize("role", ["cabinet", "director", "analyst", "team_manager:FS01"])

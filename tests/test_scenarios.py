@@ -4,9 +4,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import new_app
 from fsdash import metrics, store
 from fsdash.access import Figures, Published
 from fsdash.config import load_council
@@ -151,14 +150,9 @@ def test_what_it_would_take_is_the_least_fall_in_starts_that_meets_the_aim(demo)
     assert starts_fall_needed(history, as_at, end, start, 24, 10) is None
 
 
-@pytest.fixture()
-def app(demo_db, monkeypatch):
-    monkeypatch.setenv("FSDASH_DB", str(demo_db))
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-
-
 @pytest.mark.parametrize("role", ["cabinet", "director", "team_manager:FS01", "analyst"])
-def test_the_page_renders_a_linked_scenario_for_every_role(app, monkeypatch, role):
+def test_the_page_renders_a_linked_scenario_for_every_role(demo_app, monkeypatch, role):
+    app = demo_app
     monkeypatch.setenv("FSDASH_DEV_ROLE", role)
     app.query_params.update({"as_at": "2026-10", "area": "all", "from": "2027-01",
                              "starts_under5": "-20", "leaving_12plus": "15"})
@@ -173,7 +167,8 @@ def test_the_page_renders_a_linked_scenario_for_every_role(app, monkeypatch, rol
     assert app.query_params["starts_under5"] == ["-20"] or app.query_params["starts_under5"] == "-20"
 
 
-def test_the_page_uses_the_target_in_force_and_says_when_history_is_short(app, demo_db):
+def test_the_page_uses_the_target_in_force_and_says_when_history_is_short(demo_app, demo_db):
+    app = demo_app
     app.query_params.update({"as_at": "2022-03", "area": "EAST"})
     app.switch_page("pages/scenarios.py").run()
     assert not app.exception, app.exception
@@ -185,7 +180,7 @@ def test_the_page_uses_the_target_in_force_and_says_when_history_is_short(app, d
     assert aim.agreed and aim.end == dt.date(2024, 1, 4)
     assert figures.count("cla", dt.date(2022, 3, 31), "EAST", "under12") is not None
     con.close()
-    short = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    short = new_app()
     short.query_params.update({"as_at": metrics.month_ends(dt.date(2017, 6, 30), 1)[0]
                                .strftime("%Y-%m"), "rates": "36"})
     short.switch_page("pages/scenarios.py").run()
