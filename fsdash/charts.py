@@ -80,7 +80,7 @@ def outlook_chart(actual: pd.Series, baseline: pd.DataFrame, scenario: pd.DataFr
         end = aim.iloc[-1]
         fig.add_trace(go.Scatter(x=[end["as_at"]], y=[end["value"]], mode="markers+text",
                                  name="Aim at the end", text=[f"Aim {end['value']:,.0f}"],
-                                 textposition="bottom center",
+                                 textposition="bottom left",      # never past the plot's edge
                                  marker={"symbol": "x", "size": 12,
                                          "color": OKABE_ITO["vermillion"]}))
     return _layout(fig, title, y_title)

@@ -210,7 +210,6 @@ def _outlook_block(result: Outlook, actual: pd.Series, ages: str, scenario: Scen
                           pd.DataFrame(), stem)
     base = result.path("baseline", ages)
     changed = None if scenario.is_baseline else result.path("scenario", ages)
-    end = long_date(result.months[-1])
     reading = (f"If the rates of the reference period carry on, there will be about "
                f"{_whole(base.iloc[-1]['central'])} {who} in care in {label} at the end of "
                f"{month(result.months[-1])} (8 times in 10 between {_range(base, 'and')}).")
@@ -224,8 +223,7 @@ def _outlook_block(result: Outlook, actual: pd.Series, ages: str, scenario: Scen
     figure = charts.outlook_chart(
         actual.set_axis(pd.to_datetime(actual.index)), base, changed,
         aim.path() if aim is not None else None,
-        f"{'Children aged under 12' if ages == 'under12' else 'Children'} looked after in "
-        f"{label}: actual and projected to {end}",
+        f"{'Under-12s' if ages == 'under12' else 'Children'} in care, {label}",
         "Children aged under 12" if ages == "under12" else "Children")
     return ChartBlock(title, reading, figure, _outlook_table(actual, base, changed), stem)
 
