@@ -93,7 +93,8 @@ NEEDS = ("population.csv", "header.csv", "episodes.csv")
 
 def planning(con: duckdb.DuckDBPyConnection, council: Council, area: str) -> Planning:
     """The flows of care for an area over every reliable month, and the back-test."""
-    lacking = tuple(file for file in NEEDS if file in sources.missing(con))
+    missing = sources.missing(con)
+    lacking = tuple(file for file in NEEDS if file in missing)
     if lacking:
         raise NotEnoughHistory(f"The projection {sources.waits_for(lacking).lower()}: load "
                                "them to see it.")
