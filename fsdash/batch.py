@@ -1,8 +1,9 @@
-"""Find the extracts in what a load is pointed at: any mix of folders, zip files and CSV files,
-under any names. A file named as an extract is that extract; any other CSV is recognised by its
-header (the same columns, in any order). Each file is first made readable text
-(``fsdash.textfiles``). Anything that cannot be placed is a problem naming the file, never a
-file silently passed over.
+"""Find the extracts in what a load is pointed at: any mix of folders, zip files, CSV files and
+children in need census XML files, under any names. A CSV file named as an extract is that
+extract; any other CSV is recognised by its header (the same columns, in any order). Each CSV
+file is first made readable text (``fsdash.textfiles``); a census is read into the rows of the
+census extracts (``fsdash.census``). Anything that cannot be placed is a problem naming the
+file, never a file silently passed over.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from fsdash import textfiles, yearly
-from fsdash.extracts import DATE_FORMAT, EXTRACTS, Extract
+from fsdash import census, textfiles, yearly
+from fsdash.extracts import CSV_EXTRACTS, DATE_FORMAT, EXTRACT_BY_FILE, Extract
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,14 @@ class Found:
     original: Path
     readable: Path
     year: int | None = None     # the collection year of a yearly return (``fsdash.yearly``)
+    part: str | None = None     # the census element the rows come from (``fsdash.census``)
+
+    def name_for(self, extract: Extract) -> str:
+        """The file as problems name it: with the extract (or census element) it holds where
+        its own name does not say."""
+        if self.shown_as == extract.file:
+            return self.shown_as
+        return f"{self.shown_as} ({self.part or extract.file})"
 
 
 class BatchProblem(Exception):
@@ -68,12 +77,15 @@ def find(paths, scratch: Path) -> dict[str, list[Found]]:
     """The batch's extract files by extract file name: one each, or for a yearly return one
     for each collection year. Raises ``BatchProblem``."""
     files, problems = _files(paths, scratch)
-    by_name = {e.file.lower(): e for e in EXTRACTS}
+    by_name = {e.file.lower(): e for e in CSV_EXTRACTS}
     found: dict[str, list[Found]] = {}
     for number, (shown_as, path) in enumerate(files):
+        if path.suffix.lower() == ".xml":
+            _add_census(shown_as, path, scratch / f"census{number}", found, problems)
+            continue
         if path.suffix.lower() != ".csv":
-            problems.append((shown_as, None, None, "is not a CSV file: fsdash loads the extracts "
-                             "described in docs/data-formats.md"))
+            problems.append((shown_as, None, None, "is not a CSV or XML file: fsdash loads the "
+                             "extracts described in docs/data-formats.md"))
             continue
         try:
             readable = textfiles.readable(path, scratch, f"{number}-{path.name}")
@@ -92,9 +104,40 @@ def find(paths, scratch: Path) -> dict[str, list[Found]]:
             first.append(Found(shown_as, path, readable))
     if not problems:
         found = _with_years(found, problems)
+        _one_source_a_table(found, problems)
     if problems:
         raise BatchProblem(problems)
     return found
+
+
+def _add_census(shown_as: str, path: Path, out_dir: Path, found: dict, problems: list) -> None:
+    """Read a children in need census into the census extracts' files."""
+    try:
+        read = census.read(path, out_dir)
+    except census.NotCensus as error:
+        problems.append((shown_as, None, None, f"is XML but not a children in need census (it "
+                         f"starts with {error}): fsdash reads the census as the DfE specifies it"))
+        return
+    except census.CensusProblem as error:
+        problems.append((shown_as, error.line, None, str(error)))
+        return
+    year = read.year or yearly.year_from_name(shown_as)
+    for level in census.levels():
+        found.setdefault(level.extract, []).append(
+            Found(shown_as, path, read.files[level.extract], year, level.element))
+
+
+def _one_source_a_table(found: dict[str, list[Found]], problems: list) -> None:
+    """Refuse a batch giving one table from two sources (local referrals and the census)."""
+    by_table: dict[str, list[str]] = {}
+    for name in found:
+        by_table.setdefault(EXTRACT_BY_FILE[name].table, []).append(name)
+    for names in by_table.values():
+        if len(names) > 1:
+            first, second = (found[n][0] for n in names[:2])
+            problems.append((second.shown_as, None, None, f"gives the same records as "
+                             f"{first.shown_as} ({EXTRACT_BY_FILE[names[1]].source} and "
+                             f"{EXTRACT_BY_FILE[names[0]].source}): load one of them"))
 
 
 def _with_years(found: dict[str, list[Found]], problems: list) -> dict[str, list[Found]]:
@@ -123,21 +166,21 @@ def _with_years(found: dict[str, list[Found]], problems: list) -> dict[str, list
 
 
 def _year_of(found: Found, name: str) -> int | None:
-    year = yearly.year_from_name(found.shown_as)
+    year = found.year or yearly.year_from_name(found.shown_as)
     if year is None and name == "episodes.csv":
         year = yearly.latest_date_year(found.readable, ("DECOM", "DEC"), DATE_FORMAT)
     return year
 
 
 def _by_header(header: list[str]) -> Extract | None:
-    return next((e for e in EXTRACTS if set(e.columns) == set(header)), None)
+    return next((e for e in CSV_EXTRACTS if set(e.columns) == set(header)), None)
 
 
 def _unrecognised(header: list[str]) -> str:
     """What is wrong with a header that matches no extract, against the closest one."""
     if not header:
         return "is empty: it has no header row"
-    closest = max(EXTRACTS, key=lambda e: len(set(e.columns) & set(header)))
+    closest = max(CSV_EXTRACTS, key=lambda e: len(set(e.columns) & set(header)))
     missing = [c for c in closest.columns if c not in header]
     extra = [c for c in header if c not in closest.columns]
     return (f"has columns that match no extract fsdash reads. The closest is {closest.file}"

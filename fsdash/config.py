@@ -16,6 +16,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = REPO_ROOT / "config" / "lancashire.toml"
 WHOLE_COUNCIL = "all"      # the area code for the whole council
+# The district of a child known only from the returns, whose home postcode is not in the council
+# or not given: counted in the whole council, in no locality or district.
+NOT_KNOWN = "not known"
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class District:
     code: str
     name: str
     locality: str
+    outward_codes: tuple[str, ...] = ()   # postcode outward codes that place a child here
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,8 @@ class Council:
         """The plain name of an area code: the council's short name, a locality or a district."""
         if area == WHOLE_COUNCIL:
             return self.short_name
+        if area == NOT_KNOWN:
+            return "District not known"
         districts = {d.code: d.name for d in self.districts}
         return self.localities.get(area) or districts[area]
 
@@ -159,7 +165,8 @@ def load_council(path: Path | None = None) -> Council:
     path = Path(path or config_path())
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     localities = {loc["code"]: loc["name"] for loc in raw["localities"]}
-    districts = tuple(District(d["code"], d["name"], d["locality"]) for d in raw["districts"])
+    districts = tuple(District(d["code"], d["name"], d["locality"],
+                               tuple(d.get("outward_codes", ()))) for d in raw["districts"])
     teams = tuple(Team(t["code"], t["name"], tuple(t["districts"]), t.get("start"), t.get("end"))
                   for t in raw["teams"])
     _check_references(path, localities, districts, teams)

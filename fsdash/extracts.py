@@ -9,19 +9,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DATE_FORMAT = "%d/%m/%Y"   # dd/mm/yyyy, as in the DfE returns
+DATE_FORMAT = "%d/%m/%Y"   # dd/mm/yyyy, as in the SSDA903 returns
 MONTH_FORMAT = "%m/%Y"     # mm/yyyy, for months of birth
+ISO_DATE_FORMAT = "%Y-%m-%d"  # yyyy-mm-dd, as in the children in need census
+DATE_FORMS = {DATE_FORMAT: "dd/mm/yyyy", ISO_DATE_FORMAT: "yyyy-mm-dd"}
 
 # Field kinds and what the importer accepts for each.
 KIND_HELP = {
     "text": "text",
     "int": "a whole number",
     "decimal": "a number",
-    "date": "a date in the form dd/mm/yyyy",
+    "date": "a date in the form {date}",
     "month": "a month in the form mm/yyyy",
-    "dob": "a date in the form dd/mm/yyyy",
+    "dob": "a date in the form {date}",
     "bool": "Y or N",
+    "postcode": "a postcode (only the district its outward code lies in is kept)",
 }
+
+
+def kind_help(kind: str, date_format: str = DATE_FORMAT) -> str:
+    """What the importer accepts for a kind of field, with dates (and yes or no) in the
+    extract's form: the census's is the XML schema's."""
+    if kind == "bool" and date_format == ISO_DATE_FORMAT:
+        return "true or false (or 1 or 0)"
+    return KIND_HELP[kind].format(date=DATE_FORMS[date_format])
 
 
 @dataclass(frozen=True)
@@ -30,9 +41,10 @@ class Field:
 
     column: str                   # the CSV header
     target: str | None            # the store column; None: checked, then not kept
-    kind: str = "text"            # a key of KIND_HELP; "dob" is kept as its month only
+    kind: str = "text"            # a key of KIND_HELP; "dob" is kept as its month only;
+                                  # "postcode" as the council district of its outward code
     required: bool = True
-    codes: str | None = None      # a ref_code list the value must be in
+    codes: str | None = None      # a ref_code list the value must be in (for the file's year)
     references: str | None = None  # "table.column" the value must exist in
 
 
@@ -76,10 +88,17 @@ class Extract:
     rules: tuple[Rule, ...] = ()
     yearly: bool = False          # a return made each collection year (``fsdash.yearly``)
     queries: tuple[Query, ...] = ()
+    date_format: str = DATE_FORMAT
+    census_part: str | None = None   # the census element whose rows these are (``fsdash.census``)
 
     @property
     def columns(self) -> list[str]:
         return [f.column for f in self.fields]
+
+    @property
+    def source(self) -> str:
+        """The source as its users know it: the file, or the census."""
+        return "the children in need census" if self.census_part else self.file
 
 
 def _id(column, target, references=None):
@@ -106,7 +125,7 @@ EXTRACTS: tuple[Extract, ...] = (
         key=("FAMILY_ID",),
     ),
     Extract(
-        "children.csv", "child",
+        "children.csv", "local_child",
         (
             _id("CHILD", "child_id"),
             _id("FAMILY_ID", "family_id", "family.family_id"),
@@ -146,7 +165,7 @@ EXTRACTS: tuple[Extract, ...] = (
         "cin_referrals.csv", "referral",
         (
             _id("REFERRAL_ID", "referral_id"),
-            _id("CHILD", "child_id", "child.child_id"),
+            _id("CHILD", "child_id", "local_child.child_id"),
             Field("CINreferralDate", "referral_date", "date"),
             Field("ReferralSource", "source", codes="REFERRAL_SOURCE"),
             Field("Route", "route", codes="ROUTE"),
@@ -164,7 +183,7 @@ EXTRACTS: tuple[Extract, ...] = (
         (
             _id("ASSESSMENT_ID", "assessment_id"),
             _id("REFERRAL_ID", "referral_id", "referral.referral_id"),
-            _id("CHILD", "child_id", "child.child_id"),
+            _id("CHILD", "child_id", "local_child.child_id"),
             Field("AssessmentActualStartDate", "start_date", "date"),
             Field("AssessmentAuthorisationDate", "authorised_date", "date", required=False),
             Field("AssessmentFactors", "factors", required=False),
@@ -179,7 +198,7 @@ EXTRACTS: tuple[Extract, ...] = (
         (
             _id("S47_ID", "s47_id"),
             _id("REFERRAL_ID", "referral_id", "referral.referral_id"),
-            _id("CHILD", "child_id", "child.child_id"),
+            _id("CHILD", "child_id", "local_child.child_id"),
             Field("S47ActualStartDate", "start_date", "date"),
             Field("InitialCPCtarget", "icpc_target", "date", required=False),
             Field("DateOfInitialCPC", "icpc_date", "date", required=False),
@@ -193,7 +212,7 @@ EXTRACTS: tuple[Extract, ...] = (
         "cin_cp_plans.csv", "cp_plan",
         (
             _id("PLAN_ID", "plan_id"),
-            _id("CHILD", "child_id", "child.child_id"),
+            _id("CHILD", "child_id", "local_child.child_id"),
             Field("CPPstartDate", "start_date", "date"),
             Field("CPPendDate", "end_date", "date", required=False),
             Field("InitialCategoryOfAbuse", "initial_category", codes="ABUSE_CATEGORY"),
@@ -202,10 +221,85 @@ EXTRACTS: tuple[Extract, ...] = (
         key=("PLAN_ID",),
         rules=(Rule("CPPendDate", "CPPendDate < CPPstartDate", "is before CPPstartDate"),),
     ),
+    # The children in need census (``fsdash.census`` reads its XML into these rows). It has no
+    # identifiers but the child's: the others are derived from the child and a date.
+    Extract(
+        "census_children.csv", "cin_child",
+        (
+            _id("LAchildID", "child_id"),
+            Field("GenderCurrent", "sex", codes="CENSUS_SEX"),
+            Field("PersonBirthDate", "birth_month", "dob"),
+            Field("Ethnicity", "ethnicity", codes="ETHNIC"),
+        ),
+        key=("LAchildID",), yearly=True, date_format=ISO_DATE_FORMAT, census_part="Child",
+    ),
+    Extract(
+        "census_referrals.csv", "referral",
+        (
+            _id("ReferralID", "referral_id"),
+            _id("LAchildID", "child_id", "cin_child.child_id"),
+            Field("CINreferralDate", "referral_date", "date"),
+            Field("ReferralSource", "source", codes="REFERRAL_SOURCE"),
+            Field("PrimaryNeedCode", "primary_need", required=False, codes="CENSUS_NEED"),
+            Field("ReferralNFA", "nfa", "bool"),
+            Field("CINclosureDate", "closure_date", "date", required=False),
+            Field("ReasonForClosure", "closure_reason", required=False, codes="CLOSURE_REASON"),
+        ),
+        key=("ReferralID",),
+        rules=(Rule("CINclosureDate", "CINclosureDate < CINreferralDate",
+                    "is before CINreferralDate"),),
+        yearly=True, date_format=ISO_DATE_FORMAT, census_part="CINdetails",
+    ),
+    Extract(
+        "census_assessments.csv", "assessment",
+        (
+            _id("AssessmentID", "assessment_id"),
+            _id("ReferralID", "referral_id", "referral.referral_id"),
+            _id("LAchildID", "child_id", "cin_child.child_id"),
+            Field("AssessmentActualStartDate", "start_date", "date"),
+            Field("AssessmentAuthorisationDate", "authorised_date", "date", required=False),
+            Field("AssessmentFactors", "factors", required=False),
+        ),
+        key=("AssessmentID",),
+        rules=(Rule("AssessmentAuthorisationDate",
+                    "AssessmentAuthorisationDate < AssessmentActualStartDate",
+                    "is before AssessmentActualStartDate"),),
+        yearly=True, date_format=ISO_DATE_FORMAT, census_part="Assessments",
+    ),
+    Extract(
+        "census_s47.csv", "s47_enquiry",
+        (
+            _id("Section47ID", "s47_id"),
+            _id("ReferralID", "referral_id", "referral.referral_id"),
+            _id("LAchildID", "child_id", "cin_child.child_id"),
+            Field("S47ActualStartDate", "start_date", "date"),
+            Field("InitialCPCtarget", "icpc_target", "date", required=False),
+            Field("DateOfInitialCPC", "icpc_date", "date", required=False),
+            Field("ICPCnotRequired", "icpc_not_required", "bool"),
+        ),
+        key=("Section47ID",),
+        rules=(Rule("DateOfInitialCPC", "DateOfInitialCPC < S47ActualStartDate",
+                    "is before S47ActualStartDate"),),
+        yearly=True, date_format=ISO_DATE_FORMAT, census_part="Section47",
+    ),
+    Extract(
+        "census_plans.csv", "cp_plan",
+        (
+            _id("PlanID", "plan_id"),
+            _id("LAchildID", "child_id", "cin_child.child_id"),
+            Field("CPPstartDate", "start_date", "date"),
+            Field("CPPendDate", "end_date", "date", required=False),
+            Field("InitialCategoryOfAbuse", "initial_category", codes="ABUSE_CATEGORY"),
+            Field("LatestCategoryOfAbuse", "latest_category", codes="ABUSE_CATEGORY"),
+        ),
+        key=("PlanID",),
+        rules=(Rule("CPPendDate", "CPPendDate < CPPstartDate", "is before CPPstartDate"),),
+        yearly=True, date_format=ISO_DATE_FORMAT, census_part="ChildProtectionPlans",
+    ),
     Extract(
         "header.csv", "cla_child",
         (
-            _id("CHILD", "child_id", "child.child_id"),
+            _id("CHILD", "child_id"),
             Field("SEX", "sex", codes="SEX"),
             Field("DOB", "birth_month", "dob"),
             Field("ETHNIC", "ethnicity", codes="ETHNIC"),
@@ -230,7 +324,7 @@ EXTRACTS: tuple[Extract, ...] = (
             Field("REC", "rec", required=False, codes="REC"),
             Field("REASON_PLACE_CHANGE", "reason_place_change", required=False,
                   codes="REASON_PLACE_CHANGE"),
-            Field("HOME_POST", None, required=False),
+            Field("HOME_POST", "home_district", "postcode", required=False),
             Field("PL_POST", None, required=False),
             Field("URN", "urn", required=False),
         ),
@@ -263,7 +357,7 @@ EXTRACTS: tuple[Extract, ...] = (
         "allocations.csv", "allocation",
         (
             _id("CASE_ID", "case_id"),
-            _id("CHILD", "child_id", "child.child_id"),
+            _id("CHILD", "child_id", "local_child.child_id"),
             _id("FAMILY_ID", "family_id", "family.family_id"),
             Field("TEAM", "team_code", references="team.team_code"),
             Field("WORKER_ID", "worker_id", "text", required=False,
@@ -302,3 +396,10 @@ EXTRACTS: tuple[Extract, ...] = (
 )
 
 EXTRACT_BY_FILE = {e.file: e for e in EXTRACTS}
+CSV_EXTRACTS = tuple(e for e in EXTRACTS if not e.census_part)   # the census comes as XML
+
+
+def source_of_table(table: str) -> str:
+    """The source or sources that fill a table: 'cin_referrals.csv or the children in need
+    census'."""
+    return " or ".join(dict.fromkeys(e.source for e in EXTRACTS if e.table == table))

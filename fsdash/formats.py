@@ -3,13 +3,15 @@ sentence about each file: `python -m fsdash formats > docs/data-formats.md`."""
 
 from __future__ import annotations
 
-from fsdash.extracts import EXTRACTS, KIND_HELP, Extract, Field
+from fsdash import census
+from fsdash.extracts import EXTRACTS, Extract, Field, kind_help
 
 INTRO = """# Data formats
 
-fsdash loads CSV extracts with `python -m fsdash load PATH...`: any mix of folders, zip files and
-CSV files. A file named as below is that extract; a file under any other name is recognised by
-its header (the same columns, in any order). An extract a load does not include is kept as the
+fsdash loads CSV extracts and the children in need census (XML, below) with
+`python -m fsdash load PATH...`: any mix of folders, zip files, CSV and XML files. A CSV file
+named as below is that extract; a CSV file under any other name is recognised by its header (the
+same columns, in any order). An extract a load does not include is kept as the
 last load left it, so a source can be loaded on its own. Files have a header row; columns may
 come in any order, but every column listed must be there and no others. Text may be UTF-8 (with
 or without a byte order mark) or Windows-1252, with Unix or Windows line endings (one kind per
@@ -68,8 +70,12 @@ ABOUT = {
         "Families known to children's services, with the district they live in."
     ),
     "children.csv": (
-        "Every child in the other files, from the case management system. Month and year of birth "
-        "only."
+        "The children of the local files, from the case management system, with their family and "
+        "district. Month and year of birth only. A child only in the SSDA903 returns or the "
+        "census needs no row here: their sex, month of birth and ethnicity come from the return, "
+        "their district from the home postcode (SSDA903 HOME_POST) through the `outward_codes` "
+        "of the council configuration, else \"not known\"; they belong to no family. A row here "
+        "is the authority for its child."
     ),
     "adults.csv": (
         "Adults in the families (parents and carers): the people whose police contacts and admissions "
@@ -97,9 +103,22 @@ ABOUT = {
         "import; UPN and MC_DOB are checked, then not kept."
     ),
     "episodes.csv": (
-        "SSDA903 episodes. HOME_POST and PL_POST are checked, then not kept: the child's district "
-        "comes from children.csv."
+        "SSDA903 episodes. HOME_POST is kept only as the council district its outward code lies "
+        "in (for a child with no row in children.csv); PL_POST is checked, then not kept."
     ),
+    "census_children.csv": "Each child: one row for each `Child`.",
+    "census_referrals.csv": (
+        "Each referral (`CINdetails`), named by the child and the referral date. The census has "
+        "no route into the front door: the route is \"not recorded\"."
+    ),
+    "census_assessments.csv": (
+        "Each assessment (`Assessments`), named by its referral and start date; the factors are "
+        "kept as a space-separated list."
+    ),
+    "census_s47.csv": "Each section 47 enquiry (`Section47`), named by its referral and start "
+                      "date.",
+    "census_plans.csv": "Each child protection plan (`ChildProtectionPlans`), named by the child "
+                        "and the plan's start date.",
     "allocations.csv": (
         "Case allocations: which team and worker held each child's case, and when. A case type is "
         "CIN, CP or CLA."
@@ -132,11 +151,39 @@ def _must_be(field: Field) -> str:
     return ""
 
 
+CENSUS = """## The children in need census (XML)
+
+The census file a council submits each year, as the DfE specifies it: `Message`, a `Header`
+with `CollectionDetails` (`Collection` CIN, `Year`: the year the collection ends), and
+`Children`. A file ending `.xml` is read as a census, one `Child` at a time; elements the
+sections below do not name are passed over, and namespaces are ignored. Its collection year
+comes from `Year`, else from the file's name. Dates are `yyyy-mm-dd`, yes/no fields `true`,
+`false`, `1` or `0`. Codes are checked against the lists for the file's year: the sex codes are
+0, 1, 2 and 9 before 2024-25 and M, F and U from 2024-25, and primary need adds N0 to N1-N9.
+A problem names the line of the element, for example
+`cin_2023-24.xml (CINdetails), line 214, field CINreferralDate: '2023-09-31' is not a date in
+the form yyyy-mm-dd`.
+
+A year's census holds every child in need at any time in that year, so consecutive files
+overlap: each record (a child, a referral, an assessment, an enquiry, a plan) is taken from the
+latest year's census that has it. The census gives the same records as `cin_referrals.csv`,
+`cin_assessments.csv`, `cin_s47.csv` and `cin_cp_plans.csv`: a batch holds one or the other,
+and the last load of either stays in force.
+"""
+
+
 def _section(extract: Extract) -> str:
-    lines = [f"## `{extract.file}`", "", ABOUT[extract.file], "",
-             "| column | type | required | must be | kept as |", "|---|---|---|---|---|"]
-    lines += [f"| `{f.column}` | {KIND_HELP[f.kind]} | {'yes' if f.required else 'no'} | "
-              f"{_must_be(f)} | {f'`{extract.table}.{f.target}`' if f.target else 'not kept'} |"
+    if extract.census_part:
+        level = next(lv for lv in census.levels() if lv.extract == extract.file)
+        where = level.values
+        heading, column = f"### `{extract.census_part}`", "element"
+    else:
+        where, heading, column = {}, f"## `{extract.file}`", "column"
+    lines = [heading, "", ABOUT[extract.file], "",
+             f"| {column} | type | required | must be | kept as |", "|---|---|---|---|---|"]
+    lines += [f"| `{where.get(f.column, f.column)}` | {_kind(f, extract)} | "
+              f"{'yes' if f.required else 'no'} | {_must_be(f)} | "
+              f"{f'`{extract.table}.{f.target}`' if f.target else 'not kept'} |"
               for f in extract.fields]
     lines.append("")
     if extract.key:
@@ -151,6 +198,18 @@ def _section(extract: Extract) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _kind(field: Field, extract: Extract) -> str:
+    """The field's type; a census identifier says what it is made from."""
+    level = next((lv for lv in census.levels() if lv.extract == extract.file), None)
+    if level and level.identity and field.column == extract.columns[0]:
+        return f"made from {' and '.join(level.identity)}"
+    if level and field.column not in level.values:
+        return "from the element it is nested in"
+    return kind_help(field.kind, extract.date_format)
+
+
 def markdown() -> str:
     """The whole of docs/data-formats.md."""
-    return INTRO + "\n" + "\n".join(_section(e) for e in EXTRACTS)
+    local = [_section(e) for e in EXTRACTS if not e.census_part]
+    returned = [_section(e) for e in EXTRACTS if e.census_part]
+    return INTRO + "\n" + "\n".join(local) + "\n" + CENSUS + "\n" + "\n".join(returned)

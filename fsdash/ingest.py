@@ -21,9 +21,9 @@ from pathlib import Path
 
 import duckdb
 
-from fsdash import batch, store, yearly
-from fsdash.config import Council, load_council
-from fsdash.extracts import DATE_FORMAT, EXTRACTS, KIND_HELP, Extract, Field
+from fsdash import batch, census, store, yearly
+from fsdash.config import NOT_KNOWN, Council, load_council
+from fsdash.extracts import EXTRACTS, Extract, Field, kind_help, source_of_table
 
 MAX_PROBLEMS_PER_FILE = 20
 
@@ -39,8 +39,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
+        if self.row is not None:   # a census (XML) names the line of the element
+            where.append(f"{'line' if '.xml' in self.file.lower() else 'row'} {self.row}")
         if self.field:
             where.append(f"field {self.field}")
         return f"{', '.join(where)}: {self.message}"
@@ -115,22 +115,27 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
                                   ).fetchone()[0]
             share = 0.0 if strict else council.quarantine_share
             loaded = []
+            given = {EXTRACT_TABLE[name] for name in found}
             for done, extract in enumerate(EXTRACTS):
                 progress(done, len(EXTRACTS), extract.file)
                 files = found.get(extract.file, [])
                 if len(files) == 1:
-                    rows[extract.file], quarantined[extract.file] = _load_extract(
+                    name = files[0].name_for(extract) if extract.census_part else extract.file
+                    rows[name], quarantined[name] = _load_extract(
                         con, files[0], extract, load_id, share)
-                    loaded.append((files[0], extract.file, rows[extract.file]))
+                    loaded.append((files[0], extract.file, rows[name]))
                 elif files:
                     for file in sorted(files, key=lambda f: f.year):
-                        rows[file.shown_as], quarantined[file.shown_as] = _load_extract(
+                        name = file.name_for(extract) if extract.census_part else file.shown_as
+                        rows[name], quarantined[name] = _load_extract(
                             con, file, extract, load_id, share, yearly_table(extract))
-                        loaded.append((file, extract.file, rows[file.shown_as]))
+                        loaded.append((file, extract.file, rows[name]))
                     _combine(con, extract, load_id)
-                elif held:
-                    _keep(con, extract)
-                    kept.append(extract.file)
+                elif held and extract.table not in given:
+                    _keep(con, extract.table)
+                    given.add(extract.table)
+                    kept.append(source_of_table(extract.table))
+            _complete_children(con)
             if not allow_shrink:
                 _refuse_shrinking(con, held)
             _record_audit(con, load_id, loaded, council)
@@ -159,28 +164,65 @@ def _previous(con: duckdb.DuckDBPyConnection, db: Path):
         yield False
         return
     con.execute("ATTACH ? AS previous (READ_ONLY)", [str(db)])
+    if con.execute("SELECT max(version) FROM previous.schema_version").fetchone()[0] \
+            < store.LATEST_VERSION:      # a store from an older fsdash: upgrade it first
+        con.execute("DETACH previous")
+        store.connect(db).close()
+        con.execute("ATTACH ? AS previous (READ_ONLY)", [str(db)])
     try:
         yield True
     finally:
         con.execute("DETACH previous")
 
 
-def _keep(con: duckdb.DuckDBPyConnection, extract: Extract) -> None:
-    """Copy an extract's rows from the previous store, refusing if they now refer to rows the
-    batch no longer has (a new children file without a child the old referrals name)."""
-    for column_field in (f for f in extract.fields if f.references and f.target):
-        table, column = column_field.references.split(".")
+EXTRACT_TABLE = {e.file: e.table for e in EXTRACTS}
+
+
+def _keep(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Copy a table's rows from the previous store, refusing if they now refer to rows the
+    batch no longer has (a new children file without a child the old referrals name). A row
+    may refer to any table that one of the table's sources refers to."""
+    referred: dict[str, list[str]] = {}
+    for extract in (e for e in EXTRACTS if e.table == table):
+        for f in extract.fields:
+            if f.references and f.target:
+                referred.setdefault(f.target, []).append(f.references)
+    for target, references in referred.items():
+        held = " UNION ALL ".join(f"SELECT {r.split('.')[1]} FROM {r.split('.')[0]}"
+                                  for r in dict.fromkeys(references))
         lost = con.execute(
-            f"SELECT count(*), any_value(p.{column_field.target}) FROM previous.{extract.table} p "
-            f"WHERE p.{column_field.target} IS NOT NULL AND p.{column_field.target} NOT IN "
-            f"(SELECT {column} FROM {table})").fetchone()
+            f"SELECT count(*), any_value(p.{target}) FROM previous.{table} p "
+            f"WHERE p.{target} IS NOT NULL AND p.{target} NOT IN ({held})").fetchone()
         if lost[0]:
+            sources = " or ".join(source_of_table(r.split(".")[0]) for r in references)
             raise LoadError([Problem(
-                extract.file, None, column_field.column,
+                source_of_table(table), None, target,
                 f"is kept from the previous load, but {lost[0]:,} of its rows name a "
-                f"{column} the new {_source_of(table)} does not have (such as "
-                f"'{lost[1]}'): load {extract.file} again with it")])
-    con.execute(f"INSERT INTO {extract.table} SELECT * FROM previous.{extract.table}")
+                f"{target} the new {sources} does not have (such as '{lost[1]}'): load "
+                f"{source_of_table(table)} again with it")])
+    con.execute(f"INSERT INTO {table} SELECT * FROM previous.{table}")
+
+
+def _complete_children(con: duckdb.DuckDBPyConnection) -> None:
+    """Every child the store knows of, into ``child``: those the local children file lists as
+    it gives them; then those only the SSDA903 returns have (their district is that of the home
+    postcode of their latest episode, where it gives one in the council); then those only the
+    children in need census has. A family is unknown where no file gives one, a district is
+    ``NOT_KNOWN``."""
+    con.execute("""
+        INSERT INTO child
+        SELECT child_id, family_id, sex, birth_month, ethnicity, district_code FROM local_child
+        UNION ALL
+        SELECT h.child_id, NULL, h.sex, h.birth_month, h.ethnicity,
+               coalesce(home.district_code, $not_known)
+        FROM cla_child h ANTI JOIN local_child USING (child_id)
+        LEFT JOIN (SELECT child_id, arg_max(home_district, decom) AS district_code
+                   FROM cla_episode WHERE home_district IS NOT NULL GROUP BY child_id) home
+               USING (child_id)
+        UNION ALL
+        SELECT child_id, NULL, sex, birth_month, ethnicity, $not_known
+        FROM cin_child ANTI JOIN local_child USING (child_id) ANTI JOIN cla_child USING (child_id)
+    """, {"not_known": NOT_KNOWN})
 
 
 SHRINK = 0.5          # a load keeping less than this share of a table's rows is refused
@@ -210,10 +252,14 @@ def _refuse_shrinking(con: duckdb.DuckDBPyConnection, held: dict[str, int]) -> N
 
 
 def _load_council(con: duckdb.DuckDBPyConnection, council: Council) -> None:
-    """Put the council's geography, teams, benchmarks and targets in the store."""
+    """Put the council's geography, teams, benchmarks and targets in the store, and the
+    district of each postcode outward code (for this load only: ``_typed``)."""
     con.executemany("INSERT INTO locality VALUES (?, ?)", list(council.localities.items()))
     con.executemany("INSERT INTO district VALUES (?, ?, ?)",
                     [(d.code, d.name, d.locality) for d in council.districts])
+    con.execute("CREATE TEMP TABLE outward_district (outward VARCHAR, district_code VARCHAR)")
+    con.executemany("INSERT INTO outward_district VALUES (?, ?)",
+                    [(o.upper(), d.code) for d in council.districts for o in d.outward_codes])
     con.executemany("INSERT INTO team VALUES (?, ?, ?, ?, ?)",
                     [(t.code, t.name, council.team_locality(t), t.start, t.end)
                      for t in council.teams])
@@ -238,7 +284,9 @@ def _combine(con: duckdb.DuckDBPyConnection, extract: Extract, load_id: int) -> 
     if extract.table == "cla_episode":
         yearly.combine_episodes(con, load_id)
     else:
-        yearly.combine_header(con)
+        key = [f.target for f in extract.fields if f.column in extract.key]
+        yearly.combine_latest(con, extract.table, key, [f.target for f in extract.fields
+                                                        if f.target and f.target not in key])
 
 
 def _load_extract(con: duckdb.DuckDBPyConnection, found: batch.Found, extract: Extract,
@@ -246,10 +294,9 @@ def _load_extract(con: duckdb.DuckDBPyConnection, found: batch.Found, extract: E
     """Load one file into its table (or ``into``, a table of its columns with the year, file
     and row added): rows inserted and rows set aside. A file whose unusable rows are more than
     ``share`` of its rows is refused, naming the first of them."""
-    name = found.shown_as if found.shown_as == extract.file else f"{found.shown_as} " \
-        f"({extract.file})"
+    name = found.name_for(extract)
     header = _check_header(found.readable, extract, name)
-    checks = _checks(extract)
+    checks = _checks(extract, found.year)
     try:
         _stage(con, found.readable, extract, name, header, checks)
     except duckdb.Error as error:
@@ -316,7 +363,7 @@ def _check_header(path: Path, extract: Extract, name: str) -> list[str]:
     header = [h.strip() for h in header]
     problems = [Problem(name, 1, c, "is not a column this file should have "
                         f"(expected: {', '.join(extract.columns)})")
-                for c in header if c not in extract.columns]
+                for c in header if c not in extract.columns and c != census.LINE]
     problems += [Problem(name, 1, c, "is missing from the header")
                  for c in extract.columns if c not in header]
     problems += [Problem(name, 1, c, "appears more than once in the header")
@@ -331,7 +378,9 @@ def _read(path: Path, header: list[str], rejects: bool = False) -> str:
     and each field named ``raw:`` and its column, in the file's own order."""
     columns = "{" + ", ".join(f"'{_raw(c)}': 'VARCHAR'" for c in header) + "}"
     path_sql = str(path).replace("'", "''")
-    return ("(SELECT row_number() OVER () + 1 AS _row, * FROM read_csv("
+    number = (f"CAST({_quote(_raw(census.LINE))} AS BIGINT)" if census.LINE in header
+              else "row_number() OVER () + 1")
+    return (f"(SELECT {number} AS _row, * FROM read_csv("
             f"'{path_sql}', header = true, auto_detect = false, columns = {columns}, "
             "delim = ',', quote = '\"', escape = '\"', strict_mode = true"
             f"{', store_rejects = true' if rejects else ''}))")
@@ -342,7 +391,8 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract, name: s
     """Read the file once into ``stage``: each row's number (``_row``), its fields as their
     types (named as the column) and whether any check found a problem in it (``_flagged``).
     The text as read is not kept: ``_find_problems`` reads it again for flagged rows only."""
-    typed = ", ".join(f"{_typed(f)} AS {_quote(f.column)}" for f in extract.fields)
+    typed = ", ".join(f"{_typed(f, extract.date_format)} AS {_quote(f.column)}"
+                      for f in extract.fields)
     flagged = " OR ".join(f"coalesce(({condition}), false)" for _, condition, _ in checks)
     columns = ", ".join(_quote(f.column) for f in extract.fields)
     con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans;")
@@ -374,7 +424,7 @@ def _reject_problem(file: str, line, column, error_type, error_message) -> Probl
     return Problem(file, int(line) if line is not None else None, None, f"the row {plain}")
 
 
-def _typed(field: Field) -> str:
+def _typed(field: Field, date_format: str) -> str:
     """SQL for a field's value as its type (NULL where empty or unreadable) from its text."""
     raw = f"nullif(trim({_quote(_raw(field.column))}), '')"
     if field.kind == "int":
@@ -382,11 +432,15 @@ def _typed(field: Field) -> str:
     if field.kind == "decimal":
         return f"TRY_CAST({raw} AS DOUBLE)"
     if field.kind == "date":
-        return f"CAST(try_strptime({raw}, '{DATE_FORMAT}') AS DATE)"
+        return f"CAST(try_strptime({raw}, '{date_format}') AS DATE)"
     if field.kind == "dob":
-        return f"CAST(date_trunc('month', try_strptime({raw}, '{DATE_FORMAT}')) AS DATE)"
+        return f"CAST(date_trunc('month', try_strptime({raw}, '{date_format}')) AS DATE)"
     if field.kind == "month":
-        return f"CAST(try_strptime('01/' || {raw}, '{DATE_FORMAT}') AS DATE)"
+        return f"CAST(try_strptime('01/' || {raw}, '%d/%m/%Y') AS DATE)"
+    if field.kind == "postcode":   # the outward code: before the space, else all but the last
+        outward = (f"upper(CASE WHEN contains({raw}, ' ') THEN split_part({raw}, ' ', 1) "
+                   f"ELSE left({raw}, -1) END)")
+        return f"(SELECT district_code FROM outward_district WHERE outward = {outward})"
     if field.kind == "bool":
         return (f"CASE upper({raw}) WHEN 'Y' THEN true WHEN 'N' THEN false "
                 "WHEN 'TRUE' THEN true WHEN 'FALSE' THEN false "
@@ -394,10 +448,13 @@ def _typed(field: Field) -> str:
     return raw
 
 
-def _checks(extract: Extract) -> list[tuple[str, str, str]]:
+def _checks(extract: Extract, year: int | None) -> list[tuple[str, str, str]]:
     """Every check on a row but the key's: (field, SQL true when the row fails, SQL for the
-    message), over a row ``r`` with each field as text (``raw:`` and the column) and typed."""
+    message), over a row ``r`` with each field as text (``raw:`` and the column) and typed.
+    Codes are checked against the lists for the file's collection year where it has one."""
     checks = []
+    in_year = "" if year is None else \
+        f" AND coalesce(first_year, {year}) <= {year} AND coalesce(last_year, {year}) >= {year}"
     for f in extract.fields:
         raw, typed = f"r.{_quote(_raw(f.column))}", f"r.{_quote(f.column)}"
         shown = f"'''' || {raw} || ''''"
@@ -406,9 +463,9 @@ def _checks(extract: Extract) -> list[tuple[str, str, str]]:
         if f.required:
             checks.append((f.column, f"{typed} IS NULL AND nullif(trim({raw}), '') IS NULL",
                            "'is empty'"))
-        if f.kind != "text":
+        if f.kind not in ("text", "postcode"):    # a postcode outside the council is no district
             checks.append((f.column, f"{typed} IS NULL AND nullif(trim({raw}), '') IS NOT NULL",
-                           f"{shown} || ' is not {KIND_HELP[f.kind]}'"))
+                           f"{shown} || ' is not {kind_help(f.kind, extract.date_format)}'"))
         if f.kind in ("date", "dob"):
             checks.append((f.column, f"{typed} > current_date",
                            f"{shown} || ' is in the future'"))
@@ -416,8 +473,10 @@ def _checks(extract: Extract) -> list[tuple[str, str, str]]:
                            f"{shown} || ' is before 1900'"))
         if f.codes:
             checks.append((f.column, f"{typed} IS NOT NULL AND {typed} NOT IN "
-                                     f"(SELECT code FROM ref_code WHERE list = '{f.codes}')",
-                           f"{shown} || ' is not a {f.codes} code'"))
+                                     f"(SELECT code FROM ref_code WHERE list = '{f.codes}'"
+                                     f"{in_year})",
+                           f"{shown} || ' is not a {f.codes} code'"
+                           + ("" if year is None else f" || ' for {yearly.label(year)}'")))
         if f.references:
             table, column = f.references.split(".")
             checks.append((f.column, f"{typed} IS NOT NULL AND {typed} NOT IN "
@@ -460,10 +519,7 @@ def _find_problems(con: duckdb.DuckDBPyConnection, extract: Extract, path: Path,
 
 
 def _source_of(table: str) -> str:
-    for extract in EXTRACTS:
-        if extract.table == table:
-            return extract.file
-    return f"the council configuration ({table}s)"
+    return source_of_table(table) or f"the council configuration ({table}s)"
 
 
 def _quote(identifier: str) -> str:

@@ -17,6 +17,7 @@ from fsdash import audit, metrics, signin, store
 from fsdash.access import Figures, Published, Scope
 from fsdash.config import WHOLE_COUNCIL, Council, load_council
 from fsdash.formatting import long_date
+from fsdash.metrics import sources
 from fsdash.views import care, front_door, glance, outcomes, overview, scenarios, team
 
 # Plotly's own toolbar is off: its buttons were most of a page's tab stops and covered chart
@@ -93,6 +94,21 @@ def record_view(page: str, action: str = "view", **details) -> None:
     if st.session_state.get("fsdash_last_view") != entry:
         audit.record(scope(), page, action, details)
         st.session_state["fsdash_last_view"] = entry
+
+
+@st.cache_data(max_entries=16)
+def _lacking(key, tables: tuple[str, ...]) -> tuple[str, ...]:
+    return sources.lacking(cursor(), tables)
+
+
+def stop_unless_loaded(tables: tuple[str, ...]) -> None:
+    """On a page whose figures come from ``tables``, say which sources the store still lacks
+    and draw nothing more (a store may hold only some sources)."""
+    gone = _lacking(store_key(), tables)
+    if gone:
+        st.info(f"This page {sources.waits_for(gone).lower()}: once they are loaded (on the Data "
+                "page, or with `python -m fsdash load`), its figures appear here.")
+        st.stop()
 
 
 @st.cache_data(max_entries=4)

@@ -1,5 +1,5 @@
-"""Returns made once a year (the SSDA903): which collection year a file is for, and how several
-years' returns combine into one history.
+"""Returns made once a year (the SSDA903, the children in need census): which collection year
+a file is for, and how several years' returns combine into one history.
 
 A collection year runs from 1 April to 31 March and is named by both years ("2023-24") or by the
 year it ends (2024). A file's year comes from its name or its folder's; failing that, an
@@ -17,6 +17,10 @@ says so in its queries (``load_query``), and how it settled each:
 - an episode that a return has starting before its year, but that the return for that earlier
   year does not have, is counted from the first day of the return's year;
 - episodes of one child that overlap once combined are kept, and listed.
+
+Other records made each year (a header's child; the children in need census's children,
+referrals, assessments, enquiries and plans, each census holding every child in need at any
+time in its year) are taken from the latest return that has them (``combine_latest``).
 """
 
 from __future__ import annotations
@@ -100,7 +104,8 @@ SELECT child_id, decom AS returned_decom, stretch, min(counts_from) AS decom,
        arg_max(rec, _year) AS returned_rec, {attributes}
 FROM linked GROUP BY child_id, decom, stretch
 """
-ATTRIBUTES = ("rne", "ls", "cin", "place", "place_provider", "reason_place_change", "urn")
+ATTRIBUTES = ("rne", "ls", "cin", "place", "place_provider", "reason_place_change", "urn",
+              "home_district")
 
 
 def combine_episodes(con: duckdb.DuckDBPyConnection, load_id: int) -> int:
@@ -115,7 +120,7 @@ def combine_episodes(con: duckdb.DuckDBPyConnection, load_id: int) -> int:
                CASE WHEN NOT open_at_end THEN returned_dec
                     WHEN in_last_return THEN NULL ELSE last_ends END,
                CASE WHEN open_at_end THEN NULL ELSE returned_rec END,
-               reason_place_change, urn
+               reason_place_change, urn, home_district
         FROM stretches""")
     _record_queries(con, load_id)
     return con.execute("SELECT count(*) FROM stretches").fetchone()[0]
@@ -150,12 +155,11 @@ def _record_queries(con: duckdb.DuckDBPyConnection, load_id: int) -> None:
                                 DATE '9999-12-31')""", [load_id])
 
 
-def combine_header(con: duckdb.DuckDBPyConnection) -> int:
-    """Insert each child of the yearly header returns into ``cla_child``, as the latest return
-    that has them records them: how many children went in."""
-    con.execute("""
-        INSERT INTO cla_child
-        SELECT child_id, arg_max(sex, _year), arg_max(birth_month, _year),
-               arg_max(ethnicity, _year), arg_max(mother, _year)
-        FROM yearly_cla_child GROUP BY child_id""")
-    return con.execute("SELECT count(DISTINCT child_id) FROM yearly_cla_child").fetchone()[0]
+def combine_latest(con: duckdb.DuckDBPyConnection, table: str, key: list[str],
+                   others: list[str]) -> None:
+    """Insert each record of several years' returns (a header's child, a census's referral)
+    into ``table`` as the latest return that has it records it."""
+    latest = ", ".join(f"arg_max({c}, _year) AS {c}" for c in others)
+    columns = ", ".join([*key, *others])
+    con.execute(f"INSERT INTO {table} ({columns}) SELECT {', '.join(key)}, {latest} "
+                f"FROM yearly_{table} GROUP BY {', '.join(key)}")

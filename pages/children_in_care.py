@@ -6,11 +6,12 @@ import streamlit as st
 from fsdash import ui
 from fsdash.config import load_council
 from fsdash.formatting import long_date
-from fsdash.views.care import AGE_BANDS, GLOSSARY, PERIODS
+from fsdash.views.care import AGE_BANDS, GLOSSARY, NEEDS, PERIODS
 
 council = load_council()
 ui.page_style()
 st.title("Children in care")
+ui.stop_unless_loaded(NEEDS)
 columns = ui.filter_columns(4)
 filters = ui.page_filters(columns)
 age_key = ui.url_select(columns[2], "Age group",

@@ -4,11 +4,13 @@ import streamlit as st
 
 from fsdash import ui
 from fsdash.config import load_council
+from fsdash.views.front_door import NEEDS
 
 PAGE = "Front door"
 council = load_council()
 ui.page_style()
 st.title(PAGE)
+ui.stop_unless_loaded(NEEDS)
 filters = ui.page_filters(ui.filter_columns(2))
 ui.record_view(PAGE, as_at=filters.as_at, area=filters.area)
 view = ui.front_door_view(ui.store_key(), ui.scope().key, filters)

@@ -5,12 +5,13 @@ import streamlit as st
 
 from fsdash import ui
 from fsdash.config import load_council
-from fsdash.views.outcomes import GLOSSARY
+from fsdash.views.outcomes import GLOSSARY, NEEDS
 
 PAGE = "Outcomes"
 council = load_council()
 ui.page_style()
 st.title("Outcomes for families")
+ui.stop_unless_loaded(NEEDS)
 columns = ui.filter_columns(2)
 windows = ui.outcome_windows(ui.store_key())
 window_key = ui.url_select(columns[0], "Family Safeguarding work began",

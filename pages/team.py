@@ -5,13 +5,14 @@ import streamlit as st
 
 from fsdash import ui
 from fsdash.config import load_council
-from fsdash.views.team import TeamRefused
+from fsdash.views.team import NEEDS, TeamRefused
 
 PAGE = "Team caseloads"
 council = load_council()
 scope = ui.scope()
 ui.page_style()
 st.title(PAGE)
+ui.stop_unless_loaded(NEEDS)
 columns = ui.filter_columns(2)
 months = ui.available_month_ends(ui.store_key())
 choices = {m.strftime("%Y-%m"): f"{m:%B %Y}" for m in reversed(months)}

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fsdash import metrics, store
-from fsdash.extracts import EXTRACTS
+from fsdash.extracts import CSV_EXTRACTS
 from fsdash.ingest import LoadError, load_folder, load_paths
 
 
@@ -87,8 +87,8 @@ CASES = {
                    shutil.copy(f / "header.csv", f / "2024-25"),
                    (f / "header.csv").rename(f / "misc" / "old header.csv")],
         ["misc/old header.csv", "which collection year it is for cannot be told"]),
-    "a file that is not CSV": (lambda f: (f / "cin-2025.xml").write_text("<Message/>"),
-                               ["cin-2025.xml", "is not a CSV file"]),
+    "a file that is not CSV": (lambda f: (f / "cin-2025.json").write_text("{}"),
+                               ["cin-2025.json", "is not a CSV or XML file"]),
     "kept rows naming a child the new children file lacks": (
         lambda f: _children_without(f, "R1"),
         ["cin_referrals.csv", "kept from the previous load", "'R1'"]),
@@ -207,7 +207,7 @@ def test_loading_the_same_files_twice_changes_nothing_but_the_audit(known_folder
     def contents():
         con = store.connect_readonly(db)
         counts = {e.file: con.execute(f"SELECT count(*) FROM {e.table}").fetchone()[0]
-                  for e in EXTRACTS}
+                  for e in CSV_EXTRACTS}
         loads = con.execute("SELECT count(DISTINCT load_id), count(*) FROM load_audit").fetchone()
         con.close()
         return counts, loads
@@ -217,7 +217,7 @@ def test_loading_the_same_files_twice_changes_nothing_but_the_audit(known_folder
     load_folder(known_folder, db)
     again, loads_again = contents()
     assert again == counts
-    assert loads_again == (2, 2 * len(EXTRACTS))
+    assert loads_again == (2, 2 * len(CSV_EXTRACTS))
 
 
 def test_a_load_reaches_a_store_the_app_has_open(known_folder, tmp_path):
@@ -269,7 +269,7 @@ def test_a_shrinking_load_goes_ahead_when_meant_and_a_dry_run_changes_nothing(lo
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.integers(0, 10_000), st.binary(min_size=0, max_size=3)),
-                min_size=1, max_size=4), st.sampled_from([e.file for e in EXTRACTS]))
+                min_size=1, max_size=4), st.sampled_from([e.file for e in CSV_EXTRACTS]))
 def test_damaged_files_are_refused_by_name_or_loaded_never_a_crash(loaded, edits, file):
     db, spoilt = loaded
     original = (spoilt / file).read_bytes()
@@ -286,7 +286,7 @@ def test_damaged_files_are_refused_by_name_or_loaded_never_a_crash(loaded, edits
         try:
             load_folder(spoilt, db)
         except LoadError as error:
-            assert any(e.file in str(error) for e in EXTRACTS), str(error)
+            assert any(e.file in str(error) for e in CSV_EXTRACTS), str(error)
             assert _digest(db) == before
     finally:
         (spoilt / file).write_bytes(original)
@@ -306,8 +306,8 @@ def test_a_batch_of_files_under_any_names_and_in_a_zip_loads_like_the_folder(kno
             archive.write(path, f"2025/{path.stem.upper()}_EXPORT.csv")
     db = tmp_path / "batch.duckdb"
     report = load_paths([renamed, tmp_path / "rest.zip"], db)
-    assert set(report.rows) == {e.file for e in EXTRACTS} and not report.kept
-    for extract in EXTRACTS:
+    assert set(report.rows) == {e.file for e in CSV_EXTRACTS} and not report.kept
+    for extract in CSV_EXTRACTS:
         query = f"SELECT * FROM {extract.table} ORDER BY ALL"
         assert (store.connect_readonly(db).execute(query).fetchall()
                 == store.connect_readonly(expected).execute(query).fetchall()), extract.table

@@ -15,7 +15,7 @@ from fsdash.access import Published
 from fsdash.access.cohorts import hidden_in_breakdown
 from fsdash.access.published import AGE_FAMILIES, CATEGORY_TOTALS, category_layout, count_layout
 from fsdash.access.suppression import protect
-from fsdash.config import Council, District, load_council
+from fsdash.config import NOT_KNOWN, Council, District, load_council
 
 LIMIT = 5
 
@@ -76,10 +76,11 @@ def test_a_second_small_cell_is_hidden_rather_than_the_total():
     # Three districts in one locality: 3, 40 and 50. The 3 is hidden; so must be one more
     # district (the smaller, 40), while the locality and council totals stay shown.
     layout = count_layout(small_council([3]), with_ages=False)
-    values = layout.matrix @ np.array([3, 40, 50])
+    values = layout.matrix @ np.array([3, 40, 50, 0])    # and no child of district not known
     hidden = protect(layout.matrix, values, LIMIT, layout.level)
     shown = dict(zip(layout.figures.get_level_values("area"), ~hidden))
-    assert shown == {"all": True, "L0": True, "D00": False, "D01": False, "D02": True}
+    assert shown == {"all": True, "L0": True, "D00": False, "D01": False, "D02": True,
+                     NOT_KNOWN: True}
 
 
 def test_no_change_reads_as_no_change():

@@ -26,7 +26,7 @@ import pandas as pd
 
 from fsdash import metrics
 from fsdash.access.suppression import protect
-from fsdash.config import WHOLE_COUNCIL, Council
+from fsdash.config import NOT_KNOWN, WHOLE_COUNCIL, Council
 from fsdash.metrics.grids import AGE_GROUPS, grid
 
 ALL_GROUPS = tuple(range(len(AGE_GROUPS)))
@@ -52,13 +52,28 @@ class Layout:
     level: np.ndarray           # how aggregated each figure is
 
 
+def cell_districts(council: Council) -> list[str]:
+    """The districts cells are counted by: the council's, and ``NOT_KNOWN`` (children known
+    only from the returns, with no home postcode in the council)."""
+    return [d.code for d in council.districts] + [NOT_KNOWN]
+
+
+def districts_of(council: Council, area: str) -> tuple[str, ...]:
+    """An area's districts among the cells: the whole council's include ``NOT_KNOWN``."""
+    if area == WHOLE_COUNCIL:
+        return tuple(cell_districts(council))
+    return (NOT_KNOWN,) if area == NOT_KNOWN else council.areas()[area]
+
+
 def _area_rows(council: Council) -> tuple[list[str], np.ndarray, np.ndarray]:
-    districts = [d.code for d in council.districts]
-    areas = council.areas()
-    rows = np.array([[d in areas[a] for d in districts] for a in areas], int)
+    """Each area's figure, and the figure for children whose district is not known (shown
+    beside the districts, so the rule protects it), over the districts."""
+    districts = cell_districts(council)
+    areas = [*council.areas(), NOT_KNOWN]
+    rows = np.array([[d in districts_of(council, a) for d in districts] for a in areas], int)
     level = np.array([2 if a == WHOLE_COUNCIL else 1 if a in council.localities else 0
                       for a in areas])
-    return list(areas), rows, level
+    return areas, rows, level
 
 
 def count_layout(council: Council, with_ages: bool) -> Layout:
@@ -70,7 +85,7 @@ def count_layout(council: Council, with_ages: bool) -> Layout:
     age_level = np.array([level for _, level in choices.values()])
     return Layout(
         figures=pd.MultiIndex.from_product([areas, list(choices)], names=["area", "age"]),
-        cells=pd.MultiIndex.from_product([[d.code for d in council.districts], groups],
+        cells=pd.MultiIndex.from_product([cell_districts(council), groups],
                                          names=["district", "age_group"]),
         matrix=np.kron(area_rows, age_rows),
         level=np.add.outer(area_level, age_level).ravel())
@@ -83,7 +98,7 @@ def category_layout(council: Council, categories: tuple[str, ...]) -> Layout:
     return Layout(
         figures=pd.MultiIndex.from_product([areas, [*categories, TOTAL]],
                                            names=["area", "category"]),
-        cells=pd.MultiIndex.from_product([[d.code for d in council.districts], categories],
+        cells=pd.MultiIndex.from_product([cell_districts(council), categories],
                                          names=["district", "category"]),
         matrix=np.kron(area_rows, category_rows),
         level=np.add.outer(area_level, np.r_[np.zeros(len(categories), int), 1]).ravel())
@@ -156,7 +171,7 @@ class Published:
         the series is hidden."""
         if suppress and not self.monthly_shown(family)[(area, age)]:
             return None
-        districts = self.council.areas()[area]
+        districts = districts_of(self.council, area)
         members = AGE_CHOICES[age][0]
         cells = grid(self.cursor(), f"{family}_in_month", dates)
         chosen = cells[cells["district"].isin(districts) & cells["age_group"].isin(members)]

@@ -2,6 +2,9 @@
 
 ``build_demo`` is what ``python -m fsdash demo`` runs. The extracts land in ``data/demo/`` (they
 double as example files) and are loaded through ``fsdash.ingest``, the same path as real data.
+The children in need census the council would have submitted each year goes beside them, in
+``data/demo-census/`` (``fsdash.demo.census``): it loads on its own, but not with the local
+extracts, which give the same referrals with their route into the front door.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import pandas as pd
 from fsdash.config import REPO_ROOT, Council, load_council
 from fsdash.demo import adults as adults_module
 from fsdash.demo import casework
+from fsdash.demo.census import write_census
 from fsdash.demo.episodes import episodes
 from fsdash.demo.identifiers import synthetic_upns
 from fsdash.demo.returns import yearly_returns
@@ -40,13 +44,23 @@ def build_demo(db: Path | str | None = None, scale: float = 1.0, seed: int = 201
     return load_folder(out_dir, db, council)
 
 
+def census_folder(out_dir: Path | str) -> Path:
+    """Where the demo's census files go: beside its extracts' folder (``data/demo-census``)."""
+    out_dir = Path(out_dir)
+    return out_dir.with_name(f"{out_dir.name}-census")
+
+
 def write_extracts(world: DemoCouncil, out_dir: Path) -> None:
     """Write every extract file of the simulated council into ``out_dir``: the local extracts
-    at the top, the SSDA903 returns in a folder for each collection year."""
+    at the top, the SSDA903 returns in a folder for each collection year; and its census
+    returns into ``census_folder(out_dir)``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = extract_tables(world)
+    first_day, last_day = pd.Timestamp(world.months[0]), pd.Timestamp(world.end_day)
+    write_census(tables, tables["children.csv"].rename(columns={"BIRTH_MONTH": "BIRTH_DATE"}),
+                 world.council.dfe_code, first_day, last_day, census_folder(out_dir))
     returns = yearly_returns(tables.pop("header.csv"), tables.pop("episodes.csv"),
-                             pd.Timestamp(world.months[0]), pd.Timestamp(world.end_day))
+                             first_day, last_day)
     for folder, files in {".": tables, **returns}.items():
         (out_dir / folder).mkdir(parents=True, exist_ok=True)
         for name, frame in files.items():
@@ -144,6 +158,7 @@ def _children_in_need(world: DemoCouncil, child_id: np.ndarray) -> dict[str, pd.
     p = r[r["cp"] & (r["cp_start"] <= end)]
     plans = pd.DataFrame({
         "PLAN_ID": [f"P{i:07d}" for i in p.index], "CHILD": child_id[p["child"]],
+        "REFERRAL_ID": referral_id[p.index],   # not in the file: the census nests plans in it
         "CPPstartDate": p["cp_start"], "CPPendDate": p["cp_end"].where(p["cp_end"] <= end),
         "InitialCategoryOfAbuse": p["category"], "LatestCategoryOfAbuse": p["category"]})
     return {"cin_referrals.csv": referrals, "cin_assessments.csv": assessments,

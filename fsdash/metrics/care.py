@@ -66,7 +66,7 @@ def _looked_after_by(category_sql: str) -> str:
                   FROM cla_episode e JOIN child c USING (child_id)) e
               ON e.child_id = l.child_id AND e.decom <= l.as_at
              AND (e.dec IS NULL OR e.dec > l.as_at) AND e.ls NOT IN ('V3', 'V4')
-            JOIN district dist ON dist.district_code = e.district_code)
+            LEFT JOIN district dist ON dist.district_code = e.district_code)
         SELECT as_at, category, district, count(DISTINCT child_id) AS value
         FROM labelled GROUP BY ALL ORDER BY as_at, category, district"""
 
@@ -108,7 +108,7 @@ register_breakdown(
     name="cla_by_district",
     title="Children looked after by district",
     definition="Children looked after on the count date by the district they come from.",
-    sql=_looked_after_by("dist.name"),
+    sql=_looked_after_by("coalesce(dist.name, 'District not known')"),
 )
 register_breakdown(
     name="ceases_by_reason",

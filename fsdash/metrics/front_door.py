@@ -15,7 +15,8 @@ WORKING_DAYS = 45   # Working Together to Safeguard Children: from the point of 
 CONFERENCE_DAYS = 15   # Working Together: from the strategy discussion to the initial conference
 SOURCES = ("Police", "Schools and education", "Health services", "Council services",
            "Individuals", "Housing", "Other agencies", "Anonymous or not known")
-ROUTES = ("Multi-agency safeguarding hub", "Children's services support hub")
+ROUTE_NOT_RECORDED = "Route not recorded"   # the census does not record it
+ROUTES = ("Multi-agency safeguarding hub", "Children's services support hub", ROUTE_NOT_RECORDED)
 
 register(
     name="referral_rate",
@@ -88,8 +89,9 @@ register_breakdown(
                "the multi-agency safeguarding hub (MASH, for work needing a statutory response) "
                "or the children's services support hub (early help).",
     order=ROUTES,
-    sql=_referrals_by("""CASE WHEN r.route = 'MASH' THEN 'Multi-agency safeguarding hub'
-        ELSE 'Children''s services support hub' END"""),
+    sql=_referrals_by(f"""CASE WHEN r.route = 'MASH' THEN 'Multi-agency safeguarding hub'
+        WHEN r.route = 'HUB' THEN 'Children''s services support hub'
+        ELSE '{ROUTE_NOT_RECORDED}' END"""),
 )
 
 

@@ -7,23 +7,30 @@ import re
 
 import duckdb
 
-from fsdash.extracts import EXTRACTS
+from fsdash.extracts import EXTRACTS, source_of_table
 from fsdash.metrics.registry import MEASURES
 
-SOURCE_OF_TABLE = {e.table: e.file for e in EXTRACTS}
+SOURCE_OF_TABLE = {e.table: source_of_table(e.table) for e in EXTRACTS}
 _READS = re.compile(r"\b(?:FROM|JOIN)\s+\(?\s*([a-z_]+)", re.IGNORECASE)
 
 
 def sources(name: str) -> tuple[str, ...]:
-    """The extract files a measure's SQL reads, in the extracts' order."""
+    """The sources (extract files, or the census) a measure's SQL reads, in the extracts'
+    order."""
     tables = {t.lower() for t in _READS.findall(MEASURES[name].sql)}
-    return tuple(e.file for e in EXTRACTS if e.table in tables)
+    return tuple(dict.fromkeys(SOURCE_OF_TABLE[e.table] for e in EXTRACTS if e.table in tables))
 
 
 def missing(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """The extract files the store holds no rows of."""
+    """The sources the store holds no rows of."""
     return {file for table, file in SOURCE_OF_TABLE.items()
             if not con.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]}
+
+
+def lacking(con: duckdb.DuckDBPyConnection, tables) -> tuple[str, ...]:
+    """The sources of ``tables`` the store holds no rows of."""
+    gone = missing(con)
+    return tuple(dict.fromkeys(SOURCE_OF_TABLE[t] for t in tables if SOURCE_OF_TABLE[t] in gone))
 
 
 def waiting(con: duckdb.DuckDBPyConnection, names) -> dict[str, tuple[str, ...]]:

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from fsdash import charts, metrics, projection, spc
 from fsdash.access import SUPPRESSED, Figures
-from fsdash.config import Council
+from fsdash.config import NOT_KNOWN, WHOLE_COUNCIL, Council
 from fsdash.formatting import YEAR_EARLIER, long_date, month, round_half_up
 
 AGE_BANDS = {"all": ("All ages", metrics.ALL_AGES), "under12": ("Under 12", (0, 11)),
@@ -332,11 +332,13 @@ def district_block(figures: Figures, council: Council, family: str, as_at: dt.da
                    counted: str = "children") -> ChartBlock:
     """A count family's figures for each district of an area against a year earlier, all ages,
     with the area's total (each as the published figures show it)."""
-    districts = council.areas()[area]
-    names = [{d.code: d.name for d in council.districts}[d] for d in districts]
-    counts = [figures.counts(family, [day]).xs((pd.Timestamp(day), "all"),
-                                               level=("as_at", "age"))["shown"]
+    frames = [figures.counts(family, [day]).xs((pd.Timestamp(day), "all"), level=("as_at", "age"))
               for day in (as_at, metrics.year_before(as_at))]
+    districts = list(council.areas()[area])
+    if area == WHOLE_COUNCIL and any(f.loc[NOT_KNOWN, "value"] for f in frames):
+        districts.append(NOT_KNOWN)    # children known only from the returns
+    names = [council.area_label(d) for d in districts]
+    counts = [f["shown"] for f in frames]
     table = comparison(pd.Series(counts[0][list(districts)].to_numpy(), index=names),
                        pd.Series(counts[1][list(districts)].to_numpy(), index=names),
                        figures.count(family, as_at, area))
@@ -404,6 +406,8 @@ def shown(values: pd.Series, signed: bool = False) -> pd.Series:
         return f"{round_half_up(v):+,}" if signed else f"{round_half_up(v):,}"
     return pd.Series([one(v) for v in values], index=getattr(values, "index", None))
 
+
+NEEDS = ("cla_child", "cla_episode")     # the store tables the page's figures come from
 
 GLOSSARY = {
     "Looked after": "A child in the care of the council: under a care order, or accommodated by "

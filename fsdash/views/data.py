@@ -14,20 +14,23 @@ from fsdash.views.care import ChartBlock
 
 
 def freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Each extract's last load: when, from which file, how many rows, and rows set aside."""
-    last = con.execute("""
+    """Each extract's last load: when, from which file, how many rows, and rows set aside (a
+    census's rows are named by the file and the element in brackets)."""
+    names = [(e.file, f"({e.census_part})" if e.census_part else e.file) for e in EXTRACTS]
+    last = con.execute(f"""
+        WITH names (file, named) AS (VALUES {", ".join(["(?, ?)"] * len(names))})
         SELECT a.file, any_value(a.loaded_at) AS loaded_at,
                CASE WHEN count(*) = 1 THEN any_value(a.source)
                     ELSE count(*) || ' files (one a year)' END AS source,
                sum(a.rows_loaded) AS rows_loaded,
-               (SELECT count(*) FROM quarantine q WHERE q.load_id = a.load_id
-                AND q.file LIKE '%' || a.file || '%') AS set_aside
+               (SELECT count(*) FROM quarantine q JOIN names n ON n.file = a.file
+                WHERE q.load_id = a.load_id AND q.file LIKE '%' || n.named || '%') AS set_aside
         FROM load_audit a
         WHERE a.load_id = (SELECT max(load_id) FROM load_audit b WHERE b.file = a.file)
-        GROUP BY a.file, a.load_id""").df()
+        GROUP BY a.file, a.load_id""", [v for pair in names for v in pair]).df()
     by_extract = last.set_index("file").reindex([e.file for e in EXTRACTS])
     return pd.DataFrame({
-        "Extract": by_extract.index,
+        "Extract": [f"Census: {e.census_part}" if e.census_part else e.file for e in EXTRACTS],
         "Last loaded": [long_date(t.date()) if pd.notna(t) else "Never"
                         for t in by_extract["loaded_at"]],
         "From the file": by_extract["source"].fillna("").to_numpy(),

@@ -15,10 +15,17 @@ from fsdash import charts, metrics, spc
 from fsdash.access import Figures, base_too_small
 from fsdash.config import Council
 from fsdash.formatting import long_date, month, round_half_up
-from fsdash.metrics.front_door import JOURNEY, STEPS, assessments_on_time, conferences_on_time
+from fsdash.metrics.front_door import (
+    JOURNEY,
+    ROUTE_NOT_RECORDED,
+    STEPS,
+    assessments_on_time,
+    conferences_on_time,
+)
 from fsdash.views.care import ChartBlock, breakdown_block, comparison, district_block, shown
 
 TREND_MONTHS = 60
+NEEDS = ("referral",)     # the store tables the page's figures come from
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,9 @@ def _referrals_by(figures: Figures, what: str, as_at: dt.date, area: str, label:
     table = comparison(figures.breakdown(name, as_at, area)["shown"],
                        figures.breakdown(name, metrics.year_before(as_at), area)["shown"],
                        figures.count("referrals", as_at, area))
+    unused = (table["category"] == ROUTE_NOT_RECORDED) & (table[["now", "year_ago"]] == 0).all(1)
+    total, table = table.attrs["total"], table[~unused].reset_index(drop=True)  # a zero hides
+    table.attrs["total"] = total                                                 # nothing
     return breakdown_block(table, title or f"By {what}", wording or what, as_at, label,
                            name.replace("_", "-"), "12 months to ", subject="Referrals",
                            counted="referrals")

@@ -88,17 +88,17 @@ def area_options(council: Council) -> dict[str, str]:
             **{code: f"{name} (locality)" for code, name in council.localities.items()}}
 
 
-NEEDS = ("population.csv", "header.csv", "episodes.csv")
+NEEDS = ("population", "cla_child", "cla_episode")   # the store tables the projection reads
 
 
 def planning(con: duckdb.DuckDBPyConnection, council: Council, area: str) -> Planning:
     """The flows of care for an area over every reliable month, and the back-test."""
-    missing = sources.missing(con)
-    lacking = tuple(file for file in NEEDS if file in missing)
+    lacking = sources.lacking(con, NEEDS)
     if lacking:
         raise NotEnoughHistory(f"The projection {sources.waits_for(lacking).lower()}: load "
                                "them to see it.")
-    history = flows.load_history(con, metrics.reliable_month_ends(con), council.areas()[area])
+    districts = council.areas()[area] if area != WHOLE_COUNCIL else ()
+    history = flows.load_history(con, metrics.reliable_month_ends(con), districts)
     return Planning(history, backtest.back_test(history))
 
 

@@ -19,6 +19,7 @@ from fsdash.metrics.teams import PLAN_LENGTHS, SPECIALISMS, team_caseloads
 from fsdash.views.care import ChartBlock
 
 TREND_MONTHS = 12
+NEEDS = ("allocation", "worker")     # the store tables the page's figures come from
 # Red, amber and green read without colour too: a word and a shape.
 RATINGS = {"Red": "▲ Red", "Amber": "■ Amber", "Green": "● Green"}
 COUNTS = {"children": "Children", "families": "Families", "unallocated": "Unallocated",

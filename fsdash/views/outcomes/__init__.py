@@ -152,6 +152,8 @@ def caveats(council: Council, window: Window) -> tuple[str, ...]:
     )
 
 
+NEEDS = ("fs_involvement", "adult", "adult_event")   # the store tables the figures come from
+
 GLOSSARY = {
     "Comparison group": "Families worked with before the model, chosen by the same rule and "
                         "followed the same way, to show what happens without it.",
