@@ -117,7 +117,8 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
             loaded = []
             given = {EXTRACT_TABLE[name] for name in found}
             for done, extract in enumerate(EXTRACTS):
-                progress(done, len(EXTRACTS), extract.file)
+                progress(done, len(EXTRACTS), extract.file if not extract.census_part
+                         else f"the census ({extract.census_part})")
                 files = found.get(extract.file, [])
                 if len(files) == 1:
                     name = files[0].name_for(extract) if extract.census_part else extract.file

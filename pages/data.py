@@ -20,10 +20,11 @@ if not ui.scope().loads_data:
 ui.record_view(PAGE)
 
 st.header("Load a batch")
-st.write("Choose the extract files (CSV, or zip files of them) under any names: each is "
-         "recognised by its columns. Sources left out keep their last load. Nothing changes "
-         "unless every file passes its checks.")
-files = st.file_uploader("Extract files", type=["csv", "zip"], accept_multiple_files=True)
+st.write("Choose the extract files (CSV files, the children in need census as XML, or zip "
+         "files of them) under any names: each is recognised by its columns, or a census by its "
+         "header. Sources left out keep their last load. Nothing changes unless every file "
+         "passes its checks.")
+files = st.file_uploader("Extract files", type=["csv", "xml", "zip"], accept_multiple_files=True)
 columns = st.columns(3)
 dry_run = columns[0].checkbox("Check only (change nothing)")
 allow_shrink = columns[1].checkbox("Allow a load that removes most of a table")
