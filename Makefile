@@ -6,7 +6,7 @@ DB ?= $(or $(FSDASH_DB),data/fsdash.duckdb)
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test bench demo chromium node clean validate-903
+.PHONY: run test bench demo chromium haproxy cluster node clean validate-903
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -29,6 +29,19 @@ chromium:
 	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install \
 	    -y -qq chromium fonts-dejavu-core poppler-utils >/dev/null; }
 
+# HAProxy (Debian's), the load balancer in front of several app processes: `make cluster`, and
+# the concurrency test through it.
+haproxy:
+	@{ command -v haproxy || test -x /usr/sbin/haproxy; } >/dev/null || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install \
+	    -y -qq haproxy >/dev/null; }
+
+# Several app processes on one store behind HAProxy with sticky sessions (docs/deployment.md).
+PROCESSES ?= 2
+cluster: $(VENV)/.installed $(DB) haproxy
+	FSDASH_DB=$(DB) FSDASH_DEV_ROLE=$(DEV_ROLE) $(PY) tools/cluster.py --processes $(PROCESSES) \
+	  --port $(PORT) --db $(DB)
+
 # axe-core for the browser tests' accessibility checks (pinned in package-lock.json); Debian's
 # nodejs and npm are installed when missing.
 node_modules/.installed: package.json package-lock.json
@@ -44,7 +57,7 @@ DEV_ROLE ?= $(if $(wildcard .streamlit/secrets.toml),,director)
 run: $(VENV)/.installed $(DB) chromium
 	FSDASH_DB=$(DB) FSDASH_DEV_ROLE=$(DEV_ROLE) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
-test: $(VENV)/.installed $(DB) chromium node_modules/.installed .venv-903/.installed
+test: $(VENV)/.installed $(DB) chromium haproxy node_modules/.installed .venv-903/.installed
 	$(VENV)/bin/ruff check .
 	.venv-903/bin/python tools/validate_903.py data/demo
 	$(PY) -m pytest

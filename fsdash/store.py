@@ -112,6 +112,30 @@ def connect_readonly(path: Path | str | None = None) -> duckdb.DuckDBPyConnectio
     return con
 
 
+def connect_snapshot(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store file as it is now, read-only and hardened, in a database instance of its
+    own (attached to an in-memory one), so that after a load swaps in a new file the old one
+    stays readable by the queries still running on it while the new one is opened beside it
+    (``connect_readonly`` shares DuckDB's one instance per path, which must be closed first).
+    Take cursors with ``snapshot_cursor``."""
+    connect_readonly(path).close()          # creates nothing; upgrades an older store first
+    con = duckdb.connect(":memory:")
+    con.execute("ATTACH ? AS store (READ_ONLY)", [str(path or db_path())])
+    con.execute("USE store")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET enable_progress_bar = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+def snapshot_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor on a ``connect_snapshot`` connection that reads the store (a new cursor starts
+    in the in-memory database)."""
+    cursor = con.cursor()
+    cursor.execute("USE store")
+    return cursor
+
+
 @contextmanager
 def build_then_swap(target: Path | str):
     """Yield a connection to a new store beside ``target``; swap it in only if the block succeeds."""

@@ -42,7 +42,10 @@ def store_key() -> tuple[str, int, int]:
 
 
 class _Connection:
-    """The process's one read-only connection, reopened when a load swaps in a new store file."""
+    """The process's read-only connection to the current store file. When a load swaps in a new
+    file, the next caller opens it beside the old one; the old connection is not closed, so the
+    queries still running on it finish on the store they began with, and it goes when its last
+    cursor does."""
 
     def __init__(self):
         self.key = None
@@ -52,10 +55,8 @@ class _Connection:
     def cursor(self, key):
         with self.lock:
             if key != self.key:
-                if self.con is not None:
-                    self.con.close()
-                self.con, self.key = store.connect_readonly(key[0]), key
-            return self.con.cursor()
+                self.con, self.key = store.connect_snapshot(key[0]), key
+            return store.snapshot_cursor(self.con)
 
 
 @st.cache_resource

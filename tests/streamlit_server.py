@@ -39,14 +39,15 @@ def streamlit_server(script: Path, db: Path, flags: tuple[str, ...] = (), env: d
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for_health(url, process)
+        wait_for_health(url, process)
         yield process, url
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
-def _wait_for_health(url: str, process: subprocess.Popen) -> None:
+def wait_for_health(url: str, process: subprocess.Popen) -> None:
+    """Wait until the server at ``url`` (run by ``process``) answers its health check."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
