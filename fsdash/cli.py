@@ -103,12 +103,13 @@ def _load(args) -> int:
 
 
 def _print_load(report, seconds: float) -> None:
+    width = max(map(len, [*report.rows, *report.kept, *report.quarantined]), default=0)
     for name, rows in report.rows.items():
-        print(f"{name:<22} {rows:>10,} rows")
+        print(f"{name:<{width}} {rows:>10,} rows")
     for name in report.kept:
-        print(f"{name:<22} kept from the previous load")
+        print(f"{name:<{width}} kept from the previous load")
     for name, count in report.quarantined.items():
-        print(f"{name:<22} {count:>10,} rows set aside: see the store's quarantine table")
+        print(f"{name:<{width}} {count:>10,} rows set aside: see the store's quarantine table")
     if report.queries:
         print(f"{report.queries:,} rows loaded but queried (a DfE rule, or returns that "
               "disagree): see the store's load_query table")
