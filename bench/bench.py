@@ -7,7 +7,7 @@ to finish; that includes the script, Streamlit's own work and sending the page.
 
     python bench/bench.py [--scale 1 40] [--reruns 20]
 
-Results are printed and written to bench/results/latest.json.
+Results are printed and written to bench/results/latest.json and docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
+import report  # noqa: E402  (bench/report.py)
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from fsdash import metrics, store  # noqa: E402
@@ -203,6 +204,8 @@ def main() -> None:
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2))
+    command = "make bench" + (f' BENCH_ARGS="{" ".join(sys.argv[1:])}"' if sys.argv[1:] else "")
+    (ROOT / "docs" / "benchmarks.md").write_text(report.markdown(results, command))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,77 @@
+"""docs/benchmarks.md from a `make bench` run's results: every figure as measured side by side
+in that run, the ratios the goals are set in, and the machine it ran on."""
+
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+
+GOAL = 3.0   # each ratio's goal: within 3x
+
+
+def machine() -> str:
+    """The machine, in a line: processor, cores, memory, system."""
+    model = next((line.split(":", 1)[1].strip() for line in
+                  Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+                 platform.processor() or "unknown processor")
+    memory_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text()
+                     .splitlines() if line.startswith("MemTotal"))
+    return (f"{model}, {os.cpu_count()} cores, {memory_kb / 1024 ** 2:.0f} GiB memory, "
+            f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
+
+
+def _ratio(value: float | None) -> str:
+    if value is None:
+        return "below the clock"
+    return f"{value:.1f}x, {'met' if value <= GOAL else 'not met'}"
+
+
+def markdown(results: list[dict], command: str) -> str:
+    """The page: the run's loads and builds, then each page's rerun and first view."""
+    lines = ["# Benchmarks", "",
+             f"Written by `{command}` (`bench/bench.py`); every ratio is of two figures "
+             "measured side by side in that one run, because the machine is shared and "
+             "timings alone drift from run to run. Goal for each ratio: within "
+             f"{GOAL:g}x.", "", f"Machine: {machine()}.", "",
+             "## Building and loading", "",
+             "| scale | demo build | store | load again | rows | rows a second | load peak "
+             "memory | summary |", "|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {r['scale']:g} | {r['demo_build_s']} s | {r['store_mb']} MB | {r['load_s']} s "
+              f"| {r['load_rows']:,} | {r['load_rows_per_s']:,} | {r['load_peak_mb']:,} MB | "
+              f"{r['summary_ms']} ms |" for r in results]
+    lines += ["", "## Pages: server time per rerun against an empty page", "",
+              "Server CPU per rerun (Chromium presses R and waits), under fsdash's settings, "
+              "next to an empty Streamlit page with one select box in the same run.", "",
+              "| page | " + " | ".join(f"scale {r['scale']:g}" for r in results) + " |",
+              "|---|" + "---|" * len(results)]
+    pages = results[0]["pages"]["fsdash settings"]
+    for name in pages:
+        cells = []
+        for r in results:
+            page = r["pages"]["fsdash settings"][name]
+            ratio = "" if name == "empty page" else f" ({_ratio(page.get('ratio_to_empty'))})"
+            cells.append(f"{page['rerun_cpu_ms']} ms{ratio}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    if len(results) > 1:
+        small, large = results[0], results[-1]
+        lines += ["", f"## Pages: first (cold) view at scale {large['scale']:g} against "
+                  f"scale {small['scale']:g}", "",
+                  "Wall time from a new server to the page drawn (after its Overview for the "
+                  "other pages).", "",
+                  f"| page | scale {small['scale']:g} | scale {large['scale']:g} | ratio |",
+                  "|---|---|---|---|"]
+        for name in pages:
+            if name == "empty page":
+                continue
+            before = small["pages"]["fsdash settings"][name]["first_load_ms"]
+            after = large["pages"]["fsdash settings"][name]["first_load_ms"]
+            lines.append(f"| {name} | {before / 1000:.1f} s | {after / 1000:.1f} s | "
+                         f"{_ratio(after / before)} |")
+    lines += ["", "## Not measured here yet", "",
+              "- Each page's browser time from a filter change to the last chart drawn, "
+              "against an empty page.",
+              "- The board pack's time and peak memory.",
+              "- Many sessions at once: `tests/test_concurrency.py` writes "
+              "`bench/results/concurrency.json` (see `docs/deployment.md`).", ""]
+    return "\n".join(lines)
