@@ -90,6 +90,7 @@ class Extract:
     queries: tuple[Query, ...] = ()
     date_format: str = DATE_FORMAT
     census_part: str | None = None   # the census element whose rows these are (``fsdash.census``)
+    ends: str | None = None   # the field that ends a record a yearly return may hold open
 
     @property
     def columns(self) -> list[str]:
@@ -249,6 +250,7 @@ EXTRACTS: tuple[Extract, ...] = (
         rules=(Rule("CINclosureDate", "CINclosureDate < CINreferralDate",
                     "is before CINreferralDate"),),
         yearly=True, date_format=ISO_DATE_FORMAT, census_part="CINdetails",
+        ends="CINclosureDate",
     ),
     Extract(
         "census_assessments.csv", "assessment",
@@ -295,6 +297,7 @@ EXTRACTS: tuple[Extract, ...] = (
         key=("PlanID",),
         rules=(Rule("CPPendDate", "CPPendDate < CPPstartDate", "is before CPPstartDate"),),
         yearly=True, date_format=ISO_DATE_FORMAT, census_part="ChildProtectionPlans",
+        ends="CPPendDate",
     ),
     Extract(
         "header.csv", "cla_child",

@@ -286,8 +286,11 @@ def _combine(con: duckdb.DuckDBPyConnection, extract: Extract, load_id: int) -> 
         yearly.combine_episodes(con, load_id)
     else:
         key = [f.target for f in extract.fields if f.column in extract.key]
+        ends = next(((f.column, f.target) for f in extract.fields if f.column == extract.ends),
+                    None)
         yearly.combine_latest(con, extract.table, key, [f.target for f in extract.fields
-                                                        if f.target and f.target not in key])
+                                                        if f.target and f.target not in key],
+                              load_id, ends)
 
 
 def _load_extract(con: duckdb.DuckDBPyConnection, found: batch.Found, extract: Extract,

@@ -156,9 +156,21 @@ def _record_queries(con: duckdb.DuckDBPyConnection, load_id: int) -> None:
 
 
 def combine_latest(con: duckdb.DuckDBPyConnection, table: str, key: list[str],
-                   others: list[str]) -> None:
+                   others: list[str], load_id: int, ends: tuple[str, str] | None = None) -> None:
     """Insert each record of several years' returns (a header's child, a census's referral)
-    into ``table`` as the latest return that has it records it."""
+    into ``table`` as the latest return that has it records it. With ``ends`` (the field and
+    column that end a record), a record still open at the end of its latest return but absent
+    from a later one is kept open, as last seen, and listed in ``load_query``."""
+    if ends:
+        field, column = ends
+        con.execute(f"""
+            INSERT INTO load_query
+            SELECT ?, arg_max(_file, _year), arg_max(_row, _year), ?, NULL, 'reconciliation',
+                   'open at the end of this return (31 March ' || max(_year) || ') but not in '
+                   || 'a later one: kept open, as last seen'
+            FROM yearly_{table} GROUP BY {", ".join(key)}
+            HAVING max(_year) < (SELECT max(_year) FROM yearly_{table})
+               AND arg_max({column}, _year) IS NULL""", [load_id, field])
     latest = ", ".join(f"arg_max({c}, _year) AS {c}" for c in others)
     columns = ", ".join([*key, *others])
     con.execute(f"INSERT INTO {table} ({columns}) SELECT {', '.join(key)}, {latest} "

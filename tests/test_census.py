@@ -282,3 +282,20 @@ def test_a_damaged_census_is_refused_by_name_or_loaded_never_a_crash(two_years, 
             assert loaded + report.quarantined.get("cin_2022-23.xml (Child)", 0) == written
     finally:
         census.write_bytes(original)
+
+
+def test_a_referral_open_in_one_census_and_missing_from_a_later_one_is_listed(two_years,
+                                                                            tmp_path):
+    early = two_years / "cin_2022-23.xml"
+    early.write_text(early.read_text().replace("</Children>", _child(
+        "K4", "2", _referral("2023-01-09")) + "\n  </Children>"))
+    db = tmp_path / "store.duckdb"
+    load_paths([two_years], db)
+    con = store.connect_readonly(db)
+    queries = con.execute("SELECT file, field, rule, message FROM load_query").fetchall()
+    assert con.execute("SELECT closure_date FROM referral WHERE child_id = 'K4'").fetchone() \
+        == (None,)
+    con.close()
+    assert queries == [("cin_2022-23.xml (CINdetails)", "CINclosureDate", "reconciliation",
+                        "open at the end of this return (31 March 2023) but not in a later "
+                        "one: kept open, as last seen")]
