@@ -140,14 +140,11 @@ def read(path: Path, out_dir: Path) -> Census:
         writer.writerow([LINE, *EXTRACT_BY_FILE[name].columns])
     header: dict[str, str] = {}
     try:
-        parser = etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
-                                 no_network=True, remove_comments=True, huge_tree=False)
-        for event, element in parser:
+        root = _root(path)
+        if root != "Message":
+            raise NotCensus(root)
+        for _, element in _parse(path, ("end",)):
             name = _local(element.tag)
-            if event == "start":
-                if element.getparent() is None and name != "Message":
-                    raise NotCensus(name)
-                continue
             if name == "CollectionDetails":
                 _plain(element)
                 header = {c.tag: (c.text or "").strip() for c in element}
@@ -168,6 +165,18 @@ def read(path: Path, out_dir: Path) -> Census:
         for handle in handles.values():
             handle.close()
     return Census(_year(header), files)
+
+
+def _parse(path: Path, events: tuple[str, ...]):
+    return etree.iterparse(str(path), events=events, resolve_entities=False, no_network=True,
+                           remove_comments=True, huge_tree=False)
+
+
+def _root(path: Path) -> str:
+    """The name of the file's first element, read without reading the rest."""
+    for _, element in _parse(path, ("start",)):
+        return _local(element.tag)
+    return ""
 
 
 def _year(header: dict[str, str]) -> int | None:

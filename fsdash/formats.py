@@ -167,9 +167,9 @@ the form yyyy-mm-dd`.
 A year's census holds every child in need at any time in that year, so consecutive files
 overlap: each record (a child, a referral, an assessment, an enquiry, a plan) is taken from the
 latest year's census that has it. A referral or plan still open at the end of its latest census
-but missing from a later one is kept open, as last seen, and listed in `load_query`. The census gives the same records as `cin_referrals.csv`,
-`cin_assessments.csv`, `cin_s47.csv` and `cin_cp_plans.csv`: a batch holds one or the other,
-and the last load of either stays in force.
+but missing from a later one is kept open, as last seen, and listed in `load_query`. The
+census gives the same records as `cin_referrals.csv`, `cin_assessments.csv`, `cin_s47.csv` and
+`cin_cp_plans.csv`: a batch holds one or the other, and the last load of either stays in force.
 """
 
 
