@@ -106,6 +106,17 @@ def _id(column, target, references=None):
     return Field(column, target, "text", references=references)
 
 
+# Rules the local children in need files and the census share (the census's names).
+CLOSED_RULE = Rule("CINclosureDate", "CINclosureDate < CINreferralDate",
+                   "is before CINreferralDate")
+AUTHORISED_RULE = Rule("AssessmentAuthorisationDate",
+                       "AssessmentAuthorisationDate < AssessmentActualStartDate",
+                       "is before AssessmentActualStartDate")
+CONFERENCE_RULE = Rule("DateOfInitialCPC", "DateOfInitialCPC < S47ActualStartDate",
+                       "is before S47ActualStartDate")
+PLAN_ENDED_RULE = Rule("CPPendDate", "CPPendDate < CPPstartDate", "is before CPPstartDate")
+
+
 EXTRACTS: tuple[Extract, ...] = (
     Extract(
         "population.csv", "population",
@@ -176,8 +187,7 @@ EXTRACTS: tuple[Extract, ...] = (
             Field("ReasonForClosure", "closure_reason", required=False, codes="CLOSURE_REASON"),
         ),
         key=("REFERRAL_ID",),
-        rules=(Rule("CINclosureDate", "CINclosureDate < CINreferralDate",
-                    "is before CINreferralDate"),),
+        rules=(CLOSED_RULE,),
     ),
     Extract(
         "cin_assessments.csv", "assessment",
@@ -190,9 +200,7 @@ EXTRACTS: tuple[Extract, ...] = (
             Field("AssessmentFactors", "factors", required=False),
         ),
         key=("ASSESSMENT_ID",),
-        rules=(Rule("AssessmentAuthorisationDate",
-                    "AssessmentAuthorisationDate < AssessmentActualStartDate",
-                    "is before AssessmentActualStartDate"),),
+        rules=(AUTHORISED_RULE,),
     ),
     Extract(
         "cin_s47.csv", "s47_enquiry",
@@ -206,8 +214,7 @@ EXTRACTS: tuple[Extract, ...] = (
             Field("ICPCnotRequired", "icpc_not_required", "bool"),
         ),
         key=("S47_ID",),
-        rules=(Rule("DateOfInitialCPC", "DateOfInitialCPC < S47ActualStartDate",
-                    "is before S47ActualStartDate"),),
+        rules=(CONFERENCE_RULE,),
     ),
     Extract(
         "cin_cp_plans.csv", "cp_plan",
@@ -220,7 +227,7 @@ EXTRACTS: tuple[Extract, ...] = (
             Field("LatestCategoryOfAbuse", "latest_category", codes="ABUSE_CATEGORY"),
         ),
         key=("PLAN_ID",),
-        rules=(Rule("CPPendDate", "CPPendDate < CPPstartDate", "is before CPPstartDate"),),
+        rules=(PLAN_ENDED_RULE,),
     ),
     # The children in need census (``fsdash.census`` reads its XML into these rows). It has no
     # identifiers but the child's: the others are derived from the child and a date.
@@ -247,8 +254,7 @@ EXTRACTS: tuple[Extract, ...] = (
             Field("ReasonForClosure", "closure_reason", required=False, codes="CLOSURE_REASON"),
         ),
         key=("ReferralID",),
-        rules=(Rule("CINclosureDate", "CINclosureDate < CINreferralDate",
-                    "is before CINreferralDate"),),
+        rules=(CLOSED_RULE,),
         yearly=True, date_format=ISO_DATE_FORMAT, census_part="CINdetails",
         ends="CINclosureDate",
     ),
@@ -263,9 +269,7 @@ EXTRACTS: tuple[Extract, ...] = (
             Field("AssessmentFactors", "factors", required=False),
         ),
         key=("AssessmentID",),
-        rules=(Rule("AssessmentAuthorisationDate",
-                    "AssessmentAuthorisationDate < AssessmentActualStartDate",
-                    "is before AssessmentActualStartDate"),),
+        rules=(AUTHORISED_RULE,),
         yearly=True, date_format=ISO_DATE_FORMAT, census_part="Assessments",
     ),
     Extract(
@@ -280,8 +284,7 @@ EXTRACTS: tuple[Extract, ...] = (
             Field("ICPCnotRequired", "icpc_not_required", "bool"),
         ),
         key=("Section47ID",),
-        rules=(Rule("DateOfInitialCPC", "DateOfInitialCPC < S47ActualStartDate",
-                    "is before S47ActualStartDate"),),
+        rules=(CONFERENCE_RULE,),
         yearly=True, date_format=ISO_DATE_FORMAT, census_part="Section47",
     ),
     Extract(
@@ -295,7 +298,7 @@ EXTRACTS: tuple[Extract, ...] = (
             Field("LatestCategoryOfAbuse", "latest_category", codes="ABUSE_CATEGORY"),
         ),
         key=("PlanID",),
-        rules=(Rule("CPPendDate", "CPPendDate < CPPstartDate", "is before CPPstartDate"),),
+        rules=(PLAN_ENDED_RULE,),
         yearly=True, date_format=ISO_DATE_FORMAT, census_part="ChildProtectionPlans",
         ends="CPPendDate",
     ),
