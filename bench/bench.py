@@ -67,18 +67,22 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _open_main_page_first(browser, url: str, query: str) -> None:
+    """A server's first session runs Streamlit's legacy pages-folder handling before app.py's
+    navigation, so a first visit straight to another page's address would run the main page:
+    open the main page first for those (their first view then follows it)."""
+    if query != "/":
+        warm = browser.new_page()
+        warm.goto(url)
+        warm.wait_for_selector(READY + " " + MAIN, timeout=600_000)
+        warm.close()
+
+
 def time_reruns(browser, script: Path, db: Path, reruns: int, query: str = "",
                 flags: tuple[str, ...] = ()) -> dict:
     """Server CPU milliseconds for the first load and per rerun of one app script."""
     with streamlit_server(script, db, flags) as (server, url):
-        # A server's first session runs Streamlit's legacy pages-folder handling before app.py's
-        # navigation, so a first visit straight to another page's address would run the main
-        # page: open the main page first for those (their "first load" then follows it).
-        if query != "/":
-            warm = browser.new_page()
-            warm.goto(url)
-            warm.wait_for_selector(READY + " " + MAIN, timeout=600_000)
-            warm.close()
+        _open_main_page_first(browser, url, query)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         idle = _cpu_seconds(server.pid)
         started = time.perf_counter()
@@ -95,6 +99,55 @@ def time_reruns(browser, script: Path, db: Path, reruns: int, query: str = "",
         per_rerun = 1000 * (_cpu_seconds(server.pid) - before) / reruns
         page.close()
     return {**first, "rerun_cpu_ms": round(per_rerun, 1)}
+
+
+# Each page's filter changed in the browser, back and forth between two choices: (label, choices).
+CHANGES = {"empty page": ("Area", ("Second", "First")),
+           "Overview": ("Area", ("Pendle", "All of Lancashire")),
+           "Children in care": ("Area", ("Pendle", "All of Lancashire")),
+           "Team caseloads": ("Team", ("Preston City", "Preston East")),
+           "Front door": ("Area", ("Pendle", "All of Lancashire")),
+           "Outcomes": ("Area", ("Pendle", "All of Lancashire")),
+           "At a glance": ("Area", ("Pendle", "All of Lancashire")),
+           "Scenarios": ("Area", ("East (locality)", "All of Lancashire"))}
+# Drawn: the run finished, nothing left stale, and every chart has its SVG.
+DRAWN = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+    if (document.querySelector('[data-stale="true"]')) return false;
+    return [...document.querySelectorAll('.js-plotly-plot')].every(c => c.querySelector('.main-svg'));
+}"""
+NEXT_FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+def time_filter_changes(browser, script: Path, db: Path, query: str, label: str,
+                        choices: tuple[str, str], changes: int) -> dict:
+    """Browser milliseconds from a filter change (the choice made with the keyboard) to the
+    last chart drawn: the first change (a view not yet built) and the median of ``changes``
+    more, back and forth between two choices (views built once, as most changes are)."""
+    with streamlit_server(script, db) as (_, url):
+        _open_main_page_first(browser, url, query)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url + query)
+        page.wait_for_selector(READY + " " + MAIN, timeout=600_000)
+        page.wait_for_function(DRAWN, timeout=600_000)
+        page.evaluate(WATCH_RUNS)
+        times = []
+        for i in range(changes + 2):
+            box = page.get_by_role("combobox", name=label)
+            box.focus()
+            page.keyboard.press("Enter")
+            page.keyboard.type(choices[i % 2])
+            done = page.evaluate("window.finishedRuns")
+            started = time.perf_counter()
+            page.keyboard.press("Enter")
+            page.wait_for_function(f"window.finishedRuns > {done}", timeout=600_000)
+            page.wait_for_function(DRAWN, timeout=600_000)
+            page.evaluate(NEXT_FRAME)
+            times.append(1000 * (time.perf_counter() - started))
+        page.close()
+    later = sorted(times[2:])
+    return {"first_change_ms": round(times[0]), "change_ms": round(later[len(later) // 2])}
 
 
 def _rerun(page) -> None:
@@ -123,6 +176,26 @@ def _load(extracts: Path, db: Path) -> tuple[float, int, int]:
     return seconds, rows, round(peak_kb / 1024)
 
 
+PACK_AND_REPORT_PEAK = ("import sys, time; from pathlib import Path; from fsdash import metrics, "
+                        "store; from fsdash.access import Scope; from fsdash.config import "
+                        "load_council; from fsdash.export import pack_files; "
+                        "con = store.connect_readonly(sys.argv[1]); started = time.perf_counter(); "
+                        "files = pack_files(con, load_council(), Scope('director'), "
+                        "metrics.latest_month_end(con), 'all'); "
+                        "print(time.perf_counter() - started, sum(map(len, files.values())), "
+                        "next(line.split()[1] for line in Path('/proc/self/status').read_text()"
+                        ".splitlines() if line.startswith('VmHWM')))")
+
+
+def _board_pack(db: Path) -> tuple[float, int, int]:
+    """The whole board pack (PDF and PowerPoint, every section, the whole council) made in a
+    process of its own: seconds, bytes written and the process's peak memory in MB."""
+    done = subprocess.run([sys.executable, "-c", PACK_AND_REPORT_PEAK, str(db)], cwd=ROOT,
+                          check=True, capture_output=True, text=True)
+    seconds, size, peak_kb = done.stdout.split()[-3:]
+    return float(seconds), int(size), round(int(peak_kb) / 1024)
+
+
 def _projection(con, council, as_at) -> tuple[float, float]:
     """Seconds to read the flows of care and back-test them (once per store), and to project
     three years with and without a scenario, ranges included (each change of a slider)."""
@@ -135,7 +208,7 @@ def _projection(con, council, as_at) -> tuple[float, float]:
     return planning_s, time.perf_counter() - started
 
 
-def bench_scale(scale: float, reruns: int, workdir: Path) -> dict:
+def bench_scale(scale: float, reruns: int, changes: int, workdir: Path) -> dict:
     db = workdir / f"scale{scale:g}.duckdb"
     started = time.perf_counter()
     build_demo(db, scale=scale, until="2026-10", out_dir=workdir / f"extracts{scale:g}")
@@ -156,13 +229,16 @@ def bench_scale(scale: float, reruns: int, workdir: Path) -> dict:
     outcomes_s = time.perf_counter() - started
     planning_s, project_s = _projection(con, council, as_at)
     con.close()
+    pack_s, pack_bytes, pack_peak_mb = _board_pack(db)
     result = {"scale": scale, "demo_build_s": round(build_seconds, 1),
               "load_s": round(load_s, 1), "load_peak_mb": load_peak_mb,
               "load_rows": load_rows, "load_rows_per_s": round(load_rows / load_s),
               "store_mb": round(db.stat().st_size / 1e6, 1), "summary_ms": round(summary_ms),
               "monthly_scan_s": round(scan_s, 1), "signals": len(signals),
               "outcomes_view_s": round(outcomes_s, 1), "planning_s": round(planning_s, 2),
-              "projection_s": round(project_s, 2), "pages": {}}
+              "projection_s": round(project_s, 2), "pack_s": round(pack_s, 1),
+              "pack_mb": round(pack_bytes / 1e6, 1), "pack_peak_mb": pack_peak_mb,
+              "pages": {}, "browser": {}}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for setting, flags in SETTINGS.items():
@@ -173,6 +249,13 @@ def bench_scale(scale: float, reruns: int, workdir: Path) -> dict:
                 page["ratio_to_empty"] = (round(page["rerun_cpu_ms"] / empty["rerun_cpu_ms"], 2)
                                           if empty["rerun_cpu_ms"] else None)   # below the clock
                 result["pages"][setting][name] = page
+        for name, (label, choices) in CHANGES.items():
+            script, query = PAGES.get(name, (EMPTY, "/"))
+            result["browser"][name] = time_filter_changes(browser, script, db, query, label,
+                                                          choices, changes)
+        empty = result["browser"]["empty page"]["change_ms"]
+        for timing in result["browser"].values():
+            timing["ratio_to_empty"] = round(timing["change_ms"] / empty, 2)
         browser.close()
     return result
 
@@ -181,11 +264,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, nargs="+", default=[1.0])
     parser.add_argument("--reruns", type=int, default=20)
+    parser.add_argument("--changes", type=int, default=6,
+                        help="filter changes timed in the browser on each page")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for scale in args.scale:
-            result = bench_scale(scale, args.reruns, Path(tmp))
+            result = bench_scale(scale, args.reruns, args.changes, Path(tmp))
             results.append(result)
             print(f"scale {scale:g}: demo built in {result['demo_build_s']} s, store "
                   f"{result['store_mb']} MB, summary {result['summary_ms']} ms; its extracts "
@@ -204,6 +289,12 @@ def main() -> None:
                               f"({page['first_load_cpu_ms']} ms server CPU), rerun "
                               f"{page['rerun_cpu_ms']} ms server CPU = "
                               f"{page['ratio_to_empty']}x the empty page")
+            for name, timing in result["browser"].items():
+                print(f"  browser, {name}: a filter change drawn in {timing['change_ms']} ms "
+                      f"({timing['ratio_to_empty']}x the empty page; the first "
+                      f"{timing['first_change_ms']} ms)")
+            print(f"  board pack: {result['pack_s']} s, {result['pack_mb']} MB, peak memory "
+                  f"{result['pack_peak_mb']} MB")
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2))

@@ -1,5 +1,11 @@
-"""The benchmark's baseline: an empty Streamlit page, run the same way as the app."""
+"""The benchmark's baseline: a Streamlit page with one select box and nothing else, run the same
+way as the app."""
 
 import streamlit as st
 
-st.navigation([st.Page(lambda: None, title="Empty")]).run()
+
+def _page() -> None:
+    st.selectbox("Area", ["First", "Second"])
+
+
+st.navigation([st.Page(_page, title="Empty")]).run()

@@ -24,6 +24,7 @@ import duckdb
 from fsdash import batch, census, store, yearly
 from fsdash.config import NOT_KNOWN, Council, load_council
 from fsdash.extracts import EXTRACTS, Extract, Field, kind_help, source_of_table
+from fsdash.metrics import aggregate
 
 MAX_PROBLEMS_PER_FILE = 20
 
@@ -142,6 +143,9 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
             _record_audit(con, load_id, loaded, council)
             queries = con.execute("SELECT count(*) FROM load_query WHERE load_id = ?",
                                   [load_id]).fetchone()[0]
+            if not dry_run:
+                progress(len(EXTRACTS), len(EXTRACTS), "every measure for every month")
+                aggregate.build(con, council)
             progress(len(EXTRACTS), len(EXTRACTS), "done")
     return LoadReport(db=db, rows=rows, kept=tuple(kept),
                       quarantined={k: v for k, v in quarantined.items() if v}, queries=queries)

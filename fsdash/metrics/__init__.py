@@ -19,14 +19,15 @@ from fsdash.config import Target
 from fsdash.formatting import round_half_up
 from fsdash.metrics import care as _care  # noqa: F401  (registers the measures)
 from fsdash.metrics import front_door as _front_door  # noqa: F401
+from fsdash.metrics import kept
 from fsdash.metrics.fragments import CASE_HOLDERS, DATES
 from fsdash.metrics.headline import HEADLINE
 from fsdash.metrics.registry import BREAKDOWNS, MEASURES, Breakdown, Measure
 
-__all__ = ["ALL_AGES", "BREAKDOWNS", "HEADLINE", "MEASURES", "Breakdown", "Measure", "benchmarks",
-           "breakdown", "breakdown_by_district", "caseload_by_team", "caseload_by_worker",
-           "first_reliable_date", "latest_month_end", "month_ends", "reliable_month_ends",
-           "series", "summary",
+__all__ = ["AGE_RANGES", "ALL_AGES", "BREAKDOWNS", "HEADLINE", "MEASURES", "Breakdown", "Measure",
+           "benchmarks", "breakdown", "breakdown_by_district", "caseload_by_team",
+           "caseload_by_worker", "counted_breakdown", "counted_series", "first_reliable_date",
+           "latest_month_end", "month_ends", "reliable_month_ends", "series", "summary",
            "target_at", "target_path", "targets", "value", "year_before", "years_after"]
 
 
@@ -61,6 +62,9 @@ def caseload_by_worker(con: duckdb.DuckDBPyConnection, as_at: dt.date, team: str
 
 
 ALL_AGES = (0, 200)
+# The age choices the app offers, as ranges of age in whole years.
+AGE_RANGES = {"all": ALL_AGES, "under12": (0, 11), "under1": (0, 0), "1-4": (1, 4),
+              "5-9": (5, 9), "10-15": (10, 15), "16plus": (16, 200)}
 
 
 def _params(sql: str, dates, districts, ages, fixed=()) -> dict:
@@ -73,7 +77,15 @@ def _params(sql: str, dates, districts, ages, fixed=()) -> dict:
 
 def series(con: duckdb.DuckDBPyConnection, name: str, dates, districts=(),
            ages=ALL_AGES) -> pd.DataFrame:
-    """The measure on each date, for the given districts (all when empty) and ages."""
+    """The measure on each date, for the given districts (all when empty) and ages: as counted
+    at load time where the store keeps it (``fsdash.metrics.kept``), else counted now."""
+    return kept.read_or_count(con, f"measure_{name}", kept.key_of(districts, ages), dates,
+                              lambda: counted_series(con, name, dates, districts, ages))
+
+
+def counted_series(con: duckdb.DuckDBPyConnection, name: str, dates, districts=(),
+                   ages=ALL_AGES) -> pd.DataFrame:
+    """The measure on each date, counted from the records by its SQL."""
     measure = MEASURES[name]
     return con.execute(measure.sql, _params(measure.sql, dates, districts, ages,
                                             measure.params)).df()
@@ -88,7 +100,15 @@ def value(con: duckdb.DuckDBPyConnection, name: str, as_at: dt.date, districts=(
 
 def breakdown_by_district(con: duckdb.DuckDBPyConnection, name: str, dates, districts=(),
                           ages=ALL_AGES) -> pd.DataFrame:
-    """A breakdown on each date split by district: as_at, category, district, value."""
+    """A breakdown on each date split by district: as_at, category, district, value (as kept
+    at load time where the store keeps it)."""
+    return kept.read_or_count(con, f"breakdown_{name}", kept.key_of(districts, ages), dates,
+                              lambda: counted_breakdown(con, name, dates, districts, ages))
+
+
+def counted_breakdown(con: duckdb.DuckDBPyConnection, name: str, dates, districts=(),
+                      ages=ALL_AGES) -> pd.DataFrame:
+    """A breakdown on each date split by district, counted from the records by its SQL."""
     spec = BREAKDOWNS[name]
     return con.execute(spec.sql, _params(spec.sql, dates, districts, ages)).df()
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from fsdash.metrics.care import CEASE_REASON, PLACEMENT_GROUP
 from fsdash.metrics.fragments import DATES, IN_AREA
+from fsdash.metrics.kept import kept_as
 
 TURNED_18 = "Turned 18"   # the reason group of a child who left care aged 18 or over
 
@@ -62,6 +63,7 @@ WHERE {IN_AREA.format(column="district_code")} GROUP BY ALL ORDER BY year, age
 """
 
 
+@kept_as("care_flows")
 def care_flows(con: duckdb.DuckDBPyConnection, month_ends: list[dt.date],
                districts=()) -> pd.DataFrame:
     """For each month end: ``kind`` 'stock' (children looked after then, by ``age`` and

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from fsdash.metrics.fragments import DATES, IN_AREA, TWELVE_MONTHS, per_10000
+from fsdash.metrics.kept import kept_as
 from fsdash.metrics.registry import register, register_breakdown
 
 WORKING_DAYS = 45   # Working Together to Safeguard Children: from the point of referral
@@ -151,38 +152,48 @@ def working_days_after(start, end) -> np.ndarray:
     return np.busday_count(start + 1, end + 1, holidays=bank)
 
 
-def _within(rows: pd.DataFrame, dates, limit: int, start: str, end: str,
+def _within(con: duckdb.DuckDBPyConnection, events: str, dates, districts, limit: int,
             counted: str) -> pd.DataFrame:
-    """The share of rows (one per as_at and event) whose ``end`` is within ``limit`` working
-    days of ``start``: as_at, value (per cent) and ``counted``."""
-    rows["on_time"] = working_days_after(rows[start], rows[end]) <= limit
-    found = rows.groupby("as_at").agg(**{counted: ("on_time", "size")},
-                                      on_time=("on_time", "sum"))
-    found = found.reindex([pd.Timestamp(d) for d in dates], fill_value=0)
-    found["value"] = (100 * found["on_time"] / found[counted].where(found[counted] > 0)).round(1)
-    return found.reset_index(names="as_at")[["as_at", "value", counted]]
+    """For each date, the events (``events``: SQL giving each one's ``start_date`` and
+    ``end_date``, in the area) ending in the 12 months to it, and the percentage of them that
+    ended within ``limit`` working days of their start: as_at, value (per cent) and
+    ``counted``. Working days are counted once for each event, not once for each date."""
+    dates = [pd.Timestamp(d).date() for d in dates]
+    in_area = IN_AREA.format(column="district_code")
+    found = con.execute(f"SELECT start_date, end_date FROM ({events}) WHERE {in_area} "
+                        "ORDER BY end_date", {"districts": list(districts)}).df()
+    windows = con.execute(f"""WITH {DATES} SELECT d.as_at, d.as_at - INTERVAL 1 YEAR
+        + INTERVAL 1 DAY AS first_day FROM dates d""", {"dates": dates}).df()
+    ends = found["end_date"].to_numpy("datetime64[D]")
+    on_time = np.r_[0, np.cumsum(working_days_after(found["start_date"], found["end_date"])
+                                 <= limit)]
+    first = np.searchsorted(ends, windows["first_day"].to_numpy("datetime64[D]"), "left")
+    last = np.searchsorted(ends, windows["as_at"].to_numpy("datetime64[D]"), "right")
+    result = pd.DataFrame({"as_at": windows["as_at"], counted: last - first,
+                           "on_time": on_time[last] - on_time[first]})
+    result["value"] = (100 * result["on_time"]
+                       / result[counted].where(result[counted] > 0)).round(1)
+    return result[["as_at", "value", counted]]
 
 
+@kept_as("assessments_on_time")
 def assessments_on_time(con: duckdb.DuckDBPyConnection, dates, districts=()) -> pd.DataFrame:
     """Assessments completed (authorised) in the 12 months to each date, and the percentage
     completed within 45 working days of the referral: as_at, value, assessments."""
-    rows = con.execute(f"""WITH {DATES}
-        SELECT d.as_at, r.referral_date, a.authorised_date
-        FROM dates d JOIN assessment a ON a.authorised_date {TWELVE_MONTHS}
-        JOIN referral r USING (referral_id) JOIN child c ON c.child_id = r.child_id
-        WHERE {IN_AREA.format(column="c.district_code")}""",
-        {"dates": [pd.Timestamp(d).date() for d in dates], "districts": list(districts)}).df()
-    return _within(rows, dates, WORKING_DAYS, "referral_date", "authorised_date", "assessments")
+    return _within(con, """SELECT r.referral_date AS start_date, a.authorised_date AS end_date,
+                                  c.district_code
+                           FROM assessment a JOIN referral r USING (referral_id)
+                           JOIN child c ON c.child_id = r.child_id
+                           WHERE a.authorised_date IS NOT NULL""",
+                   dates, districts, WORKING_DAYS, "assessments")
 
 
+@kept_as("conferences_on_time")
 def conferences_on_time(con: duckdb.DuckDBPyConnection, dates, districts=()) -> pd.DataFrame:
     """Initial child protection conferences held in the 12 months to each date, and the
     percentage held within 15 working days of the strategy discussion that started the section
     47 enquiry (Working Together): as_at, value, conferences."""
-    rows = con.execute(f"""WITH {DATES}
-        SELECT d.as_at, e.start_date, e.icpc_date
-        FROM dates d JOIN s47_enquiry e ON e.icpc_date {TWELVE_MONTHS}
-        JOIN child c ON c.child_id = e.child_id
-        WHERE {IN_AREA.format(column="c.district_code")}""",
-        {"dates": [pd.Timestamp(d).date() for d in dates], "districts": list(districts)}).df()
-    return _within(rows, dates, CONFERENCE_DAYS, "start_date", "icpc_date", "conferences")
+    return _within(con, """SELECT e.start_date, e.icpc_date AS end_date, c.district_code
+                           FROM s47_enquiry e JOIN child c ON c.child_id = e.child_id
+                           WHERE e.icpc_date IS NOT NULL""",
+                   dates, districts, CONFERENCE_DAYS, "conferences")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from fsdash.metrics import kept
 from fsdash.metrics.fragments import (
     CARE_FLOWS,
     CEASES,
@@ -68,7 +69,14 @@ GRIDS = {
 
 
 def grid(con: duckdb.DuckDBPyConnection, family: str, dates) -> pd.DataFrame:
-    """The family's cells on each date: as_at, district, age_group, value (empty cells absent)."""
+    """The family's cells on each date: as_at, district, age_group, value (empty cells absent),
+    as kept at load time where the store keeps them."""
+    return kept.read_or_count(con, f"grid_{family}", kept.WHOLE_RANGE, dates,
+                              lambda: counted_grid(con, family, dates))
+
+
+def counted_grid(con: duckdb.DuckDBPyConnection, family: str, dates) -> pd.DataFrame:
+    """The family's cells on each date, counted from the records."""
     sql = GRIDS[family]
     params = {"dates": [pd.Timestamp(d).date() for d in dates]}
     if "$districts" in sql:

@@ -22,11 +22,14 @@ A family counts once, from its first start of each kind; a later start is part o
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
 from fsdash.config import Council
+from fsdash.formatting import long_date
+from fsdash.metrics import kept
 from fsdash.metrics.fragments import IN_AREA
 
 EVENT_TYPES = {"police": "POLICE", "emergency_admission": "EMERGENCY_ADMISSION"}
@@ -156,6 +159,35 @@ _PLANS = f"""WITH {_STARTS},
     ORDER BY k.grp, n.child_id, n.start_date"""
 
 
+@dataclass(frozen=True)
+class Window:
+    """The dates a family's Family Safeguarding work began in, for the page's choice."""
+
+    label: str
+    start: dt.date
+    end: dt.date
+
+    @property
+    def during(self) -> str:
+        """For a sentence: 'since 4 January 2021', 'from April 2022 to March 2023'."""
+        return self.label[0].lower() + self.label[1:] if self.label.startswith("Since") \
+            else "from " + self.label
+
+
+def windows(council: Council, data_end: dt.date) -> dict[str, Window]:
+    """The start windows to choose from: everything since the launch, then each financial year
+    from the one the model was phased in, up to the latest with any follow-up complete."""
+    months = council.outcomes.follow_up_months
+    last_followed = (pd.Timestamp(data_end) - pd.DateOffset(months=months)).date()
+    found = {"all": Window(f"Since {long_date(council.launch)}", council.launch, data_end)}
+    year = council.phase_in.year - (council.phase_in.month < 4)
+    while dt.date(year, 4, 1) <= last_followed:
+        found[f"{year}-{(year + 1) % 100:02d}"] = Window(
+            f"April {year} to March {year + 1}", dt.date(year, 4, 1), dt.date(year + 1, 3, 31))
+        year += 1
+    return found
+
+
 def data_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date]:
     """The first day the records cover (the earliest referral or adult's contact) and the last
     month end they cover."""
@@ -165,15 +197,31 @@ def data_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date]:
     return first, latest_month_end(con)
 
 
-def _run(con, sql: str, council: Council, model_from: dt.date, model_to: dt.date,
-         districts) -> pd.DataFrame:
+def cohort_params(con: duckdb.DuckDBPyConnection, council: Council, name: str,
+                  model_from: dt.date, model_to: dt.date, districts=()) -> dict:
+    """What a cohort's query is run with: the model group's dates, the council's outcome
+    settings, the area and the span of the records."""
     first, last = data_span(con)
     settings = council.outcomes
     params = {"model_from": model_from, "model_to": model_to,
-            "comparison_from": settings.comparison_from, "comparison_to": settings.comparison_to,
-            "factors": list(settings.parental_factors), "months": settings.follow_up_months,
-            "districts": list(districts), "data_start": first, "data_end": last}
-    return con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).df()
+              "comparison_from": settings.comparison_from,
+              "comparison_to": settings.comparison_to,
+              "factors": list(settings.parental_factors), "months": settings.follow_up_months,
+              "districts": list(districts), "data_start": first, "data_end": last}
+    return {k: v for k, v in params.items() if f"${k}" in COHORTS[name]}
+
+
+def counted_cohort(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFrame:
+    """A cohort counted from the records."""
+    return con.execute(COHORTS[name], params).df()
+
+
+def _cohort(con, council: Council, name: str, model_from: dt.date, model_to: dt.date,
+            districts) -> pd.DataFrame:
+    """A cohort as kept at load time where the store keeps it, else counted now."""
+    params = cohort_params(con, council, name, model_from, model_to, districts)
+    return kept.read_or_count(con, name, repr(sorted(params.items())), None,
+                              lambda: counted_cohort(con, name, params))
 
 
 def cohort_adults(con: duckdb.DuckDBPyConnection, council: Council, model_from: dt.date,
@@ -181,18 +229,21 @@ def cohort_adults(con: duckdb.DuckDBPyConnection, council: Council, model_from: 
     """One row per adult in a family of either group whose work began in its dates: the
     group, family, start, district, team and adult practitioners (model group), relationship,
     whether followed up, and contacts of each kind in the year before and the year after."""
-    return _run(con, _ADULTS, council, model_from, model_to, districts)
+    return _cohort(con, council, "cohort_adults", model_from, model_to, districts)
 
 
 def cohort_children(con: duckdb.DuckDBPyConnection, council: Council, model_from: dt.date,
                     model_to: dt.date, districts=()) -> pd.DataFrame:
     """One row per child in a family of either group: care_12, care_24, rereferred and
     plan_days (each missing where the child's follow-up is not yet complete)."""
-    return _run(con, _CHILDREN, council, model_from, model_to, districts)
+    return _cohort(con, council, "cohort_children", model_from, model_to, districts)
 
 
 def cohort_plans(con: duckdb.DuckDBPyConnection, council: Council, model_from: dt.date,
                  model_to: dt.date, districts=()) -> pd.DataFrame:
     """Child protection plans started in the 12 months after a followed-up family's start,
     each with whether it was the child's second or later plan (``repeat_plan``)."""
-    return _run(con, _PLANS, council, model_from, model_to, districts)
+    return _cohort(con, council, "cohort_plans", model_from, model_to, districts)
+
+
+COHORTS = {"cohort_adults": _ADULTS, "cohort_children": _CHILDREN, "cohort_plans": _PLANS}

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from fsdash.metrics.fragments import DATES
+from fsdash.metrics.kept import kept_as
 
 SPECIALISMS = {"mental_health": ("AMH", "Adult mental health"),
                "domestic_abuse": ("DA", "Domestic abuse"),
@@ -126,6 +127,7 @@ _SQL = f"""WITH {DATES},
     ORDER BY d.as_at, t.team_code"""
 
 
+@kept_as("team_caseloads", by_area=False)
 def team_caseloads(con: duckdb.DuckDBPyConnection, dates) -> pd.DataFrame:
     """Every team that existed on each date (teams restructure: see the council configuration):
     as_at, team, name, locality, children, families, unallocated

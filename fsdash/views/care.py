@@ -16,9 +16,9 @@ from fsdash.access import SUPPRESSED, Figures
 from fsdash.config import NOT_KNOWN, WHOLE_COUNCIL, Council
 from fsdash.formatting import YEAR_EARLIER, long_date, month, round_half_up
 
-AGE_BANDS = {"all": ("All ages", metrics.ALL_AGES), "under12": ("Under 12", (0, 11)),
-             "under1": ("Under 1", (0, 0)), "1-4": ("1 to 4", (1, 4)), "5-9": ("5 to 9", (5, 9)),
-             "10-15": ("10 to 15", (10, 15)), "16plus": ("16 and over", (16, 200))}
+AGE_BANDS = {key: (label, metrics.AGE_RANGES[key]) for key, label in (
+    ("all", "All ages"), ("under12", "Under 12"), ("under1", "Under 1"), ("1-4", "1 to 4"),
+    ("5-9", "5 to 9"), ("10-15", "10 to 15"), ("16plus", "16 and over"))}
 DFE_BANDS = ("under1", "1-4", "5-9", "10-15", "16plus")
 PERIODS = {"5y": ("Last 5 years", 60), "2y": ("Last 2 years", 24), "all": ("All months", None)}
 SMALL = f"counts from 1 to {{limit}} are shown as “{SUPPRESSED}”, with others where needed, so " \

@@ -12,7 +12,7 @@ import pandas as pd
 from fsdash import changes, charts, metrics
 from fsdash.access import SUPPRESSED, Figures
 from fsdash.changes import MONITORED, SCAN_MONTHS, Signal
-from fsdash.config import Council
+from fsdash.config import WHOLE_COUNCIL, Council
 from fsdash.formatting import long_date, month
 from fsdash.views.care import ChartBlock
 from fsdash.views.overview import protected_series
@@ -48,8 +48,8 @@ def scan(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council,
             "ceases": figures.monthly("ceases", dates, area),
             "referrals": figures.monthly("referrals", dates, area),
             "cp_plans": figures.series("cp_plans", dates, area),
-            "caseload": metrics.series(con, "caseload", dates,
-                                       districts).set_index("as_at")["value"],
+            "caseload": metrics.series(con, "caseload", dates, () if area == WHOLE_COUNCIL
+                                       else districts).set_index("as_at")["value"],
         }
         found += [changes.signal(values, key, area, label)
                   for key, values in series.items() if values is not None]

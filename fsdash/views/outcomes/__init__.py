@@ -15,7 +15,7 @@ import pandas as pd
 from fsdash.config import WHOLE_COUNCIL, Council
 from fsdash.formatting import long_date
 from fsdash.metrics import outcomes
-from fsdash.metrics.outcomes import COMPARISON, MODEL
+from fsdash.metrics.outcomes import COMPARISON, MODEL, windows
 from fsdash.views.care import ChartBlock
 from fsdash.views.outcomes.adults import (
     adult_block,
@@ -44,20 +44,6 @@ class OutcomesView:
     breakdown_note: str | None
     costs: ChartBlock
     caveats: tuple[str, ...]
-
-
-def windows(council: Council, data_end: dt.date) -> dict[str, Window]:
-    """The start windows to choose from: everything since the launch, then each financial year
-    from the one the model was phased in, up to the latest with any follow-up complete."""
-    months = council.outcomes.follow_up_months
-    last_followed = (pd.Timestamp(data_end) - pd.DateOffset(months=months)).date()
-    found = {"all": Window(f"Since {long_date(council.launch)}", council.launch, data_end)}
-    year = council.phase_in.year - (council.phase_in.month < 4)
-    while dt.date(year, 4, 1) <= last_followed:
-        found[f"{year}-{(year + 1) % 100:02d}"] = Window(
-            f"April {year} to March {year + 1}", dt.date(year, 4, 1), dt.date(year + 1, 3, 31))
-        year += 1
-    return found
 
 
 def outcomes_view(con: duckdb.DuckDBPyConnection, council: Council, suppress: bool,

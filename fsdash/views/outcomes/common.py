@@ -3,15 +3,12 @@ group's count in an area may be shown, and how hidden and whole figures are writ
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 import pandas as pd
 
 from fsdash.access import SUPPRESSED
 from fsdash.access.cohorts import hidden_by_area
 from fsdash.config import Council
-from fsdash.metrics.outcomes import COMPARISON, MODEL
+from fsdash.metrics.outcomes import COMPARISON, MODEL, Window  # noqa: F401  (Window for the page)
 
 ADULT_MEASURES = {"police": ("Police contacts", "police contacts"),
                   "emergency_admission": ("Emergency hospital admissions",
@@ -20,21 +17,6 @@ GROUP_NAMES = {MODEL: "Worked with under Family Safeguarding",
                COMPARISON: "Worked with before the model"}
 GROUP_PHRASES = {MODEL: "worked with under Family Safeguarding",
                  COMPARISON: "worked with before the model"}
-
-
-@dataclass(frozen=True)
-class Window:
-    """The dates a family's Family Safeguarding work began in, for the page's choice."""
-
-    label: str
-    start: dt.date
-    end: dt.date
-
-    @property
-    def during(self) -> str:
-        """For a sentence: 'since 4 January 2021', 'from April 2022 to March 2023'."""
-        return self.label[0].lower() + self.label[1:] if self.label.startswith("Since") \
-            else "from " + self.label
 
 
 def area_count_hidden(council: Council, rows: pd.DataFrame, area: str, limit: int) -> bool:
