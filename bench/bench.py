@@ -117,6 +117,10 @@ DRAWN = """() => {
     if (document.querySelector('[data-stale="true"]')) return false;
     return [...document.querySelectorAll('.js-plotly-plot')].every(c => c.querySelector('.main-svg'));
 }"""
+# A change is done when a run has finished since it, or (a run too quick for the browser to
+# show it running) when the page address carries the new choice, written by the run; and drawn.
+CHANGED = f"""([runs, address]) => (window.finishedRuns > runs || location.href !== address)
+    && ({DRAWN})()"""
 NEXT_FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
@@ -138,11 +142,10 @@ def time_filter_changes(browser, script: Path, db: Path, query: str, label: str,
             box.focus()
             page.keyboard.press("Enter")
             page.keyboard.type(choices[i % 2])
-            done = page.evaluate("window.finishedRuns")
+            before = page.evaluate("[window.finishedRuns, location.href]")
             started = time.perf_counter()
             page.keyboard.press("Enter")
-            page.wait_for_function(f"window.finishedRuns > {done}", timeout=600_000)
-            page.wait_for_function(DRAWN, timeout=600_000)
+            page.wait_for_function(CHANGED, arg=before, timeout=600_000)
             page.evaluate(NEXT_FRAME)
             times.append(1000 * (time.perf_counter() - started))
         page.close()
