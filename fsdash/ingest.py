@@ -144,9 +144,10 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
             queries = con.execute("SELECT count(*) FROM load_query WHERE load_id = ?",
                                   [load_id]).fetchone()[0]
             if not dry_run:
-                progress(len(EXTRACTS), len(EXTRACTS), "every measure for every month")
+                progress(len(EXTRACTS), len(EXTRACTS),
+                         "Counting every measure for every month end and area")
                 aggregate.build(con, council)
-            progress(len(EXTRACTS), len(EXTRACTS), "done")
+            progress(len(EXTRACTS), len(EXTRACTS), "Done")
     return LoadReport(db=db, rows=rows, kept=tuple(kept),
                       quarantined={k: v for k, v in quarantined.items() if v}, queries=queries)
 

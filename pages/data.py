@@ -41,7 +41,8 @@ if files and st.button("Load", type="primary"):
             report = load_paths(paths, store.db_path(), allow_shrink=allow_shrink,
                                 dry_run=dry_run, strict=strict,
                                 progress=lambda done, total, what: bar.progress(
-                                    done / total, text=f"Checking and loading {what}"))
+                                    done / total, text=what if done == total
+                                    else f"Checking and loading {what}"))
         except LoadError as error:
             bar.empty()
             ui.record_view(PAGE, "load refused", files=len(files))
