@@ -35,6 +35,14 @@ def demo_db(tmp_path_factory) -> Path:
     return db
 
 
+@pytest.fixture(scope="session")
+def demo_con(demo_db):
+    """A read-only connection to the demo store, shared by the run."""
+    connection = store.connect_readonly(demo_db)
+    yield connection
+    connection.close()
+
+
 def new_app(timeout: int = 120):
     """The whole app in Streamlit's AppTest (signed in as the development role)."""
     from streamlit.testing.v1 import AppTest

@@ -20,10 +20,8 @@ COUNT_DATE = dt.date(2020, 3, 31)     # the hand-built council's count date
 
 
 @pytest.fixture(scope="module")
-def demo(demo_db):
-    con = store.connect_readonly(demo_db)
-    yield con
-    con.close()
+def demo(demo_con):
+    return demo_con
 
 
 def test_every_kept_result_equals_counting_from_the_records(demo):

@@ -11,7 +11,7 @@ import tomllib
 import pytest
 
 from conftest import ROOT
-from fsdash import metrics, store
+from fsdash import metrics
 from fsdash.demo import build_demo
 
 # Published counts of children looked after (shared/reference/published-figures.md).
@@ -24,10 +24,8 @@ CALIBRATION = tomllib.loads((ROOT / "config" / "lancashire-demo.toml").read_text
 
 
 @pytest.fixture(scope="module")
-def con(demo_db):
-    connection = store.connect_readonly(demo_db)
-    yield connection
-    connection.close()
+def con(demo_con):
+    return demo_con
 
 
 def test_children_looked_after_at_31_march_2020_within_2_percent(con):
