@@ -100,6 +100,9 @@ def build(con: duckdb.DuckDBPyConnection, council: Council) -> int:
         return 0
     con.executemany("INSERT INTO kept_date VALUES (?)", [[m] for m in months])
     todo = aggregates(con, council)
+    by_name: dict[str, dict[str, pd.DataFrame]] = {}
     for aggregate in todo:
-        kept.save(con, aggregate.name, aggregate.key, aggregate.count(con, months))
+        by_name.setdefault(aggregate.name, {})[aggregate.key] = aggregate.count(con, months)
+    for name, frames in by_name.items():
+        kept.save(con, name, frames)
     return len(todo)

@@ -28,16 +28,13 @@ def table_of(name: str) -> str:
     return f"kept_{name}"
 
 
-def save(con: duckdb.DuckDBPyConnection, name: str, key: str, frame: pd.DataFrame) -> None:
-    """Keep ``frame`` (counted over every month end in ``kept_date``, or not by date) as the
-    result ``name`` for ``key``."""
-    rows = frame.assign(kept_key=key, kept_position=range(len(frame)))  # noqa: F841 (read by SQL)
-    table = table_of(name)
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? "
-                         "AND database_name = current_database()", [table]).fetchone()[0]
-    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM rows" if exists
-                else f"CREATE TABLE {table} AS SELECT * FROM rows")
-    con.execute("INSERT INTO kept_result VALUES (?, ?)", [name, key])
+def save(con: duckdb.DuckDBPyConnection, name: str, frames: dict[str, pd.DataFrame]) -> None:
+    """Keep each of ``frames`` (counted over every month end in ``kept_date``, or not by date)
+    as the result ``name`` for its key: one table for the name, written at once."""
+    rows = pd.concat([frame.assign(kept_key=key, kept_position=range(len(frame)))  # noqa: F841
+                      for key, frame in frames.items()], ignore_index=True)      # (read by SQL)
+    con.execute(f"CREATE TABLE {table_of(name)} AS SELECT * FROM rows")
+    con.executemany("INSERT INTO kept_result VALUES (?, ?)", [[name, key] for key in frames])
 
 
 def read(con: duckdb.DuckDBPyConnection, name: str, key: str, dates) -> pd.DataFrame | None:
