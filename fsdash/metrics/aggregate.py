@@ -79,7 +79,7 @@ def cohorts(con: duckdb.DuckDBPyConnection, council: Council) -> list[Aggregate]
     for name, dates in spans.items():
         for start, end in dates:
             params = outcomes.cohort_params(con, council, name, start, end)
-            found.append(Aggregate(name, repr(sorted(params.items())),
+            found.append(Aggregate(name, outcomes.cohort_key(params),
                                    lambda con, months, n=name, p=params:
                                    outcomes.counted_cohort(con, n, p), by_date=False))
     return found

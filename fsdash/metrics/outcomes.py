@@ -211,6 +211,11 @@ def cohort_params(con: duckdb.DuckDBPyConnection, council: Council, name: str,
     return {k: v for k, v in params.items() if f"${k}" in COHORTS[name]}
 
 
+def cohort_key(params: dict) -> str:
+    """The key a cohort is kept under: everything its query was run with."""
+    return repr(sorted(params.items()))
+
+
 def counted_cohort(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFrame:
     """A cohort counted from the records."""
     return con.execute(COHORTS[name], params).df()
@@ -220,7 +225,7 @@ def _cohort(con, council: Council, name: str, model_from: dt.date, model_to: dt.
             districts) -> pd.DataFrame:
     """A cohort as kept at load time where the store keeps it, else counted now."""
     params = cohort_params(con, council, name, model_from, model_to, districts)
-    return kept.read_or_count(con, name, repr(sorted(params.items())), None,
+    return kept.read_or_count(con, name, cohort_key(params), None,
                               lambda: counted_cohort(con, name, params))
 
 
