@@ -113,6 +113,8 @@ def _print_load(report, seconds: float) -> None:
     if report.queries:
         print(f"{report.queries:,} rows loaded but queried (a DfE rule, or returns that "
               "disagree): see the store's load_query table")
+    for note in report.notes:
+        print(f"Note: {note}")
     print(f"Loaded into {report.db} in {seconds:.1f} s.")
 
 

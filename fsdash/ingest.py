@@ -71,6 +71,8 @@ class LoadReport:
     kept: tuple[str, ...] = ()
     quarantined: dict[str, int] = field(default_factory=dict)   # rows set aside, by file
     queries: int = 0          # rows loaded but queried (``load_query``)
+    notes: tuple[str, ...] = ()   # what the load decided or passed over, in sentences (files
+                                  # left out, the year a census was taken as, tables missing)
 
 
 def load_folder(folder: Path | str, db: Path | str | None = None,

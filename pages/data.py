@@ -56,6 +56,8 @@ if files and st.button("Load", type="primary"):
                        f"{', '.join(report.kept) or 'none'}; rows set aside: "
                        f"{sum(report.quarantined.values()):,}; rows queried: "
                        f"{report.queries:,}.")
+            for note in report.notes:
+                st.info(note)
 
 con = ui.cursor()
 st.header("How fresh each source is")
