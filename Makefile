@@ -57,10 +57,16 @@ DEV_ROLE ?= $(if $(wildcard .streamlit/secrets.toml),,director)
 run: $(VENV)/.installed $(DB) chromium
 	FSDASH_DB=$(DB) FSDASH_DEV_ROLE=$(DEV_ROLE) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
-test: $(VENV)/.installed $(DB) chromium haproxy node_modules/.installed .venv-903/.installed
+test: $(VENV)/.installed $(DB) chromium haproxy node_modules/.installed .venv-903/.installed \
+      .public-samples/.installed
 	$(VENV)/bin/ruff check .
 	.venv-903/bin/python tools/validate_903.py data/demo
 	$(PY) -m pytest
+
+# Public sample files other projects publish (liiatools' wheel on PyPI: an Annex A workbook, a
+# children in need census, SSDA903 episodes), unpacked into .public-samples/ for the tests.
+.public-samples/.installed: tools/public_samples.py | $(VENV)/.installed
+	$(PY) tools/public_samples.py
 
 bench: $(VENV)/.installed
 	$(PY) bench/bench.py $(BENCH_ARGS)

@@ -187,3 +187,17 @@ def known(known_store):
 @pytest.fixture()
 def known_folder(tmp_path) -> Path:
     return write_extracts(tmp_path / "extracts", known_answer_rows())
+
+
+# Public sample files other projects publish, unpacked by `make test` (tools/public_samples.py):
+# liiatools' Annex A workbook, children in need census and SSDA903 episodes (MIT licence).
+PUBLIC_SAMPLES = ROOT / ".public-samples" / "liiatools" / "liiatools" / "spec"
+
+
+@pytest.fixture(scope="session")
+def public_samples() -> Path:
+    """The folder of liiatools' samples (annex_a/, cin_census/, s903/, each with samples/)."""
+    if not PUBLIC_SAMPLES.exists():
+        import subprocess
+        subprocess.run([sys.executable, str(ROOT / "tools" / "public_samples.py")], check=True)
+    return PUBLIC_SAMPLES
