@@ -146,18 +146,25 @@ def latest_month_end(con: duckdb.DuckDBPyConnection) -> dt.date:
 
 def first_reliable_date(con: duckdb.DuckDBPyConnection) -> dt.date:
     """The first month end with a full year of records behind it: earlier figures would
-    undercount anything measured over 12 months or built up from earlier records."""
-    earliest = con.execute("SELECT min(referral_date) FROM referral").fetchone()[0]
+    undercount anything measured over 12 months or built up from earlier records. Records
+    begin at the first referral or, where earlier, where the episodes begin: the first episode
+    to end (SSDA903 returns hold the episodes open in their years, so one begun long before
+    the first return says nothing of the children who left care before it), or the first to
+    start where none has ended."""
+    earliest = con.execute("""
+        SELECT least((SELECT min(referral_date) FROM referral),
+                     (SELECT coalesce(min(dec), min(decom)) FROM cla_episode))""").fetchone()[0]
     if earliest is None:
-        raise ValueError("The store holds no referrals yet.")
+        raise ValueError("The store holds no referrals or episodes yet.")
     year_on = pd.Timestamp(earliest) + pd.DateOffset(years=1) - pd.Timedelta(days=1)
     return (year_on + pd.offsets.MonthEnd(0)).date()
 
 
 def reliable_month_ends(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
-    """Every month end from the first reliable date to the latest the data covers."""
+    """Every month end from the first reliable date to the latest the data covers (at least
+    the latest, where the records cover less than a year)."""
     last, first = latest_month_end(con), first_reliable_date(con)
-    return month_ends(last, (last.year - first.year) * 12 + last.month - first.month + 1)
+    return month_ends(last, max(1, (last.year - first.year) * 12 + last.month - first.month + 1))
 
 
 def month_ends(last: dt.date, count: int) -> list[dt.date]:
