@@ -13,7 +13,7 @@ import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from fsdash import census, textfiles, yearly
+from fsdash import annex_a, census, textfiles, yearly
 from fsdash.extracts import CSV_EXTRACTS, DATE_FORMAT, EXTRACT_BY_FILE, Extract
 
 
@@ -79,9 +79,13 @@ def find(paths, scratch: Path) -> dict[str, list[Found]]:
     files, problems = _files(paths, scratch)
     by_name = {e.file.lower(): e for e in CSV_EXTRACTS}
     found: dict[str, list[Found]] = {}
+    workbooks: list = []      # Annex A snapshots (``fsdash.annex_a``), given under annex_a.KEY
     for number, (shown_as, path) in enumerate(files):
         if path.suffix.lower() == ".xml":
             _add_census(shown_as, path, scratch / f"census{number}", found, problems)
+            continue
+        if path.suffix.lower() in annex_a.SUFFIXES:
+            _add_annex_a(shown_as, path, workbooks, problems)
             continue
         if path.suffix.lower() != ".csv":
             problems.append((shown_as, None, None, "is not a CSV or XML file: fsdash loads the "
@@ -107,7 +111,25 @@ def find(paths, scratch: Path) -> dict[str, list[Found]]:
         _one_source_a_table(found, problems)
     if problems:
         raise BatchProblem(problems)
+    if workbooks:
+        found[annex_a.KEY] = workbooks
     return found
+
+
+def _add_annex_a(shown_as: str, path: Path, workbooks: list, problems: list) -> None:
+    """Read an Ofsted Annex A workbook into a snapshot; refuse a second for the same date."""
+    try:
+        snapshot = annex_a.read(path, shown_as, keep_names=True)
+    except annex_a.AnnexAProblem as error:
+        problems += error.problems
+        return
+    same = next((w for w in workbooks if w.extract_date == snapshot.extract_date), None)
+    if same:
+        problems.append((shown_as, None, None, f"is a second Annex A workbook for "
+                         f"{snapshot.extract_date:%d/%m/%Y} (the first is {same.shown_as}): "
+                         "load one of them"))
+    else:
+        workbooks.append(snapshot)
 
 
 def _add_census(shown_as: str, path: Path, out_dir: Path, found: dict, problems: list) -> None:

@@ -107,6 +107,26 @@ class Rating:
 
 
 @dataclass(frozen=True)
+class AnnexA:
+    """How an Ofsted Annex A workbook's allocated teams and workers are read: the council's
+    team names as its workbook writes them, each to a team code (``[annex_a.teams]``; a
+    team's own name and code in ``[[teams]]`` are known without it), and whether a worker's
+    name may be shown to their own team manager (else only a worker key is kept)."""
+
+    teams: dict[str, str] = field(default_factory=dict)   # name as written, lowercased
+    show_worker_names: bool = False
+
+    def team_code(self, name: str | None, council: Council) -> str | None:
+        """The team code a workbook's team name stands for; None where it is not mapped."""
+        if not name:
+            return None
+        plain = " ".join(name.split()).lower()
+        own = {t.code.lower(): t.code for t in council.teams} | \
+            {t.name.lower(): t.code for t in council.teams}
+        return self.teams.get(plain) or own.get(plain)
+
+
+@dataclass(frozen=True)
 class Council:
     """Everything fsdash needs to know about one council."""
 
@@ -130,6 +150,7 @@ class Council:
     ratings: dict[str, Rating] = field(default_factory=dict)
     quarantine_share: float = 0.01   # of a file's rows a load may set aside instead of refusing
     placement_costs: dict[str, PlacementCost] = field(default_factory=dict)
+    annex_a: AnnexA = field(default_factory=AnnexA)
 
     def areas(self) -> dict[str, tuple[str, ...]]:
         """Every area a figure is shown for, with its districts: the whole council
@@ -202,7 +223,17 @@ def load_council(path: Path | None = None) -> Council:
                  **{name: Rating(r["better"], float(r["amber"]), float(r["red"]), r["source"])
                     for name, r in raw.get("ratings", {}).items()}},
         path=path,
+        annex_a=_annex_a(path, raw.get("annex_a", {}), {t.code for t in teams}),
     )
+
+
+def _annex_a(path: Path, raw: dict, team_codes: set[str]) -> AnnexA:
+    teams = {" ".join(str(name).split()).lower(): code
+             for name, code in raw.get("teams", {}).items()}
+    unknown = sorted(set(teams.values()) - team_codes)
+    if unknown:
+        raise ValueError(f"{path}: [annex_a.teams] names unknown team codes {unknown}")
+    return AnnexA(teams, bool(raw.get("show_worker_names", False)))
 
 
 def _check_references(path, localities, districts, teams) -> None:

@@ -235,11 +235,21 @@ EXTRACTS: tuple[Extract, ...] = (
         "census_children.csv", "cin_child",
         (
             _id("LAchildID", "child_id"),
-            Field("GenderCurrent", "sex", codes="CENSUS_SEX"),
+            Field("Sex", "sex", codes="CENSUS_SEX"),    # GenderCurrent before 2024-25
             Field("PersonBirthDate", "birth_month", "dob"),
             Field("Ethnicity", "ethnicity", codes="ETHNIC"),
         ),
         key=("LAchildID",), yearly=True, date_format=ISO_DATE_FORMAT, census_part="Child",
+    ),
+    Extract(
+        "census_disabilities.csv", "cin_disability",
+        (
+            _id("DisabilityID", "disability_id"),
+            _id("LAchildID", "child_id", "cin_child.child_id"),
+            Field("Disability", "disability", codes="DISABILITY"),
+        ),
+        key=("DisabilityID",),
+        yearly=True, date_format=ISO_DATE_FORMAT, census_part="Disability",
     ),
     Extract(
         "census_referrals.csv", "referral",
@@ -273,6 +283,21 @@ EXTRACTS: tuple[Extract, ...] = (
         yearly=True, date_format=ISO_DATE_FORMAT, census_part="Assessments",
     ),
     Extract(
+        "census_cin_plans.csv", "cin_plan",
+        (
+            _id("CINPlanID", "cin_plan_id"),
+            _id("ReferralID", "referral_id", "referral.referral_id"),
+            _id("LAchildID", "child_id", "cin_child.child_id"),
+            Field("CINPlanStartDate", "start_date", "date"),
+            Field("CINPlanEndDate", "end_date", "date", required=False),
+        ),
+        key=("CINPlanID",),
+        rules=(Rule("CINPlanEndDate", "CINPlanEndDate < CINPlanStartDate",
+                    "is before CINPlanStartDate"),),
+        yearly=True, date_format=ISO_DATE_FORMAT, census_part="CINPlanDates",
+        ends="CINPlanEndDate",
+    ),
+    Extract(
         "census_s47.csv", "s47_enquiry",
         (
             _id("Section47ID", "s47_id"),
@@ -301,6 +326,28 @@ EXTRACTS: tuple[Extract, ...] = (
         rules=(PLAN_ENDED_RULE,),
         yearly=True, date_format=ISO_DATE_FORMAT, census_part="ChildProtectionPlans",
         ends="CPPendDate",
+    ),
+    Extract(
+        "census_pre_proceedings.csv", "pre_proceedings",
+        (
+            _id("PreProceedingsID", "pre_proceedings_id"),
+            _id("ReferralID", "referral_id", "referral.referral_id"),
+            _id("LAchildID", "child_id", "cin_child.child_id"),
+            Field("PPStartDate", "start_date", "date"),
+            Field("LBPSentDate", "letter_before_proceedings_date", "date", required=False),
+            Field("FGDMMeetingOffer", "fgdm_offered", "bool", required=False),
+            Field("FGDMMeetingFac", "fgdm_facilitated", "bool", required=False),
+            Field("InitialPPMeetingDate", "initial_meeting_date", "date", required=False),
+            Field("ReviewMeetingsCount", "review_meetings", "int", required=False),
+            Field("StepDecisionDate", "step_decision_date", "date", required=False),
+            Field("PPOutcome", "outcome", required=False),
+            Field("CourtAppDate", "court_application_date", "date", required=False),
+            Field("LetterInitCPDate", "letter_init_cp_date", "date", required=False),
+        ),
+        key=("PreProceedingsID",),
+        rules=(Rule("StepDecisionDate", "StepDecisionDate < PPStartDate", "is before PPStartDate"),
+               Rule("ReviewMeetingsCount", "ReviewMeetingsCount < 0", "must not be negative")),
+        yearly=True, date_format=ISO_DATE_FORMAT, census_part="PreProceedingsandFGDM",
     ),
     Extract(
         "header.csv", "cla_child",

@@ -119,6 +119,17 @@ ABOUT = {
                       "date.",
     "census_plans.csv": "Each child protection plan (`ChildProtectionPlans`), named by the child "
                         "and the plan's start date.",
+    "census_disabilities.csv": (
+        "Each child's disabilities (`Disability`, in `ChildCharacteristics/Disabilities`), one "
+        "row a code, named by the child and the code."
+    ),
+    "census_cin_plans.csv": "Each children in need plan (`CINPlanDates`), named by its referral "
+                            "and start date.",
+    "census_pre_proceedings.csv": (
+        "Pre-proceedings and family group decision making (`PreProceedingsandFGDM`, in the "
+        "newest years' census), named by its referral and start date. The outcome is kept as "
+        "given."
+    ),
     "allocations.csv": (
         "Case allocations: which team and worker held each child's case, and when. A case type is "
         "CIN, CP or CLA."
@@ -155,11 +166,20 @@ CENSUS = """## The children in need census (XML)
 
 The census file a council submits each year, as the DfE specifies it: `Message`, a `Header`
 with `CollectionDetails` (`Collection` CIN, `Year`: the year the collection ends), and
-`Children`. A file ending `.xml` is read as a census, one `Child` at a time; elements the
-sections below do not name are passed over, and namespaces are ignored. Its collection year
-comes from `Year`, else from the file's name. Dates are `yyyy-mm-dd`, yes/no fields `true`,
-`false`, `1` or `0`. Codes are checked against the lists for the file's year: the sex codes are
-0, 1, 2 and 9 before 2024-25 and M, F and U from 2024-25, and primary need adds N0 to N1-N9.
+`Children`. A file ending `.xml` is read as a census, one `Child` at a time, in the shape of
+any collection year from 2013-14; namespaces are ignored. Elements the sections below do not name
+but the census defines (`UPN`, `Reviews`, ...) are passed over; elements the census does not
+define are passed over and listed in the load's report. Its collection year comes from the
+header's `Year` and `ReferenceDate` (31 March of that year): where they disagree, the one more of
+the file's referrals fall within is taken; a reference date that is not a 31 March is not used;
+with neither, the year comes from the file's name. The load's report says which year was taken
+and why. Dates are `yyyy-mm-dd`, yes/no fields `true`, `false`, `1` or `0`. Codes are checked
+against the lists for the file's year: the sex (`GenderCurrent` to 2023-24, `Sex` from 2024-25;
+either element is read in any year) is 0, 1, 2 and 9 before 2024-25 and M, F and U from 2024-25,
+and a value in the other years' codes is read as this year's (1 as M, M as 1, 0 or 9 as U, U as
+0) and said in the report; primary need adds N0 to N1-N9. An element repeated word for word
+within a child is read once, and said. A census most of whose referrals are dated after its year
+ended is refused, naming the first of them.
 A problem names the line of the element, for example
 `cin_2023-24.xml (CINdetails), line 214, field CINreferralDate: '2023-09-31' is not a date in
 the form yyyy-mm-dd`.

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from fsdash import batch, census, store, yearly
+from fsdash import annex_a, annex_a_store, batch, census, store, yearly
 from fsdash.config import NOT_KNOWN, Council, load_council
 from fsdash.extracts import EXTRACTS, Extract, Field, kind_help, source_of_table
 from fsdash.metrics import aggregate
@@ -104,7 +104,8 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
             found = batch.find(paths, scratch)
         except batch.BatchProblem as error:
             raise LoadError([Problem(*p) for p in error.problems]) from None
-        if not found:
+        snapshots = found.pop(annex_a.KEY, [])     # Annex A workbooks (``fsdash.annex_a``)
+        if not found and not snapshots:
             raise LoadError([Problem(", ".join(map(str, paths)), None, None,
                                      "holds no extract files")])
         with (store.build_then_swap(scratch / "dry-run.duckdb" if dry_run else db) as con,
@@ -119,6 +120,8 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
             share = 0.0 if strict else council.quarantine_share
             loaded = []
             given = {EXTRACT_TABLE[name] for name in found}
+            if replacing:     # filled from Annex A last time: filled again, not kept
+                given |= annex_a_store.filled_before(con)
             for done, extract in enumerate(EXTRACTS):
                 progress(done, len(EXTRACTS), extract.file if not extract.census_part
                          else f"the census ({extract.census_part})")
@@ -140,6 +143,10 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
                     given.add(extract.table)
                     kept.append(source_of_table(extract.table))
             _complete_children(con)
+            annex_rows, annex_audit, annex_notes = annex_a_store.load(
+                con, snapshots, council, load_id, replacing)
+            rows |= annex_rows
+            loaded += annex_audit
             if not allow_shrink:
                 _refuse_shrinking(con, held)
             _record_audit(con, load_id, loaded, council)
@@ -151,7 +158,8 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
                 aggregate.build(con, council)
             progress(len(EXTRACTS), len(EXTRACTS), "Done")
     return LoadReport(db=db, rows=rows, kept=tuple(kept),
-                      quarantined={k: v for k, v in quarantined.items() if v}, queries=queries)
+                      quarantined={k: v for k, v in quarantined.items() if v}, queries=queries,
+                      notes=tuple(dict.fromkeys(annex_notes)))
 
 
 LOAD_MEMORY = "3GB"   # DuckDB's working memory for a load; beyond it, it spills to disk

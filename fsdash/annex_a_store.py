@@ -1,0 +1,358 @@
+"""Annex A snapshots in the store, and what they give the pages where no other source does.
+
+Every snapshot loaded is kept (``annex_a_snapshot`` and a table for each list; a workbook with
+the extract date of one already held replaces it). Then, from every snapshot held:
+
+- the front door: where no census or local file gives referrals, list 3 gives ``referral``,
+  list 4 ``assessment`` and list 5 ``s47_enquiry`` (each record once, as the latest snapshot
+  holding it gives it; an assessment or enquiry belongs to the child's latest referral on or
+  before it starts, and one with none is left out and counted in a note); where none gives
+  child protection plans, list 7 gives ``cp_plan``;
+- team caseloads: where no local allocations file gives them, lists 6 to 9 give ``allocation``
+  and ``worker``. A child counts once on each extract date, under the list of the case they are
+  open on (looked after, else on a plan, else in need, else a care leaver), for the allocated
+  team (mapped to a team code by the council's configuration: an unmapped name is listed in a
+  note and its cases left out, never guessed) and worker (a worker key; none: unallocated). A
+  case is open from the first snapshot of a run of snapshots holding it with the same team and
+  worker until the next snapshot that does not (open still if the latest holds it), so
+  successive monthly snapshots give caseload history. A worker's FTE is not in Annex A: each
+  counts as one social worker, in post from their first snapshot to the first without them.
+
+The other source always wins for what it gives, and a note says so. Which tables Annex A filled
+is recorded (``annex_a_filled``) so the next load builds them again rather than keeping them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import duckdb
+
+from fsdash.annex_a import CASE_LISTS, LISTS, Snapshot
+from fsdash.config import NOT_KNOWN, Council
+from fsdash.extracts import source_of_table
+
+TABLES = ("annex_a_snapshot", "annex_a_worker_name", *(a.table for a in LISTS.values()))
+FRONT_DOOR = ("referral", "assessment", "s47_enquiry")
+PREFIX = "AA/"       # the identifiers of records Annex A gives (referrals, plans, cases)
+WORKER_PREFIX = "AW-"
+
+
+def filled_before(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The tables the previous store (attached as ``previous``) filled from Annex A."""
+    return {r[0] for r in con.execute("SELECT table_name FROM previous.annex_a_filled").fetchall()}
+
+
+def _stored_columns(number: int) -> list[str]:
+    columns = [c.target for c in LISTS[number].columns if c.target != "age"]
+    if "team_name" in columns:
+        columns.insert(columns.index("team_name") + 1, "team_code")
+    return columns
+
+
+def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], council: Council,
+         load_id: int, replacing: bool) -> tuple[dict[str, int], list[tuple], list[str]]:
+    """Keep the previous store's snapshots, add ``snapshots``, and fill the tables no other
+    source gave. Returns rows loaded by name, (snapshot, name, rows) for the audit, and
+    notes."""
+    notes: list[str] = []
+    new_dates = {s.extract_date: s for s in snapshots}
+    if replacing:
+        _keep_previous(con, new_dates, council, notes)
+    rows: dict[str, int] = {}
+    audit = []
+    for snapshot in snapshots:
+        notes += snapshot.notes
+        total = 0
+        for number in sorted(snapshot.lists):
+            count = _insert_list(con, snapshot, number, council)
+            rows[f"{snapshot.shown_as} (List {number}, {LISTS[number].title.lower()})"] = count
+            total += count
+        con.execute("INSERT INTO annex_a_snapshot VALUES (?, ?, ?, ?, ?)",
+                    [snapshot.extract_date, snapshot.shown_as, _sha256(snapshot.original),
+                     snapshot.date_from, load_id])
+        if council.annex_a.show_worker_names and snapshot.names:
+            _keep_names(con, snapshot)
+        audit.append((snapshot, "annex_a", total))
+    if not con.execute("SELECT count(*) FROM annex_a_snapshot").fetchone()[0]:
+        return rows, audit, notes
+    notes += _unmapped_teams(con, {s.extract_date for s in snapshots})
+    notes += _fill(con)
+    return rows, audit, notes
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _keep_previous(con, new_dates: dict, council: Council, notes: list[str]) -> None:
+    replaced = con.execute("SELECT extract_date, file FROM previous.annex_a_snapshot "
+                           "ORDER BY extract_date").fetchall()
+    for day, file in replaced:
+        if day in new_dates:
+            notes.append(f"{new_dates[day].shown_as} replaces the Annex A snapshot of "
+                         f"{day:%d/%m/%Y} loaded before from {file}.")
+    dates = list(new_dates) or [dt.date(1, 1, 1)]
+    for table in TABLES:
+        if table == "annex_a_worker_name":
+            if council.annex_a.show_worker_names:
+                con.execute(f"INSERT INTO {table} SELECT * FROM previous.{table}")
+            continue
+        con.execute(f"INSERT INTO {table} SELECT * FROM previous.{table} "
+                    "WHERE extract_date NOT IN (SELECT unnest(?))", [dates])
+
+
+def _insert_list(con, snapshot: Snapshot, number: int, council: Council) -> int:
+    columns = _stored_columns(number)
+    records = []
+    for row, values in snapshot.lists[number].records:
+        values = dict(values)
+        if values.get("birth_month") is None and values.get("age") is not None:
+            values["birth_month"] = _born(snapshot.extract_date, values["age"])
+        if "team_code" in columns:
+            values["team_code"] = council.annex_a.team_code(values.get("team_name"), council)
+        records.append([snapshot.extract_date, row, *(values.get(c) for c in columns)])
+    if records:
+        con.executemany(f"INSERT INTO {LISTS[number].table} (extract_date, row, "
+                        f"{', '.join(columns)}) VALUES ({', '.join('?' * (len(columns) + 2))})",
+                        records)
+    return len(records)
+
+
+def _born(extract_date: dt.date, age: float) -> dt.date | None:
+    """The month of birth an age in years on the extract date points to (where no date of
+    birth is given)."""
+    if not 0 <= age < 120:
+        return None
+    day = extract_date - dt.timedelta(days=round(age * 365.25))
+    return day.replace(day=1)
+
+
+def _keep_names(con, snapshot: Snapshot) -> None:
+    teams = {}
+    for number in CASE_LISTS:
+        sheet = snapshot.lists.get(number)
+        for _, values in (sheet.records if sheet else ()):
+            if values.get("worker_key") and values.get("team_name"):
+                teams[values["worker_key"]] = values["team_name"]
+    con.execute("DELETE FROM annex_a_worker_name WHERE worker_key IN (SELECT unnest(?))",
+                [list(snapshot.names)])
+    con.executemany("INSERT INTO annex_a_worker_name VALUES (?, ?, ?)",
+                    [(key, None, name) for key, name in snapshot.names.items()])
+    for number in CASE_LISTS:
+        con.execute(f"""UPDATE annex_a_worker_name n SET team_code = t.team_code
+            FROM (SELECT worker_key, arg_max(team_code, extract_date) AS team_code
+                  FROM {LISTS[number].table} WHERE team_code IS NOT NULL GROUP BY ALL) t
+            WHERE t.worker_key = n.worker_key""")
+
+
+def _cases_sql() -> str:
+    """Each child's case on each extract date (lists 6 to 9), one a child, with its team."""
+    parts = []
+    for number, case_type in CASE_LISTS.items():
+        table = LISTS[number].table
+        open_on = {6: "(closure_date IS NULL OR closure_date > extract_date) AND "
+                      "coalesce(case_status, '') <> 'CLOSED'",
+                   7: "(end_date IS NULL OR end_date > extract_date)",
+                   8: "(end_date IS NULL OR end_date > extract_date)",
+                   9: "true"}[number]
+        parts.append(f"SELECT extract_date, child_id, '{case_type}' AS case_type, {number} AS "
+                     f"rank, team_name, team_code, worker_key FROM {table} WHERE {open_on}")
+    ranked = " UNION ALL ".join(parts)
+    # looked after (8) before on a plan (7) before in need (6) before care leaver (9)
+    return f"""SELECT * EXCLUDE (rank) FROM ({ranked})
+        QUALIFY row_number() OVER (PARTITION BY extract_date, child_id
+                                   ORDER BY CASE rank WHEN 8 THEN 0 WHEN 7 THEN 1 WHEN 6 THEN 2
+                                            ELSE 3 END, team_code NULLS LAST) = 1"""
+
+
+def _unmapped_teams(con, new: set[dt.date]) -> list[str]:
+    if not new:
+        return []
+    found = con.execute(f"""SELECT team_name, count(*) FROM ({_cases_sql()})
+        WHERE team_code IS NULL AND team_name IS NOT NULL AND extract_date IN (SELECT unnest(?))
+        GROUP BY ALL ORDER BY count(*) DESC, team_name""", [sorted(new)]).fetchall()
+    if not found:
+        return []
+    names = ", ".join(f"'{name}' ({count:,} case{'s' if count > 1 else ''})"
+                      for name, count in found)
+    return [f"Annex A allocated team(s) mapped to no team code in the council configuration "
+            f"([annex_a.teams]): {names}. Their cases are left out of team caseloads."]
+
+
+def _fill(con) -> list[str]:
+    notes = []
+    filled = []
+    if _empty(con, "referral"):
+        notes += _fill_front_door(con)
+        filled += FRONT_DOOR
+    elif _any(con, "annex_a_referral"):
+        notes.append(f"Referrals, assessments and section 47 enquiries come from "
+                     f"{source_of_table('referral')}: Annex A lists 3 to 5 are kept but not "
+                     "used for them.")
+    if _empty(con, "cp_plan"):
+        notes += _fill_plans(con)
+        filled.append("cp_plan")
+    elif _any(con, "annex_a_cp"):
+        notes.append(f"Child protection plans come from {source_of_table('cp_plan')}: Annex A "
+                     "list 7 is kept but not used for them.")
+    if _empty(con, "allocation"):
+        notes += _fill_caseloads(con)
+        filled += ["allocation", "worker"] if _only_annex_workers(con) else ["allocation"]
+    elif any(_any(con, LISTS[n].table) for n in CASE_LISTS):
+        notes.append(f"Team caseloads come from {source_of_table('allocation')}: Annex A lists "
+                     "6 to 9 are kept but not used for them.")
+    con.executemany("INSERT INTO annex_a_filled VALUES (?)", [(t,) for t in filled])
+    notes += _add_children(con)
+    return notes
+
+
+def _empty(con, table: str) -> bool:
+    return not con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def _any(con, table: str) -> bool:
+    return not _empty(con, table)
+
+
+def _latest(table: str, key: str, columns: str) -> str:
+    """Each record of a list once (by ``key``), as the latest snapshot holding it gives it."""
+    return (f"SELECT {columns} FROM {table} QUALIFY row_number() OVER (PARTITION BY {key} "
+            "ORDER BY extract_date DESC, row) = 1")
+
+
+def _id(*parts: str) -> str:
+    return f"'{PREFIX}' || " + " || '/' || ".join(parts)
+
+
+def _fill_front_door(con) -> list[str]:
+    notes = []
+    con.execute(f"""INSERT INTO referral (referral_id, child_id, referral_date, source, route,
+            primary_need, nfa, closure_date, closure_reason)
+        SELECT {_id('child_id', 'CAST(referral_date AS VARCHAR)')}, child_id,
+               referral_date, source, NULL, NULL, coalesce(nfa, false), NULL, NULL
+        FROM ({_latest('annex_a_referral', 'child_id, referral_date', '*')})""")
+    for table, target, extra, values in (
+            ("annex_a_assessment", "assessment", "authorised_date, factors",
+             "CASE WHEN a.authorised_date >= a.start_date THEN a.authorised_date END, NULL"),
+            ("annex_a_s47", "s47_enquiry", "icpc_target, icpc_date, icpc_not_required",
+             "NULL, CASE WHEN a.icpc_date >= a.start_date THEN a.icpc_date END, "
+             "coalesce(a.icpc_not_required, false)")):
+        id_column = {"assessment": "assessment_id", "s47_enquiry": "s47_id"}[target]
+        matched = f"""SELECT a.*, (SELECT r.referral_id FROM referral r
+                WHERE r.child_id = a.child_id AND r.referral_date <= a.start_date
+                ORDER BY r.referral_date DESC LIMIT 1) AS referral_id
+            FROM ({_latest(table, 'child_id, start_date', '*')}) a"""
+        con.execute(f"CREATE OR REPLACE TEMP TABLE annex_a_matched AS {matched}")
+        con.execute(f"""INSERT INTO {target} ({id_column}, referral_id, child_id, start_date,
+                {extra})
+            SELECT {_id('a.child_id', 'CAST(a.start_date AS VARCHAR)')}, a.referral_id,
+                   a.child_id, a.start_date, {values}
+            FROM annex_a_matched a WHERE a.referral_id IS NOT NULL""")
+        left = con.execute("SELECT count(*) FROM annex_a_matched WHERE referral_id IS NULL"
+                           ).fetchone()[0]
+        if left:
+            what = {"assessment": "assessments (list 4)",
+                    "s47_enquiry": "section 47 enquiries (list 5)"}[target]
+            notes.append(f"{left:,} Annex A {what} begin before any referral of the child that "
+                         "an Annex A list 3 holds: left out of the front door's figures, which "
+                         "follow each from its referral.")
+        con.execute("DROP TABLE annex_a_matched")
+    return notes
+
+
+def _snapshot_steps() -> str:
+    """Each extract date with the next one (NULL for the latest)."""
+    return ("SELECT extract_date, lead(extract_date) OVER (ORDER BY extract_date) AS next_date "
+            "FROM annex_a_snapshot")
+
+
+def _fill_plans(con) -> list[str]:
+    """Plans from list 7: a plan missing from a later snapshot, with no end date given, ended
+    by that snapshot's date."""
+    con.execute(f"""INSERT INTO cp_plan (plan_id, child_id, start_date, end_date,
+            initial_category, latest_category)
+        WITH seen AS (SELECT child_id, start_date, max(extract_date) AS last_seen
+                      FROM annex_a_cp GROUP BY ALL)
+        SELECT {_id('p.child_id', 'CAST(p.start_date AS VARCHAR)')}, p.child_id,
+               p.start_date, CASE WHEN p.end_date >= p.start_date THEN p.end_date
+                                  ELSE s.next_date END,
+               coalesce(p.initial_category, p.latest_category),
+               coalesce(p.latest_category, p.initial_category)
+        FROM ({_latest('annex_a_cp', 'child_id, start_date', '*')}) p
+        JOIN seen USING (child_id, start_date)
+        JOIN ({_snapshot_steps()}) s ON s.extract_date = seen.last_seen
+        WHERE coalesce(p.initial_category, p.latest_category) IS NOT NULL""")
+    left = con.execute(f"""SELECT count(*) FROM ({_latest('annex_a_cp', 'child_id, start_date',
+                       '*')}) WHERE coalesce(initial_category, latest_category) IS NULL"""
+                       ).fetchone()[0]
+    return [f"{left:,} Annex A child protection plans (list 7) give no category of abuse: "
+            "left out of the plans counted."] if left else []
+
+
+def _fill_caseloads(con) -> list[str]:
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE annex_a_runs AS
+        WITH cases AS ({_cases_sql()}),
+        steps AS (SELECT extract_date, next_date,
+                         row_number() OVER (ORDER BY extract_date) AS step
+                  FROM ({_snapshot_steps()})),
+        marked AS (SELECT c.*, s.step, s.next_date,
+                          s.step - row_number() OVER (PARTITION BY c.child_id, c.case_type,
+                              c.team_code, c.worker_key ORDER BY s.step) AS run
+                   FROM cases c JOIN steps s USING (extract_date) WHERE c.team_code IS NOT NULL)
+        SELECT child_id, case_type, team_code, worker_key, min(extract_date) AS open_date,
+               CASE WHEN count(next_date) = count(*) THEN max(next_date) END AS close_date
+        FROM marked GROUP BY child_id, case_type, team_code, worker_key, run""")
+    con.execute(f"""INSERT INTO allocation (case_id, child_id, family_id, team_code, worker_id,
+            case_type, open_date, close_date)
+        SELECT {_id('case_type', 'child_id')}, child_id, '{PREFIX}' || child_id, team_code,
+               worker_key, case_type, open_date, close_date
+        FROM annex_a_runs""")
+    con.execute(f"DELETE FROM worker WHERE worker_id LIKE '{WORKER_PREFIX}%'")
+    con.execute("""INSERT INTO worker (worker_id, team_code, role, fte, start_date, end_date)
+        SELECT worker_key, arg_max(team_code, open_date), 'SW', 1.0, min(open_date),
+               CASE WHEN count(*) FILTER (WHERE close_date IS NULL) = 0 THEN max(close_date)
+               END
+        FROM annex_a_runs WHERE worker_key IS NOT NULL GROUP BY worker_key""")
+    con.execute("DROP TABLE annex_a_runs")
+    return ["Team caseloads come from Annex A lists 6 to 9 on each extract date, each worker "
+            "counted as one full-time social worker (Annex A gives no FTE) and each child as "
+            "their own family (Annex A gives no family)."]
+
+
+def _only_annex_workers(con) -> bool:
+    return not con.execute(f"SELECT count(*) FROM worker WHERE worker_id NOT LIKE "
+                           f"'{WORKER_PREFIX}%'").fetchone()[0]
+
+
+def _add_children(con) -> list[str]:
+    """The children the filled tables name that no other source gives, into ``child``, as
+    the latest snapshot describes them."""
+    lists = " UNION ALL ".join(
+        f"SELECT extract_date, child_id, sex, birth_month, ethnicity FROM {a.table}"
+        for a in LISTS.values())
+    named = " UNION ".join(f"SELECT child_id FROM {t}" for t in
+                           ("referral", "assessment", "s47_enquiry", "cp_plan", "allocation"))
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE annex_a_children AS
+        SELECT child_id, arg_max(sex, extract_date) FILTER (WHERE sex IS NOT NULL) AS sex,
+               arg_max(birth_month, extract_date) FILTER (WHERE birth_month IS NOT NULL)
+                   AS birth_month,
+               arg_max(ethnicity, extract_date) FILTER (WHERE ethnicity IS NOT NULL)
+                   AS ethnicity
+        FROM ({lists}) WHERE child_id IN ({named}) AND child_id NOT IN (SELECT child_id FROM child)
+        GROUP BY child_id""")
+    con.execute("""INSERT INTO child (child_id, family_id, sex, birth_month, ethnicity,
+            district_code)
+        SELECT child_id, NULL, coalesce(sex, 'U'), birth_month, coalesce(ethnicity, 'NOBT'), ?
+        FROM annex_a_children WHERE birth_month IS NOT NULL""", [NOT_KNOWN])
+    unborn = con.execute("SELECT count(*) FROM annex_a_children WHERE birth_month IS NULL"
+                         ).fetchone()[0]
+    con.execute("DROP TABLE annex_a_children")
+    return [f"{unborn:,} Annex A children have neither a date of birth nor an age: counted "
+            "where age is not needed, in no age group."] if unborn else []

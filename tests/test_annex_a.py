@@ -1,0 +1,279 @@
+"""Ofsted's Annex A workbook: reading its lists whatever the sheets and headers look like, keeping
+every snapshot, and the front door and team caseloads from Annex A alone."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from fsdash import annex_a, ingest, metrics
+from fsdash.config import AnnexA, load_council
+
+FIXTURES = Path(__file__).parent / "fixtures" / "annex_a"
+TEAM = "Family Safeguarding Lancaster North"     # mapped to FS01 in config/lancashire.toml
+
+REFERRALS = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)",
+             "Date of Referral", "Referral Source", "Referral NFA?",
+             "Number of Referrals in Last 12 Months", "Allocated Team", "Allocated Worker"]
+CIN = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)",
+       "Does the Child have a Disability", "CIN Start Date", "Primary Need Code",
+       "Date Child Was Last Seen", "CIN Closure Date", "Reason for Closure", "Case Status",
+       "Allocated Team", "Allocated Worker"]
+PLANS = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)",
+         "Does the Child have a Disability", "Child Protection Plan Start Date",
+         "Initial Category of Abuse", "Latest Category of Abuse",
+         "Date of the Last Statutory Visit", "Was the Child Seen Alone?",
+         "Date of latest review conference", "Child Protection Plan End Date",
+         "Number of Previous Child Protection Plans", "Allocated Team", "Allocated Worker"]
+
+
+def _workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _referral(child, day, source="q) 6: Police", team=TEAM, worker="Ann Smith"):
+    return [child, "a) Male", "a) WBRI", dt.datetime(2015, 5, 4), 10, day, source, "b) No", 0,
+            team, worker]
+
+
+def _cin(child, team=TEAM, worker="Ann Smith", status="c) Child in need plan"):
+    return [child, "b) Female", "k) APKN", dt.datetime(2016, 2, 1), 9, "b) No",
+            dt.datetime(2026, 3, 1), "N1 - Abuse or neglect", dt.datetime(2026, 9, 1), None,
+            None, status, team, worker]
+
+
+def _plan(child, team=TEAM, worker="Bob Jones"):
+    return [child, "a) Male", "a) WBRI", dt.datetime(2019, 6, 1), 7, "b) No",
+            dt.datetime(2026, 7, 1), "a) Neglect", "a) Neglect", dt.datetime(2026, 9, 20), "a) Yes",
+            None, None, 0, team, worker]
+
+
+def _snapshot(path: Path, cin_children, plan_children=(), referrals=(), titles=True,
+              names=("List 3", "List 6", "List 7")) -> Path:
+    title = [["Annex A: Lancashire County Council"], ["Produced for inspection"]] if titles else []
+    return _workbook(path, {
+        names[0]: title + [REFERRALS] + [_referral(c, d) for c, d in referrals],
+        names[1]: title + [CIN] + [_cin(*c) if isinstance(c, tuple) else _cin(c)
+                                   for c in cin_children],
+        names[2]: title + [PLANS] + [_plan(c) for c in plan_children],
+    })
+
+
+def test_sheets_are_found_by_list_number_whatever_they_are_called():
+    assert [annex_a.list_number(n) for n in ("List 3", "List_3", "List3", "list 3 - Referrals",
+                                             "List-03", "List 10", "LIST 1 Contacts")] == \
+        [3, 3, 3, 3, 3, 10, 1]
+    assert annex_a.list_number("Sheet1") is None
+    assert annex_a.list_number("Contents (lists 1 to 11)") is None
+
+
+def test_labels_map_to_codes():
+    assert annex_a.code_for("SEX", "a) Male") == "M"
+    assert annex_a.code_for("SEX", "b) Female") == "F"
+    assert annex_a.code_for("SEX", "Female") == "F"
+    assert annex_a.code_for("SEX", "c) Not stated/recorded") == "U"
+    assert annex_a.code_for("ETHNIC", "k) APKN") == "APKN"
+    assert annex_a.code_for("ETHNIC", "White British") == "WBRI"
+    assert annex_a.code_for("REFERRAL_SOURCE", "q) 6: Police") == "6"
+    assert annex_a.code_for("REFERRAL_SOURCE", "j) 3D: Health services") == "3D"
+    assert annex_a.code_for("REFERRAL_SOURCE", "u) 10: Unknown") == "10"
+    assert annex_a.code_for("NEED", "N1 - Abuse or Neglect") == "N1"
+    assert annex_a.code_for("ABUSE_CATEGORY", "Physical abuse") == "PHY"
+    assert annex_a.code_for("CASE_STATUS", "b) Child Protection plan") == "CP"
+    assert annex_a.code_for("REFERRAL_SOURCE", "a sunny day") is None
+    assert annex_a.yes_no("a) Yes") is True and annex_a.yes_no("b) No") is False
+    assert annex_a.yes_no("c) Unknown") is None
+
+
+def test_header_is_found_under_title_rows_in_variant_sheets(tmp_path):
+    path = _snapshot(tmp_path / "Annex A 2026-09-30.xlsx", ["C1", "C2"],
+                     referrals=[("C1", dt.datetime(2026, 9, 2))],
+                     names=("List_3", "List6", "List 7 - Child protection"))
+    read = annex_a.read(path)
+    assert read.extract_date == dt.date(2026, 9, 30)
+    assert "file's name" in read.date_from
+    assert read.lists[3].header_row == 3 and read.lists[6].name == "List6"
+    row, values = read.lists[3].records[0]
+    assert row == 4
+    assert (values["sex"], values["ethnicity"], values["source"], values["nfa"]) == \
+        ("M", "WBRI", "6", False)
+    assert values["worker_key"].startswith("AW-") and "Ann" not in values["worker_key"]
+
+
+def test_extract_date_from_a_title_row_else_the_latest_date(tmp_path):
+    path = _workbook(tmp_path / "annex.xlsx", {
+        "List 3": [["Annex A"], ["Extract date: 31/08/2026"], REFERRALS,
+                   _referral("C1", dt.datetime(2026, 8, 3))]})
+    assert annex_a.read(path).extract_date == dt.date(2026, 8, 31)
+    path = _workbook(tmp_path / "annex2.xlsx", {
+        "List 3": [REFERRALS, _referral("C1", dt.datetime(2026, 8, 3)),
+                   _referral("C2", dt.datetime(2026, 8, 20))]})
+    read = annex_a.read(path)
+    assert read.extract_date == dt.date(2026, 8, 20) and "latest date" in read.date_from
+
+
+def test_public_workbook_loads_alone(public_samples, tmp_path):
+    """liiatools' sample Annex A (MIT) loads by itself; its referrals are the rows of its list
+    3, counted here with openpyxl."""
+    path = public_samples / "annex_a" / "samples" / "Annex_A.xlsx"
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    rows = list(book["List 3"].iter_rows(values_only=True))
+    referrals = {(r[0], r[5].date()) for r in rows[1:] if r[0] is not None}
+    book.close()
+    report = ingest.load_paths([path], tmp_path / "store.duckdb")
+    assert report.rows["Annex_A.xlsx (List 3, referrals)"] == len(rows) - 1
+    con = duckdb.connect(str(tmp_path / "store.duckdb"), read_only=True)
+    stored = set(con.execute("SELECT CAST(child_id AS BIGINT), referral_date FROM referral"
+                             ).fetchall())
+    assert stored == referrals
+    assert con.execute("SELECT count(*) FROM annex_a_snapshot").fetchone()[0] == 1
+    for number in range(1, 10):
+        assert con.execute(f"SELECT count(*) FROM {annex_a.LISTS[number].table}").fetchone()[0]
+    notes = " ".join(report.notes)
+    assert "Annex_A.xlsx is an Annex A snapshot taken as at" in notes
+    assert "'Care Leavers Team'" in notes          # its teams are not this council's
+    assert "PSRMEM" in notes                       # a primary need that is no code, kept as such
+
+
+def test_annex_a_alone_gives_front_door_and_team_caseloads(tmp_path):
+    path = _snapshot(tmp_path / "Annex_A_2026-09-30.xlsx", ["C1", ("C2", "FS02", "Cy Lee")],
+                     plan_children=["C3"], referrals=[("C1", dt.datetime(2026, 9, 2)),
+                                                      ("C4", dt.datetime(2026, 8, 11))])
+    db = tmp_path / "store.duckdb"
+    report = ingest.load_paths([path], db)
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM referral").fetchone()[0] == 2
+    assert con.execute("SELECT source FROM referral WHERE child_id = 'C1'").fetchone()[0] == "6"
+    teams = metrics.caseload_by_team(con, dt.date(2026, 9, 30)).set_index("team")
+    assert teams.loc["FS01", "children"] == 2        # C1 (in need) and C3 (on a plan)
+    assert teams.loc["FS02", "children"] == 1
+    workers = metrics.caseload_by_worker(con, dt.date(2026, 9, 30), "FS01")
+    assert sorted(workers["children"]) == [1, 1]
+    assert all(w.startswith("AW-") for w in workers["worker"])
+    assert not con.execute("SELECT count(*) FROM annex_a_worker_name").fetchone()[0]
+    assert any("caseloads come from Annex A" in n for n in report.notes)
+
+
+def test_unmapped_team_is_listed_never_guessed(tmp_path):
+    path = _snapshot(tmp_path / "Annex_A_2026-09-30.xlsx",
+                     ["C1", ("C2", "Lancaster North FS Team", "Cy Lee")])
+    report = ingest.load_paths([path], tmp_path / "store.duckdb")
+    note = next(n for n in report.notes if "mapped to no team code" in n)
+    assert "'Lancaster North FS Team' (1 case)" in note
+    con = duckdb.connect(str(tmp_path / "store.duckdb"), read_only=True)
+    assert con.execute("SELECT list(child_id) FROM allocation").fetchone()[0] == ["C1"]
+
+
+def test_two_snapshots_give_caseload_history(tmp_path):
+    db = tmp_path / "store.duckdb"
+    september = _snapshot(tmp_path / "Annex_A_2026-09-30.xlsx", ["C1", "C2"])
+    october = _snapshot(tmp_path / "Annex_A_2026-10-31.xlsx", ["C1", ("C2", TEAM, "Di Pal"),
+                                                                "C5"])
+    ingest.load_paths([september], db)
+    report = ingest.load_paths([october], db)       # a later load adds to what is held
+    assert not report.kept or "Annex" not in " ".join(report.kept)
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT list(extract_date ORDER BY extract_date) FROM annex_a_snapshot"
+                       ).fetchone()[0] == [dt.date(2026, 9, 30), dt.date(2026, 10, 31)]
+    by_date = {day: metrics.caseload_by_worker(con, day, "FS01").set_index("worker")["children"]
+               for day in (dt.date(2026, 9, 30), dt.date(2026, 10, 31))}
+    ann = annex_a.worker_key("Ann Smith")
+    assert by_date[dt.date(2026, 9, 30)][ann] == 2
+    assert by_date[dt.date(2026, 10, 31)][ann] == 2     # C1 and C5; C2 moved to Di Pal
+    assert by_date[dt.date(2026, 10, 31)][annex_a.worker_key("Di Pal")] == 1
+    assert annex_a.worker_key("Di Pal") not in by_date[dt.date(2026, 9, 30)]
+    assert con.execute("SELECT count(*) FROM allocation WHERE child_id = 'C2'").fetchone()[0] == 2
+
+
+def test_worker_names_kept_only_where_the_council_allows(tmp_path):
+    council = load_council()
+    allowing = dataclasses.replace(council, annex_a=AnnexA(council.annex_a.teams, True))
+    path = _snapshot(tmp_path / "Annex_A_2026-09-30.xlsx", ["C1"])
+    ingest.load_paths([path], tmp_path / "store.duckdb", council=allowing)
+    con = duckdb.connect(str(tmp_path / "store.duckdb"), read_only=True)
+    assert con.execute("SELECT worker_key, team_code, name FROM annex_a_worker_name"
+                       ).fetchall() == [(annex_a.worker_key("Ann Smith"), "FS01", "Ann Smith")]
+    con.close()
+    ingest.load_paths([path], tmp_path / "store.duckdb", council=council)   # no longer allowed
+    con = duckdb.connect(str(tmp_path / "store.duckdb"), read_only=True)
+    assert not con.execute("SELECT count(*) FROM annex_a_worker_name").fetchone()[0]
+    names = con.execute("SELECT string_agg(CAST(columns(*) AS VARCHAR), ' ') FROM allocation"
+                        ).fetchone()
+    assert "Ann" not in " ".join(str(n) for n in names)
+
+
+def test_bad_value_is_named_by_file_sheet_row_and_field_and_nothing_is_lost(tmp_path):
+    db = tmp_path / "store.duckdb"
+    ingest.load_paths([_snapshot(tmp_path / "Annex_A_2026-09-30.xlsx", ["C1"])], db)
+    bad = _snapshot(tmp_path / "Annex_A_2026-10-31.xlsx", ["C1"],
+                    referrals=[("C1", dt.datetime(2026, 10, 2)), ("C2", "31st of October")])
+    with pytest.raises(ingest.LoadError) as error:
+        ingest.load_paths([bad], db)
+    message = str(error.value)
+    assert ("Annex_A_2026-10-31.xlsx, sheet List 3, row 5, field Date of Referral: "
+            "'31st of October' is not a date") in message
+    assert "Traceback" not in message
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT list(extract_date) FROM annex_a_snapshot").fetchone()[0] == \
+        [dt.date(2026, 9, 30)]
+
+
+def test_a_missing_column_and_a_workbook_that_is_not_annex_a(tmp_path):
+    path = _workbook(tmp_path / "Annex_A_2026-09-30.xlsx", {
+        "List 3": [[c for c in REFERRALS if c != "Referral Source"],
+                   _referral("C1", dt.datetime(2026, 9, 2))[:6]]})
+    with pytest.raises(ingest.LoadError, match="sheet List 3, row 1, field Referral Source: "
+                                               "is missing from the header"):
+        ingest.load_paths([path], tmp_path / "store.duckdb")
+    other = _workbook(tmp_path / "budget.xlsx", {"Sheet1": [["Cost centre", "Amount"]]})
+    with pytest.raises(ingest.LoadError, match="budget.xlsx: has no sheet named for an Annex A"):
+        ingest.load_paths([other], tmp_path / "store.duckdb")
+    broken = tmp_path / "broken.xls"
+    broken.write_bytes(b"not a workbook at all")
+    with pytest.raises(ingest.LoadError, match="broken.xls: could not be opened as an Excel"):
+        ingest.load_paths([broken], tmp_path / "store.duckdb")
+
+
+def test_older_xls_workbook_loads(tmp_path):
+    """A .xls (Excel 97-2003) workbook, written by tests/fixtures/annex_a/make_xls.py with
+    xlwt: sheets List_3 and List6 under two title rows, labels for codes."""
+    path = FIXTURES / "annex_a_2026-09-30.xls"
+    read = annex_a.read(path)
+    assert read.extract_date == dt.date(2026, 9, 30)
+    assert read.lists[3].records[0][1]["referral_date"] == dt.date(2026, 9, 2)
+    report = ingest.load_paths([path], tmp_path / "store.duckdb")
+    assert report.rows["annex_a_2026-09-30.xls (List 3, referrals)"] == 2
+    con = duckdb.connect(str(tmp_path / "store.duckdb"), read_only=True)
+    assert con.execute("SELECT list(source ORDER BY child_id) FROM referral").fetchone()[0] == \
+        ["6", "2A"]
+    assert metrics.caseload_by_team(con, dt.date(2026, 9, 30)).set_index("team").loc[
+        "FS01", "children"] == 2
+
+
+def test_written_workbook_reads_back(tmp_path):
+    """The demo's writer (``write_workbook``) writes what the reader reads."""
+    path = annex_a.write_workbook(tmp_path / "Annex_A_2026-10-31.xlsx", dt.date(2026, 10, 31), {
+        3: [{"child_id": "C1", "sex": "F", "ethnicity": "WBRI", "birth_month": dt.date(2016, 1, 1),
+             "referral_date": dt.date(2026, 10, 3), "source": "2A", "nfa": False,
+             "team_name": TEAM, "worker_key": "Ann Smith"}],
+        7: [{"child_id": "C1", "sex": "F", "ethnicity": "WBRI", "start_date": dt.date(2026, 10, 9),
+             "initial_category": "NEG", "latest_category": "EMO", "team_name": TEAM,
+             "worker_key": "Ann Smith"}]}, council_name="Lancashire")
+    read = annex_a.read(path)
+    assert read.extract_date == dt.date(2026, 10, 31)
+    values = read.lists[3].records[0][1]
+    assert (values["sex"], values["source"], values["nfa"]) == ("F", "2A", False)
+    assert read.lists[7].records[0][1]["latest_category"] == "EMO"
+    assert values["worker_key"] == annex_a.worker_key("Ann Smith")
