@@ -46,6 +46,7 @@ class Field:
     required: bool = True
     codes: str | None = None      # a ref_code list the value must be in (for the file's year)
     references: str | None = None  # "table.column" the value must exist in
+    future: bool = False          # a date that may lie ahead (a UASC status's planned end)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,9 @@ class Extract:
     date_format: str = DATE_FORMAT
     census_part: str | None = None   # the census element whose rows these are (``fsdash.census``)
     ends: str | None = None   # the field that ends a record a yearly return may hold open
+    first_year: int | None = None   # the first collection year the DfE collects it (SSDA903)
+    per_year: bool = False    # its records are the year's (the store keeps each year's, with
+                              # ``collection_year``), not the latest return's
 
     @property
     def columns(self) -> list[str]:
@@ -406,6 +410,132 @@ EXTRACTS: tuple[Extract, ...] = (
                   "is staying with carers at 18, but the child was under 18 (by month of birth)"),
         ),
     ),
+    # The other tables of the SSDA903 return (the DfE's names for them in brackets). Each is a
+    # yearly return like the header and episodes; the date of birth they repeat is kept as its
+    # month only. UASC children and care leavers (OC3) need not be in the year's header.
+    Extract(
+        "uasc.csv", "cla_uasc",       # (UASC) unaccompanied asylum-seeking children
+        (
+            _id("CHILD", "child_id"),
+            Field("SEX", "sex", codes="SEX"),
+            Field("DOB", "birth_month", "dob"),
+            Field("DUC", "duc", "date", required=False, future=True),
+        ),
+        key=("CHILD",), yearly=True,
+    ),
+    Extract(
+        "ad1.csv", "cla_adoption",    # (AD1) children adopted or with a decision to adopt
+        (
+            _id("CHILD", "child_id", "cla_child.child_id"),
+            Field("DOB", "birth_month", "dob"),
+            Field("DATE_INT", "date_int", "date"),
+            Field("DATE_MATCH", "date_match", "date"),
+            Field("FOSTER_CARE", "foster_care", codes="FLAG"),
+            Field("NB_ADOPTR", "nb_adoptr", "int"),
+            Field("SEX_ADOPTR", "sex_adoptr", codes="SEX_ADOPTR"),
+            Field("LS_ADOPTR", "ls_adoptr", codes="LS_ADOPTR"),
+        ),
+        key=("CHILD",), yearly=True,
+        rules=(Rule("DATE_MATCH", "DATE_MATCH < DATE_INT", "is before DATE_INT"),
+               Rule("NB_ADOPTR", "NB_ADOPTR NOT IN (1, 2)", "must be 1 or 2")),
+    ),
+    Extract(
+        "placed_for_adoption.csv", "cla_placed_for_adoption",   # (PlacedAdoption)
+        (
+            _id("CHILD", "child_id", "cla_child.child_id"),
+            Field("DOB", "birth_month", "dob"),
+            Field("DATE_PLACED", "date_placed", "date"),
+            Field("DATE_PLACED_CEASED", "date_placed_ceased", "date", required=False),
+            Field("REASON_PLACED_CEASED", "reason_placed_ceased", required=False,
+                  codes="REASON_PLACED_CEASED"),
+        ),
+        key=("CHILD", "DATE_PLACED"), yearly=True, ends="DATE_PLACED_CEASED",
+        rules=(Rule("DATE_PLACED_CEASED", "DATE_PLACED_CEASED < DATE_PLACED",
+                    "is before DATE_PLACED"),),
+    ),
+    Extract(
+        "missing.csv", "cla_missing",   # (Missing) missing or away from placement
+        (
+            _id("CHILD", "child_id", "cla_child.child_id"),
+            Field("DOB", "birth_month", "dob"),
+            Field("MISSING", "missing", codes="MISSING"),
+            Field("MIS_START", "mis_start", "date"),
+            Field("MIS_END", "mis_end", "date", required=False),
+        ),
+        key=("CHILD", "MIS_START"), yearly=True, ends="MIS_END",
+        rules=(Rule("MIS_END", "MIS_END < MIS_START", "is before MIS_START"),),
+    ),
+    Extract(
+        "reviews.csv", "cla_review",    # (Reviews) looked after reviews
+        (
+            _id("CHILD", "child_id", "cla_child.child_id"),
+            Field("DOB", "birth_month", "dob"),
+            Field("REVIEW", "review", "date"),
+            Field("REVIEW_CODE", "review_code", codes="REVIEW_CODE"),
+        ),
+        key=("CHILD", "REVIEW"), yearly=True,
+    ),
+    Extract(
+        "previous_permanence.csv", "cla_previous_permanence",   # (PrevPerm)
+        (
+            _id("CHILD", "child_id", "cla_child.child_id"),
+            Field("DOB", "birth_month", "dob"),
+            Field("PREV_PERM", "prev_perm", codes="PREV_PERM"),
+            Field("LA_PERM", "la_perm", required=False),
+            Field("DATE_PERM", "date_perm", required=False),   # the DfE allows part dates
+        ),
+        key=("CHILD",), yearly=True,
+    ),
+    Extract(
+        "oc2.csv", "cla_oc2",   # (OC2) outcomes of children looked after for 12 months at 31 March
+        (
+            _id("CHILD", "child_id", "cla_child.child_id"),
+            Field("DOB", "birth_month", "dob"),
+            Field("SDQ_SCORE", "sdq_score", "int", required=False),
+            Field("SDQ_REASON", "sdq_reason", required=False, codes="SDQ_REASON"),
+            *(Field(column, column.lower(), required=False, codes="FLAG")
+              for column in ("CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK",
+                             "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED",
+                             "INTERVENTION_OFFERED")),
+        ),
+        key=("CHILD",), yearly=True, per_year=True,
+        rules=(Rule("SDQ_SCORE", "SDQ_SCORE NOT BETWEEN 0 AND 40", "must be from 0 to 40"),),
+    ),
+    Extract(
+        "oc3.csv", "cla_oc3",   # (OC3) care leavers on their birthday in the year
+        (
+            _id("CHILD", "child_id"),
+            Field("DOB", "birth_month", "dob"),
+            Field("IN_TOUCH", "in_touch", codes="IN_TOUCH"),
+            Field("ACTIV", "activ", required=False, codes="ACTIV"),
+            Field("ACCOM", "accom", required=False, codes="ACCOM"),
+        ),
+        key=("CHILD",), yearly=True, per_year=True,
+    ),
+    Extract(
+        "sw_episodes.csv", "cla_sw_episode",   # (SWEpisodes) social workers, from 2023-24
+        (
+            _id("CHILD", "child_id", "cla_child.child_id"),
+            Field("DOB", "birth_month", "dob"),
+            Field("SW_ID", "sw_id"),          # the worker's identifier, not a name
+            Field("SW_DECOM", "sw_decom", "date"),
+            Field("SW_DEC", "sw_dec", "date", required=False),
+            Field("SW_REASON", "sw_reason", required=False, codes="SW_REASON"),
+        ),
+        key=("CHILD", "SW_DECOM"), yearly=True, ends="SW_DEC", first_year=2024,
+        rules=(Rule("SW_DEC", "SW_DEC < SW_DECOM", "is before SW_DECOM"),),
+    ),
+    Extract(
+        "dolo.csv", "cla_dolo",   # (DoLo) deprivation of liberty orders, from 2026-27
+        (
+            _id("CHILD", "child_id", "cla_child.child_id"),
+            Field("DOB", "birth_month", "dob"),
+            Field("DOLO_START", "dolo_start", "date"),
+            Field("DOLO_END", "dolo_end", "date", required=False),
+        ),
+        key=("CHILD", "DOLO_START"), yearly=True, ends="DOLO_END", first_year=2027,
+        rules=(Rule("DOLO_END", "DOLO_END < DOLO_START", "is before DOLO_START"),),
+    ),
     Extract(
         "allocations.csv", "allocation",
         (
@@ -449,6 +579,10 @@ EXTRACTS: tuple[Extract, ...] = (
 )
 
 EXTRACT_BY_FILE = {e.file: e for e in EXTRACTS}
+# The SSDA903 return's tables, in the order the DfE lists them (header and episodes first).
+SSDA903_FILES = ("header.csv", "episodes.csv", "uasc.csv", "ad1.csv", "placed_for_adoption.csv",
+                 "missing.csv", "reviews.csv", "previous_permanence.csv", "oc2.csv", "oc3.csv",
+                 "sw_episodes.csv", "dolo.csv")
 CSV_EXTRACTS = tuple(e for e in EXTRACTS if not e.census_part)   # the census comes as XML
 
 

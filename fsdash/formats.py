@@ -106,6 +106,46 @@ ABOUT = {
         "SSDA903 episodes. HOME_POST is kept only as the council district its outward code lies "
         "in (for a child with no row in children.csv); PL_POST is checked, then not kept."
     ),
+    "uasc.csv": (
+        "SSDA903 UASC: unaccompanied asylum-seeking children, with the date each ceased (or will "
+        "cease) to be one (`DUC`, which may lie ahead). A child here need not be in the year's "
+        "header."
+    ),
+    "ad1.csv": (
+        "SSDA903 AD1: children adopted in the year or with a decision that they should be: the "
+        "dates of the decision and the match, and the adopters."
+    ),
+    "placed_for_adoption.csv": (
+        "SSDA903 PlacedAdoption: decisions that a child should be placed for adoption, and when "
+        "and why any ceased."
+    ),
+    "missing.csv": (
+        "SSDA903 Missing: each time a child went missing (`M`) or was away from placement without "
+        "authorisation (`A`)."
+    ),
+    "reviews.csv": "SSDA903 Reviews: each looked after review, with the child's participation.",
+    "previous_permanence.csv": (
+        "SSDA903 PrevPerm: whether a child starting care had been adopted or under a special "
+        "guardianship or child arrangements order before. `DATE_PERM` is kept as written (the DfE "
+        "allows a part date such as `zz/05/2015`)."
+    ),
+    "oc2.csv": (
+        "SSDA903 OC2: children looked after for 12 months at 31 March: strengths and difficulties "
+        "score, convictions, health and dental checks, immunisations, substance misuse. Each "
+        "year's rows are kept as that year's (`collection_year`)."
+    ),
+    "oc3.csv": (
+        "SSDA903 OC3: care leavers on their birthday in the year: in touch, activity and "
+        "accommodation. A care leaver need not be in the year's header. Each year's rows are kept "
+        "as that year's (`collection_year`)."
+    ),
+    "sw_episodes.csv": (
+        "SSDA903 SWEpisodes, collected from 2023-24: each child's social workers, by the worker "
+        "identifier the return gives (`SW_ID`, kept: it is not a name), and why each changed."
+    ),
+    "dolo.csv": (
+        "SSDA903 DoLo, collected from 2026-27: deprivation of liberty orders."
+    ),
     "census_children.csv": "Each child: one row for each `Child`.",
     "census_referrals.csv": (
         "Each referral (`CINdetails`), named by the child and the referral date. The census has "
