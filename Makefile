@@ -60,7 +60,7 @@ run: $(VENV)/.installed $(DB) chromium
 test: $(VENV)/.installed $(DB) chromium haproxy node_modules/.installed .venv-903/.installed \
       .public-samples/.installed
 	$(VENV)/bin/ruff check .
-	.venv-903/bin/python tools/validate_903.py data/demo
+	.venv-903/bin/python tools/validate_903.py data/demo all
 	$(PY) -m pytest
 
 # Public sample files other projects publish (liiatools' wheel on PyPI: an Annex A workbook, a
@@ -72,8 +72,8 @@ bench: $(VENV)/.installed
 	$(PY) bench/bench.py $(BENCH_ARGS)
 
 # The DfE's SSDA903 validation rules (Data to Insight's csc-validator-be-903 pins pandas < 2,
-# so it gets its own virtual environment). YEAR: the year the collection ends on 31 March;
-# empty for the latest complete collection year.
+# so it gets its own virtual environment). YEAR: the year the collection ends on 31 March (or
+# several, "2024 2025"; or all: every year the rules cover); empty for the latest complete one.
 YEAR ?=
 DIR ?= data/demo
 .venv-903/.installed:
@@ -82,7 +82,7 @@ DIR ?= data/demo
 	touch $@
 
 validate-903: .venv-903/.installed
-	.venv-903/bin/python tools/validate_903.py $(DIR) $(YEAR)
+	.venv-903/bin/python tools/validate_903.py $(DIR) "$(YEAR)"
 
 clean:
 	rm -rf $(VENV) .venv-903 node_modules data/*.duckdb data/demo .pytest_cache

@@ -21,6 +21,8 @@ from fsdash.demo import casework
 from fsdash.demo.census import write_census
 from fsdash.demo.episodes import episodes
 from fsdash.demo.identifiers import synthetic_upns
+from fsdash.demo.return_tables import every_record
+from fsdash.demo.returns import COLUMNS as RETURN_COLUMNS
 from fsdash.demo.returns import yearly_returns
 from fsdash.demo.simulation import ETHNIC_MIX, DemoCouncil, last_full_month, weighted_choice
 from fsdash.extracts import DATE_FORMAT, EXTRACT_BY_FILE, MONTH_FORMAT
@@ -50,21 +52,26 @@ def census_folder(out_dir: Path | str) -> Path:
     return out_dir.with_name(f"{out_dir.name}-census")
 
 
-def write_extracts(world: DemoCouncil, out_dir: Path) -> None:
+def write_extracts(world: DemoCouncil, out_dir: Path, every_table: bool = False) -> None:
     """Write every extract file of the simulated council into ``out_dir``: the local extracts
     at the top, the SSDA903 returns in a folder for each collection year; and its census
-    returns into ``census_folder(out_dir)``."""
+    returns into ``census_folder(out_dir)``. Of the returns' tables, those the importer reads
+    (``every_table``: all of them)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = extract_tables(world)
     first_day, last_day = pd.Timestamp(world.months[0]), pd.Timestamp(world.end_day)
     write_census(tables, tables["children.csv"].rename(columns={"BIRTH_MONTH": "BIRTH_DATE"}),
                  world.council.dfe_code, first_day, last_day, census_folder(out_dir))
-    returns = yearly_returns(tables.pop("header.csv"), tables.pop("episodes.csv"),
-                             first_day, last_day)
-    for folder, files in {".": tables, **returns}.items():
+    header, eps = tables.pop("header.csv"), tables.pop("episodes.csv")
+    records = every_record(eps, header, world.seed, last_day, world.council.dfe_code)
+    returns = yearly_returns(header, eps, first_day, last_day, records, world.seed)
+    for name, frame in tables.items():
+        _write(frame, EXTRACT_BY_FILE[name].columns, out_dir / name)
+    for folder, files in returns.items():
         (out_dir / folder).mkdir(parents=True, exist_ok=True)
         for name, frame in files.items():
-            _write(frame, EXTRACT_BY_FILE[name].columns, out_dir / folder / name)
+            if every_table or name in EXTRACT_BY_FILE:
+                _write(frame, RETURN_COLUMNS[name], out_dir / folder / name)
 
 
 def _write(frame: pd.DataFrame, columns: list[str], path: Path) -> None:

@@ -214,6 +214,18 @@ def _locations(rows: pd.DataFrame, placement: pd.Series, world: DemoCouncil, rng
                                  settings[rng.integers(0, len(settings), n)]))}, index=rows.index)
     for column in ("PL_POST", "URN"):
         located[column] = located[column].groupby(placement).transform("first")
+    # A move to a placement like the last (same type, provider, setting and district) is given
+    # the next district's office, so the move shows in the return (DfE rule 435).
+    before = located.shift()
+    alike = (rows["CHILD"].eq(rows["CHILD"].shift()) & rows["RNE"].isin(["P", "T"])
+             & ~place.eq("P1") & place.eq(place.shift())
+             & rows["PLACE_PROVIDER"].eq(rows["PLACE_PROVIDER"].shift())
+             & located["PL_POST"].eq(before["PL_POST"]) & located["URN"].eq(before["URN"]))
+    if alike.any():
+        moved = (other_district + 1) % districts
+        moved = np.where(moved == home_district, (moved + 1) % districts, moved)
+        located.loc[alike, "PL_POST"] = district_postcode[moved][alike.to_numpy()]
+        located["PL_POST"] = located["PL_POST"].groupby(placement).transform("first")
     short_break = rows["LS"].isin(["V3", "V4"])
     located.loc[short_break, ["HOME_POST", "PL_POST", "URN"]] = None
     rows[list(located)] = located
