@@ -437,7 +437,11 @@ class Snapshot:
 def _workbook_rows(path: Path):
     """Each sheet as (name, rows of cell values), dates as datetime: .xlsx with openpyxl,
     .xls with xlrd."""
-    if path.suffix.lower() == ".xls":
+    with path.open("rb") as handle:
+        start = handle.read(8)
+    # by what the file is, not its name: a workbook saved as .xlsx but named .xls, or the reverse
+    if start.startswith(b"\xd0\xcf\x11\xe0") or (path.suffix.lower() == ".xls"
+                                                  and not start.startswith(b"PK")):
         import xlrd
         book = xlrd.open_workbook(str(path), on_demand=True)
         try:
@@ -760,3 +764,52 @@ def _written(column: Column, value):
     if column.kind == "bool":
         return BOOL_LABELS[bool(value)]
     return value
+
+
+# --- documentation (docs/data-formats.md) -----------------------------------------------------
+
+_KIND_WORDS = {"id": "identifier", "text": "text", "date": "a date", "dob": "a date (kept as its "
+               "month)", "int": "a whole number", "decimal": "a number", "bool": "yes or no",
+               "worker": "a name (kept as a worker key)"}
+
+
+def _fill(text: str) -> str:
+    import textwrap
+    return textwrap.fill(text, 100, break_long_words=False, break_on_hyphens=False)
+
+
+def markdown() -> str:
+    """The Annex A section of docs/data-formats.md: how a workbook is read, and each list's
+    columns, what they must be and where they are kept."""
+    lines = ["## Ofsted's Annex A workbook (.xlsx, .xls)", "", _fill(
+        "A file ending `.xlsx`, `.xlsm` or `.xls` is read as Ofsted's Annex A workbook. Each list's "
+        "sheet is found by its number whatever else its name says (`List 3`, `List_3`, `List3`, "
+        "`List 3 - Referrals`); lists 10 and 11 and other sheets are passed over. The header row "
+        f"is the first of the sheet's first {HEADER_SEARCH_ROWS} rows naming the child's "
+        "identifier and two more of the list's columns, so title rows above it do no harm; a "
+        "column is known by the name below or a close variant, in any case, and columns not "
+        "below are passed over. Values may be written as Ofsted's labels (`a) Male`, "
+        "`q) 6: Police`, `N1 - Abuse or neglect`) or as codes. Dates may be date cells or text "
+        "(dd/mm/yyyy or yyyy-mm-dd). `#N/A` and blank cells are empty."), "", _fill(
+        "Each workbook is a snapshot taken on its extract date: from the file's name "
+        "(`Annex_A_2026-10-31.xlsx`, `Annex A October 2026.xlsx`: the month's last day), else a "
+        "date in a title row above a header, else the latest date the workbook holds (births "
+        "aside); the load's notes say which. Every snapshot is kept; a workbook with the date of "
+        "one held replaces it. Where no census or local file gives them, lists 3, 4, 5 and 7 give "
+        "the front door's referrals, assessments, section 47 enquiries and child protection "
+        "plans, and lists 6 to 9 the team caseloads on each extract date (allocated teams mapped "
+        "to team codes by the council configuration's `[annex_a.teams]`; a name mapped nowhere "
+        "is listed in the load's notes). Worker names are kept only as worker keys unless "
+        "`[annex_a] show_worker_names` is true."), ""]
+    for number, annex_list in LISTS.items():
+        lines += [f"### List {number}: {annex_list.title.lower()}", "",
+                  "| column | type | required | kept as |", "|---|---|---|---|"]
+        for column in annex_list.columns:
+            kind = (f"a code ({column.kind[5:]})" if column.kind.startswith("code:")
+                    else _KIND_WORDS[column.kind])
+            kept = ("not kept (gives the month of birth where no date of birth is given)"
+                    if column.target == "age" else f"`{annex_list.table}.{column.target}`")
+            lines.append(f"| {column.name} | {kind} | {'yes' if column.required else 'no'} | "
+                         f"{kept} |")
+        lines.append("")
+    return "\n".join(lines)

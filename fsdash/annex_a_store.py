@@ -29,6 +29,7 @@ import hashlib
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from fsdash.annex_a import CASE_LISTS, LISTS, Snapshot
 from fsdash.config import NOT_KNOWN, Council
@@ -118,10 +119,17 @@ def _insert_list(con, snapshot: Snapshot, number: int, council: Council) -> int:
         if "team_code" in columns:
             values["team_code"] = council.annex_a.team_code(values.get("team_name"), council)
         records.append([snapshot.extract_date, row, *(values.get(c) for c in columns)])
-    if records:
-        con.executemany(f"INSERT INTO {LISTS[number].table} (extract_date, row, "
-                        f"{', '.join(columns)}) VALUES ({', '.join('?' * (len(columns) + 2))})",
-                        records)
+    if records:       # through a data frame: a row at a time is slow for a large council
+        frame = pd.DataFrame.from_records(records, columns=["extract_date", "row", *columns])
+        for column in frame.columns:
+            if frame[column].isna().all():
+                frame[column] = frame[column].astype(object)
+        con.register("annex_a_records", frame)
+        try:
+            con.execute(f"INSERT INTO {LISTS[number].table} (extract_date, row, "
+                        f"{', '.join(columns)}) SELECT * FROM annex_a_records")
+        finally:
+            con.unregister("annex_a_records")
     return len(records)
 
 

@@ -11,7 +11,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from fsdash import annex_a, ingest, metrics
+from fsdash import annex_a, ingest, metrics, store
 from fsdash.config import AnnexA, load_council
 
 FIXTURES = Path(__file__).parent / "fixtures" / "annex_a"
@@ -277,3 +277,38 @@ def test_written_workbook_reads_back(tmp_path):
     assert (values["sex"], values["source"], values["nfa"]) == ("F", "2A", False)
     assert read.lists[7].records[0][1]["latest_category"] == "EMO"
     assert values["worker_key"] == annex_a.worker_key("Ann Smith")
+
+
+def test_annex_a_beside_a_census_the_census_gives_the_front_door(tmp_path):
+    """The batch is not refused; the census wins for what it gives, and a note says so, while
+    Annex A still gives the caseloads the census does not."""
+    census = Path(__file__).parent / "fixtures" / "census" / "cin_2024-25_sex.xml"
+    path = _snapshot(tmp_path / "Annex_A_2025-03-31.xlsx", ["C1"],
+                     referrals=[("C1", dt.datetime(2025, 3, 2)), ("C9", dt.datetime(2025, 2, 1))])
+    alone = tmp_path / "census.duckdb"
+    ingest.load_paths([census], alone)
+    db = tmp_path / "store.duckdb"
+    report = ingest.load_paths([census, path], db)
+    assert any("Referrals, assessments and section 47 enquiries come from" in n and
+               "census" in n for n in report.notes)
+    both, census_only = (duckdb.connect(str(d), read_only=True) for d in (db, alone))
+    count = "SELECT count(*) FROM referral"
+    assert both.execute(count).fetchone() == census_only.execute(count).fetchone()
+    assert not both.execute("SELECT count(*) FROM referral WHERE referral_id LIKE 'AA/%'"
+                            ).fetchone()[0]
+    assert both.execute("SELECT list(child_id) FROM allocation").fetchone()[0] == ["C1"]
+    assert both.execute("SELECT count(*) FROM annex_a_referral").fetchone()[0] == 2
+
+
+def test_every_declared_column_has_its_place_in_the_store():
+    con = duckdb.connect(":memory:")
+    store.migrate(con)
+    for annex_list in annex_a.LISTS.values():
+        held = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+            [annex_list.table]).fetchall()}
+        assert {c.target for c in annex_list.columns} - {"age"} <= held, annex_list.table
+        for column in annex_list.columns:
+            if column.kind.startswith("code:"):
+                assert column.kind[5:] in annex_a.CODES
+    assert "List 8: children looked after" in annex_a.markdown()
