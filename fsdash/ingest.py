@@ -299,12 +299,12 @@ def _combine(con: duckdb.DuckDBPyConnection, extract: Extract, load_id: int) -> 
     """Combine several years' returns of an extract into its table (``fsdash.yearly``)."""
     if extract.table == "cla_episode":
         yearly.combine_episodes(con, load_id)
-    else:
-        key = [f.target for f in extract.fields if f.column in extract.key]
     elif extract.per_year:     # each year's records, as that year's return gives them
         columns = ", ".join(f.target for f in extract.fields if f.target)
         con.execute(f"INSERT INTO {extract.table} ({columns}, collection_year) "
                     f"SELECT {columns}, _year FROM {yearly_table(extract)}")
+    else:
+        key = [f.target for f in extract.fields if f.column in extract.key]
         ends = next(((f.column, f.target) for f in extract.fields if f.column == extract.ends),
                     None)
         yearly.combine_latest(con, extract.table, key, [f.target for f in extract.fields
@@ -343,11 +343,11 @@ def _load_extract(con: duckdb.DuckDBPyConnection, found: batch.Found, extract: E
     kept = [f for f in extract.fields if f.target]
     targets = ", ".join(f.target for f in kept)
     values = ", ".join(_loaded_value(f.column, extract) for f in kept)
-    table = extract.table
-    if into:
     if extract.per_year and not into:     # one year's records: which year, where it is known
         year = found.year or yearly.year_from_name(found.shown_as)
         targets, values = f"{targets}, collection_year", f"{values}, {year or 'NULL'}"
+    table = extract.table
+    if into:
         con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {into} AS SELECT *, 0 AS _year, "
                     f"'' AS _file, 0::BIGINT AS _row FROM {table} LIMIT 0")
         table, targets = into, f"{targets}, _year, _file, _row"
@@ -509,9 +509,9 @@ def _checks(extract: Extract, year: int | None) -> list[tuple[str, str, str]]:
         if f.kind in ("date", "dob") and not f.future:
             checks.append((f.column, f"{typed} > current_date",
                            f"{shown} || ' is in the future'"))
+        if f.kind in ("date", "dob"):
             checks.append((f.column, f"{typed} < DATE '1900-01-01'",
                            f"{shown} || ' is before 1900'"))
-        if f.kind in ("date", "dob"):
         if f.codes:
             checks.append((f.column, f"{typed} IS NOT NULL AND {typed} NOT IN "
                                      f"(SELECT code FROM ref_code WHERE list = '{f.codes}'"
