@@ -14,6 +14,7 @@ from fsdash.access import ROLE_NAMES, SUPPRESSED, AccessError, Figures, Publishe
 from fsdash.access.roles import development_scope, load_access
 from fsdash.config import WHOLE_COUNCIL, load_council
 from fsdash.export import SECTIONS, pack_files
+from fsdash.export.content import cursors
 from fsdash.ingest import LoadError, load_paths
 from fsdash.metrics.sources import waits_for
 from fsdash.views.overview import headline_figures
@@ -123,7 +124,7 @@ def _summary(args) -> int:
     council = load_council()
     as_at = args.as_at or metrics.latest_month_end(con)
     scope = development_scope(args.role, load_access(), [t.code for t in council.teams])
-    figures = Figures(Published(con.cursor, council), suppress=scope.suppress)
+    figures = Figures(Published(cursors(con), council), suppress=scope.suppress)
     found = headline_figures(con, figures, council, as_at, args.area)
     if args.json:
         print(json.dumps({"as_at": as_at.isoformat(), "area": args.area, "role": scope.role,

@@ -107,14 +107,20 @@ def stop_unless_loaded(tables: tuple[str, ...]) -> None:
     and draw nothing more (a store may hold only some sources)."""
     gone = _lacking(store_key(), tables)
     if gone:
-        st.info(f"This page {sources.waits_for(gone).lower()}: once they are loaded (on the Data "
-                "page, or with `python -m fsdash load`), its figures appear here.")
+        st.info(sources.needs("This page", gone) + " Once loaded (on the Data page, or with "
+                "`python -m fsdash load`), its figures appear here.")
         st.stop()
 
 
 @st.cache_data(max_entries=4)
 def available_month_ends(key) -> list[dt.date]:
     return metrics.reliable_month_ends(cursor())
+
+
+@st.cache_data(max_entries=4)
+def districts_known(key) -> bool:
+    """Whether the store knows any child's district (else only the whole council is offered)."""
+    return sources.districts_known(cursor())
 
 
 def area_options(council: Council) -> dict[str, str]:
@@ -181,7 +187,12 @@ def page_filters(columns, areas: dict[str, str] | None = None) -> Filters:
     months = {m.strftime("%Y-%m"): m for m in reversed(available_month_ends(store_key()))}
     month = url_select(columns[0], "Figures at the end of",
                        {k: f"{m:%B %Y}" for k, m in months.items()}, "as_at")
-    area = url_select(columns[1], "Area", areas or area_options(council), "area")
+    areas = areas or area_options(council)
+    if not districts_known(store_key()):
+        areas = {WHOLE_COUNCIL: areas[WHOLE_COUNCIL]}
+        st.caption(sources.needs("Figures for each locality and district",
+                                 sources.DISTRICT_SOURCES, plural=True))
+    area = url_select(columns[1], "Area", areas, "area")
     return Filters(as_at=months[month], area=area, area_label=council.area_label(area))
 
 
@@ -307,6 +318,12 @@ def changed(key, scope_key: tuple, as_at: dt.date) -> list:
     """What changed in the month to ``as_at``: every signal, most unusual first (built once,
     then shared by callers of the same scope)."""
     return glance.scan(cursor(), figures(key, scope_key), load_council(), as_at)
+
+
+@st.cache_data(max_entries=4)
+def untested(key) -> list[str]:
+    """What At a glance cannot test yet, for the sources the store lacks."""
+    return glance.untested(cursor())
 
 
 @st.cache_resource(max_entries=16)

@@ -31,6 +31,8 @@ st.write(changed.reading if chosen or not signals else
          "Nothing unusual matches the choices above; widen them to see more.")
 for signal in chosen:
     st.markdown(f"- {signal.sentence()}")
+for note in ui.untested(ui.store_key()):
+    st.info(note)
 if chosen:
     rows = changed.table.iloc[[signals.index(s) for s in chosen]]
     with st.expander("Table: what changed this month"):

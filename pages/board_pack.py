@@ -6,7 +6,7 @@ import streamlit as st
 from fsdash import ui
 from fsdash.config import load_council
 from fsdash.export import FORMATS, SECTIONS
-from fsdash.export.content import headline_table
+from fsdash.export.content import headline_table, waiting_notes
 from fsdash.views.glance import chosen_signals
 from fsdash.views.overview import headline_figures
 
@@ -40,6 +40,8 @@ found = headline_figures(ui.cursor(), ui.figures(key, scope.key), council, filte
 headlines = headline_table(found)
 st.dataframe(headlines, hide_index=True)
 ui.download_button(headlines, "board-pack-headline-figures", PAGE)
+for note in waiting_notes(ui.cursor(), found, sections):
+    st.info(note)
 
 st.header("Download")
 stem = f"board-pack-{filters.as_at:%Y-%m}-{filters.area}"

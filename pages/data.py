@@ -64,6 +64,8 @@ st.header("How fresh each source is")
 fresh = data.freshness(con)
 st.dataframe(fresh, hide_index=True)
 ui.download_button(fresh, "source-freshness", PAGE)
+for note in data.waiting(con):
+    st.info(note)
 
 st.header("Rows the latest load set aside")
 quarantine = data.latest_quarantine(con)

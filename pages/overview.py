@@ -7,7 +7,7 @@ from fsdash import metrics, ui
 from fsdash.access import SUPPRESSED
 from fsdash.config import load_council
 from fsdash.views.glance import chosen_signals
-from fsdash.views.overview import summary_line, trend_table
+from fsdash.views.overview import summary_line, trend_table, waiting_notes
 
 CARDS_PER_ROW = 3
 TOP_SIGNALS = 3
@@ -37,6 +37,8 @@ for start in range(0, len(cards), CARDS_PER_ROW):
                       delta_arrow="off" if card.delta_color == "off" else "auto",
                       delta_description=card.delta_description,
                       chart_data=card.trend, border=True)
+for note in waiting_notes(cards):
+    st.info(note)
 st.caption("Each card compares the figure with a year earlier; its small chart shows up to 25 "
            "month ends. Blue means the change is in the direction the council wants, orange the "
            "other way, and grey that neither direction is better or there is no change. Numbers "

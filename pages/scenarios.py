@@ -6,12 +6,19 @@ import streamlit as st
 from fsdash import metrics, ui
 from fsdash.config import load_council
 from fsdash.projection.scenario import LEVERS, SCENARIO_BANDS, Scenario, month_ends_after
-from fsdash.views.scenarios import GLOSSARY, REFERENCE_PERIODS, NotEnoughHistory, area_options
+from fsdash.views.scenarios import (
+    GLOSSARY,
+    NEEDS,
+    REFERENCE_PERIODS,
+    NotEnoughHistory,
+    area_options,
+)
 
 PAGE = "Scenarios"
 council = load_council()
 ui.page_style()
 st.title(PAGE)
+ui.stop_unless_loaded(NEEDS)
 columns = ui.filter_columns(3)
 filters = ui.page_filters(columns, area_options(council))
 reference_key = ui.url_select(columns[2], "Rates from", {k: label for k, (label, _) in

@@ -15,6 +15,7 @@ from fsdash.access import SUPPRESSED, Figures, Published, Scope
 from fsdash.access.roles import ROLE_NAMES
 from fsdash.config import Council
 from fsdash.formatting import figure, long_date
+from fsdash.metrics import sources
 from fsdash.views import care, front_door, glance, outcomes, overview, team
 from fsdash.views.care import ChartBlock
 
@@ -42,11 +43,24 @@ class Pack:
     footer: str
 
 
+def cursors(con: duckdb.DuckDBPyConnection):
+    """A function giving new cursors that read the database ``con`` reads: a cursor on the
+    app's connection reads the store it attached, but a new cursor of that connection starts
+    in its empty in-memory database."""
+    database = con.execute("SELECT current_database()").fetchone()[0]
+
+    def cursor() -> duckdb.DuckDBPyConnection:
+        new = con.cursor()
+        new.execute(f'USE "{database}"')
+        return new
+    return cursor
+
+
 def build_pack(con: duckdb.DuckDBPyConnection, council: Council, scope: Scope, as_at: dt.date,
                area: str, sections=tuple(SECTIONS), progress=lambda step, total, what: None
                ) -> Pack:
     """The pack for a date, an area and a reader's scope, with the chosen sections."""
-    figures = Figures(Published(con.cursor, council), scope.suppress)
+    figures = Figures(Published(cursors(con), council), scope.suppress)
     label = council.area_label(area)
     found = {}
 
@@ -66,7 +80,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, council: Council, scope: Scope, a
                 "outcomes": lambda: _outcomes(con, council, scope, area),
                 "front_door": lambda: _front_door(con, figures, council, as_at, area),
                 "glance": lambda: [_block_page(found["heat"])]}
-    steps += [(SECTIONS[s], builders[s]) for s in sections]
+    steps += [(SECTIONS[s], _unless_waiting(con, s, builders[s])) for s in sections]
     steps.append(("definitions and sources", lambda: _definitions(con, council, scope)))
     pages = []
     for done, (what, build) in enumerate(steps):
@@ -84,13 +98,39 @@ def build_pack(con: duckdb.DuckDBPyConnection, council: Council, scope: Scope, a
                 footer=f"{council.short_name} · {label} · {long_date(as_at)} · {hidden}")
 
 
+SECTION_NEEDS = {"overview": care.NEEDS, "care": care.NEEDS, "caseloads": team.NEEDS,
+                 "outcomes": outcomes.NEEDS, "front_door": front_door.NEEDS}
+
+
+def waiting_notes(con, found: dict[str, dict], sections) -> list[str]:
+    """What the pack's headline figures and chosen sections wait for, where the store lacks
+    their sources: a sentence for each."""
+    waits = {name: tuple(f["waits_for"]) for name, f in found.items() if f["waits_for"]}
+    notes = sources.waiting_sentences(waits, {name: f["title"] for name, f in found.items()})
+    for section in sections:
+        unloaded = sources.lacking(con, SECTION_NEEDS.get(section, ()))
+        if unloaded:
+            notes.append(sources.needs(f"The section “{SECTIONS[section]}”", unloaded))
+    return notes
+
+
+def _unless_waiting(con, section: str, build):
+    """A section's builder, or where the store lacks a source the section rests on, a page
+    saying what it waits for."""
+    unloaded = sources.lacking(con, SECTION_NEEDS.get(section, ()))
+    if not unloaded:
+        return build
+    return lambda: [Page(SECTIONS[section], [sources.needs(SECTIONS[section], unloaded)])]
+
+
 def _attention(found: dict[str, dict], signals: list, heat: ChartBlock, as_at: dt.date,
                label: str, in_area: set[str]) -> Page:
     """What changed and what needs attention: the month's most unusual changes and red ratings."""
     cards = [overview.Card(name, f["title"], SUPPRESSED if f["suppressed"] else
                            overview.NO_FIGURE if f["value"] is None else
                            figure(f["value"], f["unit"]), None, "off", f["definition"], (),
-                           None, f["value"], f["year_ago"]) for name, f in found.items()]
+                           None, f["value"], f["year_ago"], tuple(f["waits_for"] or ()))
+             for name, f in found.items()]
     page = Page("What changed, and what needs attention",
                 [overview.summary_line(cards, as_at, label)])
     page.parts.append(f"{len(signals)} measure{'s' if len(signals) != 1 else ''} changed beyond "
@@ -111,6 +151,8 @@ def headline_table(found: dict[str, dict]) -> pd.DataFrame:
     def shown(fig: dict, key: str) -> str:
         if key == "value" and fig["suppressed"]:
             return SUPPRESSED
+        if key == "value" and fig["waits_for"]:
+            return overview.NOT_LOADED
         return "" if fig[key] is None else figure(fig[key], fig["unit"])
 
     return pd.DataFrame({
@@ -121,10 +163,12 @@ def headline_table(found: dict[str, dict]) -> pd.DataFrame:
 
 
 def _headlines(found: dict[str, dict]) -> Page:
+    waits = {name: tuple(f["waits_for"]) for name, f in found.items() if f["waits_for"]}
     return Page("The headline figures", [
         "Each figure as the dashboard shows it, beside the same figure a month and a year "
         "earlier. Adults' figures are a before-and-after change with no comparison group "
-        "(see Outcomes for families).", headline_table(found)])
+        "(see Outcomes for families).", headline_table(found),
+        *sources.waiting_sentences(waits, {name: f["title"] for name, f in found.items()})])
 
 
 def _overview(con, figures: Figures, council: Council, as_at: dt.date, area: str) -> list[Page]:
@@ -163,7 +207,8 @@ def _front_door(con, figures: Figures, council: Council, as_at: dt.date,
 def _block_page(block: ChartBlock, notes: list[str] = ()) -> Page:
     """A chart with its reading (or, where there is no chart, the reading and its table)."""
     parts = [block.reading, *notes]
-    parts.append(block if block.figure is not None else block.table)
+    if block.figure is not None or len(block.table):
+        parts.append(block if block.figure is not None else block.table)
     return Page(block.title, parts)
 
 

@@ -157,14 +157,14 @@ def first_reliable_date(con: duckdb.DuckDBPyConnection) -> dt.date:
     if earliest is None:
         raise ValueError("The store holds no referrals or episodes yet.")
     year_on = pd.Timestamp(earliest) + pd.DateOffset(years=1) - pd.Timedelta(days=1)
-    return (year_on + pd.offsets.MonthEnd(0)).date()
+    return min((year_on + pd.offsets.MonthEnd(0)).date(), latest_month_end(con))
 
 
 def reliable_month_ends(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
-    """Every month end from the first reliable date to the latest the data covers (at least
-    the latest, where the records cover less than a year)."""
+    """Every month end from the first reliable date to the latest the data covers (the
+    latest alone, where the records cover less than a year: an Annex A workbook alone)."""
     last, first = latest_month_end(con), first_reliable_date(con)
-    return month_ends(last, max(1, (last.year - first.year) * 12 + last.month - first.month + 1))
+    return month_ends(last, (last.year - first.year) * 12 + last.month - first.month + 1)
 
 
 def month_ends(last: dt.date, count: int) -> list[dt.date]:

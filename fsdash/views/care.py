@@ -9,12 +9,16 @@ from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
-import plotly.graph_objects as go
 
 from fsdash import charts, metrics, projection, spc
 from fsdash.access import SUPPRESSED, Figures
-from fsdash.config import NOT_KNOWN, WHOLE_COUNCIL, Council
+from fsdash.config import Council
 from fsdash.formatting import YEAR_EARLIER, long_date, month, round_half_up
+from fsdash.metrics import sources
+from fsdash.views import blocks
+from fsdash.views.blocks import ChartBlock, breakdown_block, comparison, dates_column, shown
+
+district_block = blocks.district_block    # (other views import it from here)
 
 AGE_BANDS = {key: (label, metrics.AGE_RANGES[key]) for key, label in (
     ("all", "All ages"), ("under12", "Under 12"), ("under1", "Under 1"), ("1-4", "1 to 4"),
@@ -23,18 +27,6 @@ DFE_BANDS = ("under1", "1-4", "5-9", "10-15", "16plus")
 PERIODS = {"5y": ("Last 5 years", 60), "2y": ("Last 2 years", 24), "all": ("All months", None)}
 SMALL = f"counts from 1 to {{limit}} are shown as “{SUPPRESSED}”, with others where needed, so " \
         "that no child can be identified"
-
-
-@dataclass(frozen=True)
-class ChartBlock:
-    """A chart with the sentence that reads it and the table behind it. ``figure`` is None
-    where there is nothing worth drawing; the reading then says why."""
-
-    title: str
-    reading: str
-    figure: go.Figure | None
-    table: pd.DataFrame
-    file_stem: str
 
 
 @dataclass(frozen=True)
@@ -106,15 +98,11 @@ def _at(series: pd.Series, day: dt.date):
     return series.get(pd.Timestamp(day), float("nan"))
 
 
-def _dates_column(index) -> list[str]:
-    return [long_date(pd.Timestamp(d).date()) for d in index]
-
-
 def _trend_block(counts: pd.Series, as_at: dt.date, subject: str) -> ChartBlock:
     reading = change_sentence(subject, _at(counts, as_at),
                               _at(counts, metrics.year_before(as_at)), as_at)
     frame = pd.DataFrame({"as_at": counts.index, "children": counts.to_numpy()})
-    table = pd.DataFrame({"Month end": _dates_column(counts.index),
+    table = pd.DataFrame({"Month end": dates_column(counts.index),
                           "Children looked after": shown(counts)})
     figure = charts.monthly_lines(frame, [("children", "Children looked after", "blue", "solid")],
                                   "Children looked after at each month end", "Children")
@@ -132,7 +120,9 @@ def _rate_block(con, counts: pd.Series, dates, council: Council, area: str,
     benchmarks = benchmarks[(benchmarks["as_at"] >= rates.index.min())
                             & (benchmarks["as_at"] <= rates.index.max()) & (age_key == "all")]
     rate, as_at, label = rates.iloc[-1], dates[-1], council.area_label(area)
-    reading = (f"At the end of {month(as_at)} there were {rate:.1f} children looked after for "
+    unloaded = sources.lacking(con, ("population",))
+    reading = (sources.needs("The rate per 10,000 children", unloaded) if unloaded else
+               f"At the end of {month(as_at)} there were {rate:.1f} children looked after for "
                f"every 10,000 children in {label}." if pd.notna(rate) else
                "The rate is not shown because the number of children is too small to show.")
     latest = benchmarks[benchmarks["as_at"] <= pd.Timestamp(as_at)].tail(1)
@@ -144,7 +134,7 @@ def _rate_block(con, counts: pd.Series, dates, council: Council, area: str,
                                                f": {label} is not higher." if pd.notna(rate) else "."))
     elif age_key != "all":
         reading += " Published rates are for all under-18s, so none is shown for one age group."
-    table = pd.DataFrame({"Month end": _dates_column(rates.index),
+    table = pd.DataFrame({"Month end": dates_column(rates.index),
                           "Per 10,000 children": rates.round(1).to_numpy()})
     figure = charts.rate_chart(pd.DataFrame({"as_at": rates.index, "value": rates.to_numpy()}),
                                benchmarks, label, "Children looked after per 10,000 children")
@@ -157,6 +147,10 @@ def target_section(con, figures: Figures, council: Council, as_at: dt.date,
     whether the latest ended target was met: ``target`` (a ChartBlock) and ``target_notes``."""
     label = council.area_label(area)
     target = metrics.target_at(con, "cla_under12", as_at)
+    unloaded = sources.lacking(con, NEEDS)
+    if unloaded:
+        return _no_target(sources.needs("Under-12s in care against the target", unloaded,
+                                        plural=True))
     if target is None:
         return _no_target("The council has set no target for the number of under-12s in care.")
     if as_at < target.baseline_date:
@@ -190,13 +184,13 @@ def target_section(con, figures: Figures, council: Council, as_at: dt.date,
         notes.append(result.method())
     else:
         reading = _ended_target_sentence(path, target, label)
-    table = pd.DataFrame({"Month end": _dates_column(path["as_at"]),
+    table = pd.DataFrame({"Month end": dates_column(path["as_at"]),
                           "Under-12s looked after": path["actual"].map(round_half_up),
                           "Target": path["target"].astype("Int64")})
     if projected is not None:
         later = projected.iloc[1:]
         table = pd.concat([table, pd.DataFrame({
-            "Month end": _dates_column(later["as_at"]),
+            "Month end": dates_column(later["as_at"]),
             "Projection": later["central"].map(round_half_up),
             "Low (8 in 10)": later["low80"].map(round_half_up),
             "High (8 in 10)": later["high80"].map(round_half_up)})], ignore_index=True)
@@ -245,7 +239,7 @@ def _flow_blocks(figures: Figures, dates, area: str, age_key: str, as_at: dt.dat
     flows = pd.DataFrame({"as_at": starts.index, "starts": starts.to_numpy(),
                           "ceases": ceases.to_numpy()})
     flows["net"] = flows["starts"] - flows["ceases"]
-    table = pd.DataFrame({"Month end": _dates_column(flows["as_at"]),
+    table = pd.DataFrame({"Month end": dates_column(flows["as_at"]),
                           "Started": shown(flows["starts"]), "Stopped": shown(flows["ceases"]),
                           "Net change": shown(flows["net"], signed=True)})
     block = ChartBlock("Children starting and leaving care each month", reading,
@@ -262,7 +256,7 @@ def _yearly_flows_block(figures: Figures, dates, area: str, age_key: str,
                            "ceases": figures.series("ceases", dates, area, age_key).to_numpy()})
     reading += (" Monthly numbers here are too small to show without risk of identifying "
                 "children, so the chart shows the totals for the 12 months to each month end.")
-    table = pd.DataFrame({"12 months to": _dates_column(yearly["as_at"]),
+    table = pd.DataFrame({"12 months to": dates_column(yearly["as_at"]),
                           "Started": shown(yearly["starts"]), "Stopped": shown(yearly["ceases"])})
     figure = None
     if yearly[["starts", "ceases"]].notna().any().any():
@@ -283,22 +277,13 @@ def _spc_blocks(starts: pd.Series) -> dict:
                f"a month from {max(chart.lower, 0):.0f} to {chart.upper:.0f} is within the "
                "usual range, so a month in that range is no sign of real change.")
     dates = [pd.Timestamp(d).date() for d in starts.index]
-    table = pd.DataFrame({"Month end": _dates_column(starts.index),
+    table = pd.DataFrame({"Month end": dates_column(starts.index),
                           "Started": starts.map(round_half_up).to_numpy(),
                           "Unusual": [", ".join(sorted(s)) for s in chart.signals]})
     figure = charts.spc_chart(dates, chart, "Children starting care each month, with the usual "
                               "range", "Children")
     return {"starts_spc": ChartBlock("Monthly starts against their usual range", reading, figure,
                                      table, "starts-xmr"), "starts_variation": (wording, colour)}
-
-
-def comparison(now: pd.Series, year_ago: pd.Series, total: float | None) -> pd.DataFrame:
-    """A breakdown's categories on the date and a year earlier (NaN where hidden), with the
-    total they add up to (None where it is hidden)."""
-    table = pd.DataFrame({"category": now.index, "year_ago": year_ago.reindex(now.index).to_numpy(),
-                          "now": now.to_numpy()})
-    table.attrs["total"] = total
-    return table
 
 
 def _breakdowns(figures: Figures, council: Council, as_at: dt.date, area: str,
@@ -327,25 +312,6 @@ def _breakdowns(figures: Figures, council: Council, as_at: dt.date, area: str,
     return tuple(blocks)
 
 
-def district_block(figures: Figures, council: Council, family: str, as_at: dt.date, area: str,
-                   stem: str, period: str = "", subject: str = "Children looked after",
-                   counted: str = "children") -> ChartBlock:
-    """A count family's figures for each district of an area against a year earlier, all ages,
-    with the area's total (each as the published figures show it)."""
-    frames = [figures.counts(family, [day]).xs((pd.Timestamp(day), "all"), level=("as_at", "age"))
-              for day in (as_at, metrics.year_before(as_at))]
-    districts = list(council.areas()[area])
-    if area == WHOLE_COUNCIL and any(f.loc[NOT_KNOWN, "value"] for f in frames):
-        districts.append(NOT_KNOWN)    # children known only from the returns
-    names = [council.area_label(d) for d in districts]
-    counts = [f["shown"] for f in frames]
-    table = comparison(pd.Series(counts[0][list(districts)].to_numpy(), index=names),
-                       pd.Series(counts[1][list(districts)].to_numpy(), index=names),
-                       figures.count(family, as_at, area))
-    return breakdown_block(table, "By district", "district", as_at, council.area_label(area),
-                           stem, period, subject, counted)
-
-
 def _category_block(figures: Figures, name: str, as_at: dt.date, area: str, label: str,
                     what: str) -> ChartBlock:
     table = comparison(figures.breakdown(name, as_at, area)["shown"],
@@ -353,58 +319,6 @@ def _category_block(figures: Figures, name: str, as_at: dt.date, area: str, labe
                         figures.count("ceases", as_at, area))
     return breakdown_block(table, "Why children left care", what, as_at, label,
                             name.replace("_", "-"), period="12 months to ")
-
-
-def breakdown_block(table: pd.DataFrame, title: str, what: str, as_at: dt.date, label: str,
-                    stem: str, period: str = "", subject: str = "Children looked after",
-                    counted: str = "children") -> ChartBlock:
-    """A breakdown against a year earlier: bars (or, with fewer than two categories to show, a
-    sentence saying why), its reading and its table."""
-    figure = None if _bars_shown(table) < 2 else charts.comparison_bars(
-        table, f"{subject} {title.lower()}, {label}", YEAR_EARLIER.capitalize(),
-        period + long_date(as_at))
-    return ChartBlock(title, _breakdown_reading(table, what, label, counted), figure,
-                      _comparison_table(table), stem)
-
-
-def _comparison_table(table: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"Category": table["category"],
-                         YEAR_EARLIER.capitalize(): shown(table["year_ago"]),
-                         "Now": shown(table["now"]),
-                         "Change": shown(table["now"] - table["year_ago"], signed=True)})
-
-
-def _bars_shown(table: pd.DataFrame) -> int:
-    """How many categories have a number above zero to draw."""
-    return int((table["now"].fillna(0) > 0).sum())
-
-
-def _breakdown_reading(table: pd.DataFrame, what: str, label: str,
-                       counted: str = "children") -> str:
-    if _bars_shown(table) < 2:
-        return (f"There is no chart by {what} for {label}: most of the numbers are too small to "
-                "show without risk of identifying children.")
-    top = table.loc[table["now"].idxmax()]
-    total = table.attrs["total"]
-    share = f" ({100 * top['now'] / total:.0f}%)" if total else ""
-    reading = (f"The largest group by {what} is “{top['category']}”: "
-               f"{round_half_up(top['now']):,} {counted}{share}.")
-    change = (table["now"] - table["year_ago"]).dropna()
-    if len(change) and change.abs().max() > 0:
-        biggest = table.loc[change.abs().idxmax()]
-        difference = round_half_up(biggest["now"] - biggest["year_ago"])
-        reading += (f" The biggest change since {YEAR_EARLIER} is in “{biggest['category']}”: "
-                    f"{abs(difference):,} {'more' if difference > 0 else 'fewer'}.")
-    return reading
-
-
-def shown(values: pd.Series, signed: bool = False) -> pd.Series:
-    """Whole numbers for a table, with hidden ones as the suppression symbol."""
-    def one(v):
-        if pd.isna(v):
-            return SUPPRESSED
-        return f"{round_half_up(v):+,}" if signed else f"{round_half_up(v):,}"
-    return pd.Series([one(v) for v in values], index=getattr(values, "index", None))
 
 
 NEEDS = ("cla_child", "cla_episode")     # the store tables the page's figures come from

@@ -10,6 +10,7 @@ import pandas as pd
 from fsdash import charts
 from fsdash.extracts import EXTRACTS
 from fsdash.formatting import long_date
+from fsdash.metrics import sources
 from fsdash.views.care import ChartBlock
 
 
@@ -38,6 +39,17 @@ def freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "Rows set aside": [f"{int(v):,}" if pd.notna(v) else ""
                            for v in by_extract["set_aside"]],
     })
+
+
+def waiting(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Which pages wait for sources the store lacks: a sentence for each."""
+    from fsdash.views import care, front_door, outcomes, scenarios, team
+
+    pages = {"Children in care": care.NEEDS, "Front door": front_door.NEEDS,
+             "Outcomes": outcomes.NEEDS, "Scenarios": scenarios.NEEDS,
+             "Team caseloads": team.NEEDS}
+    return [sources.needs(f"The {page} page", unloaded) for page, needs in pages.items()
+            if (unloaded := sources.lacking(con, needs))]
 
 
 def latest_quarantine(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

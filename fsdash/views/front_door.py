@@ -14,7 +14,9 @@ import pandas as pd
 from fsdash import charts, metrics, spc
 from fsdash.access import Figures, base_too_small
 from fsdash.config import Council
+from fsdash.extracts import EXTRACTS
 from fsdash.formatting import long_date, month, round_half_up
+from fsdash.metrics import sources
 from fsdash.metrics.front_door import (
     JOURNEY,
     ROUTE_NOT_RECORDED,
@@ -56,35 +58,69 @@ def front_door_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: C
     monthly = figures.monthly("referrals", dates, area)
     referrals, unusual, badge = _referral_blocks(yearly, monthly, as_at, label)
     hidden = yearly.isna()
+    gone = sources.empty(con)
+
+    def unless(tables, title: str, stem: str, build) -> ChartBlock:
+        """A block, or where the store lacks a table it rests on, what it waits for."""
+        unloaded = tuple(dict.fromkeys(sources.SOURCE_OF_TABLE[t] for t in tables if t in gone))
+        return waiting_block(title, stem, unloaded) if unloaded else build()
+
+    journey = ("assessment", "s47_enquiry", "cp_plan")
     return FrontDoorView(
         referrals=referrals, unusual=unusual, unusual_badge=badge,
-        rate=_trend_block(con, "referral_rate", dates, districts, hidden, label,
-                          "Referrals per 10,000 children", "Per 10,000 children",
-                          "referral-rate", "referrals for every 10,000 children"),
+        rate=unless(("population",), "Referrals per 10,000 children", "referral-rate",
+                    lambda: _trend_block(con, "referral_rate", dates, districts, hidden, label,
+                                         "Referrals per 10,000 children", "Per 10,000 children",
+                                         "referral-rate", "referrals for every 10,000 children")),
         sources=_referrals_by(figures, "source", as_at, area, label),
-        routes=_referrals_by(figures, "route", as_at, area, label),
+        routes=(_referrals_by(figures, "route", as_at, area, label) if routes_recorded(con)
+                else waiting_block("By route", "referrals-by-route", (ROUTE_SOURCE,))),
         districts=(district_block(figures, council, "referrals", as_at, area,
                                   "referrals-by-district", "12 months to ", "Referrals",
-                                  "referrals") if len(council.areas()[area]) > 1 else None),
-        journey=_journey_block(figures, as_at, area, label),
-        outcomes=_referrals_by(figures, "outcome", as_at, area, label,
-                               "Where each referral ended", "the furthest step reached"),
+                                  "referrals")
+                   if len(council.areas()[area]) > 1 and sources.districts_known(con) else None),
+        journey=unless(journey, "From referral to child protection plan", "referral-journey",
+                       lambda: _journey_block(figures, as_at, area, label)),
+        outcomes=unless(journey, "Where each referral ended", "referrals-by-outcome",
+                        lambda: _referrals_by(figures, "outcome", as_at, area, label,
+                                              "Where each referral ended",
+                                              "the furthest step reached")),
         rereferrals=_trend_block(con, "rereferral_pct", dates, districts, hidden, label,
                                  "Referrals within 12 months of a previous referral",
                                  "Per cent", "re-referrals", "per cent of referrals were "
                                  "re-referrals within 12 months"),
-        repeat_plans=_repeat_plans_block(con, dates, districts, figures, label, council),
-        timeliness=_timeliness_block(
+        repeat_plans=unless(("cp_plan",), "Second or later child protection plans",
+                            "repeat-plans", lambda: _repeat_plans_block(
+                                con, dates, districts, figures, label, council)),
+        timeliness=unless(("assessment",), "Assessments within 45 working days",
+                          "assessments-in-45-days", lambda: _timeliness_block(
             con, assessments_on_time(con, dates, districts), "assessments", figures, label,
             council, "Assessments within 45 working days", "assessments_in_45_days_pct",
             "assessments-in-45-days",
-            "per cent of assessments were finished within 45 working days of the referral"),
-        conferences=_timeliness_block(
+            "per cent of assessments were finished within 45 working days of the referral")),
+        conferences=unless(("s47_enquiry",), "Initial conferences within 15 working days",
+                           "conferences-in-15-days", lambda: _timeliness_block(
             con, conferences_on_time(con, dates, districts), "conferences", figures, label,
             council, "Initial conferences within 15 working days", "conferences_in_15_days_pct",
             "conferences-in-15-days", "per cent of initial child protection conferences were "
-            "held within 15 working days of the strategy discussion"),
+            "held within 15 working days of the strategy discussion")),
     )
+
+
+# The extract that records each referral's route into the front door (the census does not).
+ROUTE_SOURCE = next(e.file for e in EXTRACTS if e.table == "referral"
+                    and any(f.target == "route" for f in e.fields))
+
+
+def routes_recorded(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether any referral in the store has its route recorded."""
+    return con.execute("SELECT EXISTS (SELECT 1 FROM referral WHERE route IS NOT NULL)"
+                       ).fetchone()[0]
+
+
+def waiting_block(title: str, stem: str, unloaded: tuple[str, ...]) -> ChartBlock:
+    """In place of a chart, the sentence saying which sources it waits for."""
+    return ChartBlock(title, sources.needs("This chart", unloaded), None, pd.DataFrame(), stem)
 
 
 def _referrals_by(figures: Figures, what: str, as_at: dt.date, area: str, label: str,

@@ -14,6 +14,7 @@ from fsdash.access import SUPPRESSED, Figures
 from fsdash.changes import MONITORED, SCAN_MONTHS, Signal
 from fsdash.config import WHOLE_COUNCIL, Council
 from fsdash.formatting import long_date, month
+from fsdash.metrics import sources
 from fsdash.views.care import ChartBlock
 from fsdash.views.overview import protected_series
 
@@ -25,6 +26,10 @@ HEAT_LABELS = {"cla": "In care", "cla_rate": "In care per<br>10,000", "cla_under
                "referrals": "Referrals<br>(year)", "referral_rate": "Referrals<br>per 10,000",
                "rereferral_pct": "Re-referred<br>(%)", "cp_plans": "On child<br>protection<br>plans",
                "caseload": "Caseload<br>per social<br>worker"}
+# Each monitored series' measure (whose sources it waits for).
+MEASURE_OF = {"cla": "cla", "cla_under12": "cla_under12", "starts": "cla_starts",
+              "ceases": "cla_ceases", "referrals": "referrals", "cp_plans": "cp_plans",
+              "caseload": "caseload"}
 RATING_MARKS = {"Red": "▲ Red", "Amber": "◆ Amber", "Green": "● Green", "": "Not rated"}
 PAGES = {"cla": "children-in-care", "cla_rate": "children-in-care",
          "cla_under12": "children-in-care", "cla_starts": "children-in-care",
@@ -38,8 +43,9 @@ def scan(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council,
     """Every monitored series' signal in the month to ``as_at``, most unusual first."""
     first = metrics.first_reliable_date(con)
     dates = [d for d in metrics.month_ends(as_at, SCAN_MONTHS) if d >= first]
+    waits = sources.waiting(con, MEASURE_OF.values())
     found = []
-    for area, districts in council.areas().items():
+    for area, districts in areas(con, council).items():
         label = council.area_label(area)
         series = {
             "cla": figures.series("cla", dates, area),
@@ -52,13 +58,31 @@ def scan(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council,
                                        else districts).set_index("as_at")["value"],
         }
         found += [changes.signal(values, key, area, label)
-                  for key, values in series.items() if values is not None]
+                  for key, values in series.items()
+                  if values is not None and MEASURE_OF[key] not in waits]
+    if "caseload" in waits:
+        return changes.ranked(found)
     by_team = pd.concat({pd.Timestamp(d): metrics.caseload_by_team(con, d).set_index("team")
                          ["value"] for d in dates}, axis=1)
     names = {t.code: t.name for t in council.teams}
     found += [changes.signal(by_team.loc[team], "caseload", team, f"the {names[team]} team")
               for team in by_team.index if team in names]
     return changes.ranked(found)
+
+
+def areas(con: duckdb.DuckDBPyConnection, council: Council) -> dict[str, tuple[str, ...]]:
+    """The areas to show: every one, or the whole council alone where the store knows no
+    child's district."""
+    found = council.areas()
+    return found if sources.districts_known(con) else {WHOLE_COUNCIL: found[WHOLE_COUNCIL]}
+
+
+def untested(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """What the scan cannot test yet, a sentence for each missing source."""
+    waits = sources.waiting(con, MEASURE_OF.values())
+    key_of = {measure: key for key, measure in MEASURE_OF.items()}
+    return sources.waiting_sentences({key_of[m]: files for m, files in waits.items()},
+                                     {key: m.title for key, m in MONITORED.items()})
 
 
 def chosen_signals(signals: list[Signal], council: Council, area: str, show: str,
@@ -107,9 +131,11 @@ def heat_block(con: duckdb.DuckDBPyConnection, figures: Figures, council: Counci
     as the suppression symbol), with the published benchmarks beside them."""
     year_ago = metrics.year_before(as_at)
     dates = [year_ago, as_at] if year_ago >= metrics.first_reliable_date(con) else [as_at]
+    waits = sources.waiting(con, HEAT_MEASURES)
+    shown = [name for name in HEAT_MEASURES if name not in waits]
     rows = []
-    for area, districts in council.areas().items():
-        for name in HEAT_MEASURES:
+    for area, districts in areas(con, council).items():
+        for name in shown:
             values, hidden = protected_series(figures, con, name, dates, area,
                                               districts if area != "all" else (), council)
             values = values.where(~hidden)
@@ -118,9 +144,17 @@ def heat_block(con: duckdb.DuckDBPyConnection, figures: Figures, council: Counci
             rating = council.ratings.get(name)
             rows.append({"measure": name, "area": area, "value": now, "before": before,
                          "rating": rating.rate(now) if rating and pd.notna(now) else ""})
-    cells = pd.DataFrame(rows)
+    cells = pd.DataFrame(rows, columns=["measure", "area", "value", "before", "rating"])
     cells["change"] = cells["value"] - cells["before"]
-    return _heat_chart(con, cells, council, as_at), _links(cells, council, as_at)
+    missing = sources.waiting_sentences(waits, {m: metrics.MEASURES[m].title for m in waits})
+    if not shown:
+        return (ChartBlock("Every indicator by area", " ".join(missing), None, pd.DataFrame(),
+                           "indicators-by-area"), _links(cells, council, as_at))
+    block = _heat_chart(con, cells, council, as_at, shown)
+    if missing:
+        block = ChartBlock(block.title, " ".join([block.reading, *missing]), block.figure,
+                           block.table, block.file_stem)
+    return block, _links(cells, council, as_at)
 
 
 def _shown(value, decimals: int, signed: bool = False) -> str:
@@ -133,16 +167,17 @@ def _decimals(name: str) -> int:
     return 0 if metrics.MEASURES[name].is_count else 1
 
 
-def _heat_chart(con, cells: pd.DataFrame, council: Council, as_at: dt.date) -> ChartBlock:
-    areas = list(council.areas())
+def _heat_chart(con, cells: pd.DataFrame, council: Council, as_at: dt.date,
+                measures: list[str]) -> ChartBlock:
+    areas = list(dict.fromkeys(cells["area"]))
     grid = cells.set_index(["area", "measure"])
     score = {"Green": 1, "Amber": 2, "Red": 3, "": 0}
-    z = [[score[grid.loc[(a, m), "rating"]] for m in HEAT_MEASURES] for a in areas]
+    z = [[score[grid.loc[(a, m), "rating"]] for m in measures] for a in areas]
     text = [[f"{_shown(grid.loc[(a, m), 'value'], _decimals(m))}<br>"
              f"{_shown(grid.loc[(a, m), 'change'], _decimals(m), signed=True)}<br>"
              f"{RATING_MARKS[grid.loc[(a, m), 'rating']] if grid.loc[(a, m), 'rating'] else ''}"
-             for m in HEAT_MEASURES] for a in areas]
-    figure = charts.rating_grid(z, text, list(HEAT_LABELS.values()),
+             for m in measures] for a in areas]
+    figure = charts.rating_grid(z, text, [HEAT_LABELS[m] for m in measures],
                                 [council.area_label(a) for a in areas],
                                 f"Indicators by area on {long_date(as_at)}")
     rated = cells[cells["rating"] != ""]
@@ -164,7 +199,7 @@ def _heat_chart(con, cells: pd.DataFrame, council: Council, as_at: dt.date) -> C
         "Rating": [RATING_MARKS[r] for r in cells["rating"]],
     })
     for label in ("England", "North West"):
-        marks = {m: benchmarks_at(con, m, as_at).get(label) for m in HEAT_MEASURES}
+        marks = {m: benchmarks_at(con, m, as_at).get(label) for m in measures}
         table[f"Against {label}"] = [_against(value, marks[m], m)
                                      for value, m in zip(cells["value"], cells["measure"])]
     return ChartBlock("Every indicator by area", reading, figure, table, "indicators-by-area")

@@ -35,6 +35,7 @@ class Card:
     delta_description: str | None = None    # what the change is measured from
     now: float | None = None        # the figure shown, None where hidden
     before: float | None = None     # the same a year earlier, None where hidden or not comparable
+    waits: tuple[str, ...] = ()     # the sources it waits for, where the store lacks them
 
 
 def headline_cards(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council,
@@ -50,7 +51,7 @@ def headline_cards(con: duckdb.DuckDBPyConnection, figures: Figures, council: Co
         measure = metrics.MEASURES[name]
         if name in waits:
             cards.append(Card(name, measure.title, NOT_LOADED, sources.waits_for(waits[name]),
-                              "off", measure.definition, ()))
+                              "off", measure.definition, (), waits=waits[name]))
             continue
         values, hidden = protected_series(figures, con, name, dates, area, districts, council)
         trend = values.where(~hidden)
@@ -117,6 +118,8 @@ def summary_line(cards: list[Card], as_at: dt.date, label: str) -> str:
     """One sentence for a councillor: children in care now, the change, and whether it is good."""
     by_name = {c.name: c for c in cards}
     cla, under12 = by_name["cla"], by_name["cla_under12"]
+    if cla.waits:
+        return sources.needs("Children in care", cla.waits, plural=True)
     if cla.value == SUPPRESSED:
         return f"The number of children in care in {label} is too small to show."
     if cla.now is None:
@@ -135,6 +138,12 @@ def summary_line(cards: list[Card], as_at: dt.date, label: str) -> str:
     if under12.now is not None:
         sentence += f". {under12.value} of them were under 12"
     return sentence + "."
+
+
+def waiting_notes(cards: list[Card]) -> list[str]:
+    """What the cards that are not loaded wait for, a sentence for each missing source."""
+    return sources.waiting_sentences({c.name: c.waits for c in cards if c.waits},
+                                     {c.name: c.title for c in cards})
 
 
 def trend_table(cards: list[Card], as_at: dt.date) -> pd.DataFrame:

@@ -95,8 +95,7 @@ def planning(con: duckdb.DuckDBPyConnection, council: Council, area: str) -> Pla
     """The flows of care for an area over every reliable month, and the back-test."""
     lacking = sources.lacking(con, NEEDS)
     if lacking:
-        raise NotEnoughHistory(f"The projection {sources.waits_for(lacking).lower()}: load "
-                               "them to see it.")
+        raise NotEnoughHistory(sources.needs("The projection", lacking))
     districts = council.areas()[area] if area != WHOLE_COUNCIL else ()
     history = flows.load_history(con, metrics.reliable_month_ends(con), districts)
     return Planning(history, backtest.back_test(history))
