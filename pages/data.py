@@ -20,11 +20,13 @@ if not ui.scope().loads_data:
 ui.record_view(PAGE)
 
 st.header("Load a batch")
-st.write("Choose the extract files (CSV files, the children in need census as XML, or zip "
-         "files of them) under any names: each is recognised by its columns, or a census by its "
-         "header. Sources left out keep their last load. Nothing changes unless every file "
+st.write("Choose the extract files (CSV files such as whole SSDA903 returns, the children in "
+         "need census as XML, Ofsted's Annex A workbook, or zip files of them) under any names: "
+         "each is recognised by its columns, a census by its header and a workbook by its "
+         "lists. Sources left out keep their last load. Nothing changes unless every file "
          "passes its checks.")
-files = st.file_uploader("Extract files", type=["csv", "xml", "zip"], accept_multiple_files=True)
+files = st.file_uploader("Extract files", type=["csv", "xml", "zip", "xlsx", "xls"],
+                         accept_multiple_files=True)
 columns = st.columns(3)
 dry_run = columns[0].checkbox("Check only (change nothing)")
 allow_shrink = columns[1].checkbox("Allow a load that removes most of a table")
