@@ -27,6 +27,7 @@ class Found:
     readable: Path
     year: int | None = None     # the collection year of a yearly return (``fsdash.yearly``)
     part: str | None = None     # the census element the rows come from (``fsdash.census``)
+    notes: tuple[str, ...] = ()   # what reading it decided or passed over (a census's year)
 
     def name_for(self, extract: Extract) -> str:
         """The file as problems name it: with the extract (or census element) it holds where
@@ -135,7 +136,7 @@ def _add_annex_a(shown_as: str, path: Path, workbooks: list, problems: list) -> 
 def _add_census(shown_as: str, path: Path, out_dir: Path, found: dict, problems: list) -> None:
     """Read a children in need census into the census extracts' files."""
     try:
-        read = census.read(path, out_dir)
+        read = census.read(path, out_dir, shown_as)
     except census.NotCensus as error:
         problems.append((shown_as, None, None, f"is XML but not a children in need census (it "
                          f"starts with {error}): fsdash reads the census as the DfE specifies it"))
@@ -146,7 +147,8 @@ def _add_census(shown_as: str, path: Path, out_dir: Path, found: dict, problems:
     year = read.year or yearly.year_from_name(shown_as)
     for level in census.levels():
         found.setdefault(level.extract, []).append(
-            Found(shown_as, path, read.files[level.extract], year, level.element))
+            Found(shown_as, path, read.files[level.extract], year, level.element,
+                  read.notes if level is census.LAYOUT else ()))
 
 
 def _one_source_a_table(found: dict[str, list[Found]], problems: list) -> None:

@@ -157,9 +157,11 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
                          "Counting every measure for every month end and area")
                 aggregate.build(con, council)
             progress(len(EXTRACTS), len(EXTRACTS), "Done")
+    notes = tuple(dict.fromkeys([*(n for files in found.values() for f in files
+                                   for n in f.notes), *annex_notes]))
     return LoadReport(db=db, rows=rows, kept=tuple(kept),
                       quarantined={k: v for k, v in quarantined.items() if v}, queries=queries,
-                      notes=tuple(dict.fromkeys(annex_notes)))
+                      notes=notes)
 
 
 LOAD_MEMORY = "3GB"   # DuckDB's working memory for a load; beyond it, it spills to disk
