@@ -102,3 +102,20 @@ def test_the_board_pack_page_previews_the_first_pages(demo_db, monkeypatch):
     assert not app.exception, app.exception
     assert [h.value for h in app.header] == ["What the pack holds", "First pages", "Download"]
     assert app.dataframe[0].value["Measure"].iloc[0] == "Children looked after"
+
+
+def test_the_board_pack_page_prepares_both_files(demo_db, monkeypatch):
+    # The page reads the store through a connection that attaches it to an in-memory database;
+    # the pack once took new cursors that read the in-memory one ("kept_result does not exist").
+    monkeypatch.setenv("FSDASH_DB", str(demo_db))
+    monkeypatch.setenv("FSDASH_DEV_ROLE", "director")
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    app.query_params["as_at"] = "2025-01"
+    app.switch_page("pages/board_pack.py").run()
+    app.multiselect[0].set_value(["overview", "care"]).run()
+    app.button[0].click().run()
+    assert not app.exception, app.exception
+    files = app.session_state["board_pack"][1]
+    assert len(PdfReader(io.BytesIO(files["pdf"])).pages) >= 5
+    headlines = next(t for t in _slides_tables(files["pptx"]) if t[0][0] == "Measure")
+    assert headlines[1][0] == "Children looked after"

@@ -120,7 +120,7 @@ def _unless_waiting(con, section: str, build):
     unloaded = sources.lacking(con, SECTION_NEEDS.get(section, ()))
     if not unloaded:
         return build
-    return lambda: [Page(SECTIONS[section], [sources.needs(SECTIONS[section], unloaded)])]
+    return lambda: [Page(SECTIONS[section], [sources.needs("This section", unloaded)])]
 
 
 def _attention(found: dict[str, dict], signals: list, heat: ChartBlock, as_at: dt.date,

@@ -182,7 +182,9 @@ def _heat_chart(con, cells: pd.DataFrame, council: Council, as_at: dt.date,
                                 f"Indicators by area on {long_date(as_at)}")
     rated = cells[cells["rating"] != ""]
     reds = rated[rated["rating"] == "Red"]
-    reading = (f"{len(reds)} of {len(rated)} rated figures are red on {long_date(as_at)}"
+    reading = ((f"{len(reds)} of {len(rated)} rated figures are red on {long_date(as_at)}"
+                if len(rated) else "No figure shown here has a rating against the council's "
+                f"thresholds on {long_date(as_at)}")
                + (": " + "; ".join(f"{metrics.MEASURES[r.measure].title.lower()} in "
                                    f"{council.area_label(r.area)}"
                                    for r in reds.head(5).itertuples()) if len(reds) else "")

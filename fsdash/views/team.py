@@ -71,11 +71,13 @@ def all_teams_view(con: duckdb.DuckDBPyConnection, council: Council, scope: Scop
     now = now.sort_values("caseload", ascending=False)
     red = now[now["caseload"] >= council.caseload_red]
     amber = now[(now["caseload"] >= council.caseload_amber) & (now["caseload"] < council.caseload_red)]
-    top = now.iloc[0]
     reading = (f"On {long_date(as_at)}, {len(red)} of {len(now)} teams had caseloads at or above "
                f"the red threshold of {council.caseload_red:g} children per social worker and "
                f"{len(amber)} at amber ({council.caseload_amber:g} or more). The most stretched "
-               f"was {top['name']}, at {top['caseload']:.1f}.")
+               f"was {now.iloc[0]['name']}, at {now.iloc[0]['caseload']:.1f}."
+               if now["caseload"].notna().any() else
+               f"On {long_date(as_at)} no team had a case-holding social worker in post in the "
+               "records loaded, so there is no caseload to show.")
     ranked = ChartBlock(
         "Caseload per social worker, team by team", reading,
         charts.team_bars(now, council.caseload_amber, council.caseload_red,
@@ -84,10 +86,13 @@ def all_teams_view(con: duckdb.DuckDBPyConnection, council: Council, scope: Scop
         "team-caseloads")
     grid = frame.pivot_table(index="name", columns="as_at", values="caseload", sort=False)
     grid = grid.reindex(now["name"])
-    rising = (grid.iloc[:, -1] - grid.iloc[:, 0]).sort_values(ascending=False)
+    rising = (grid.iloc[:, -1] - grid.iloc[:, 0]).dropna().sort_values(ascending=False) \
+        if grid.shape[1] else pd.Series(dtype=float)
     heat_reading = (f"Over the 12 months to {month(as_at)}, caseloads rose most in "
                     f"{rising.index[0]} ({rising.iloc[0]:+.1f}) and fell most in "
-                    f"{rising.index[-1]} ({rising.iloc[-1]:+.1f}).")
+                    f"{rising.index[-1]} ({rising.iloc[-1]:+.1f})." if len(rising) else
+                    f"There are no caseloads over the 12 months to {month(as_at)} to compare "
+                    "month by month.")
     heat_table = grid.copy()
     heat_table.columns = [month(pd.Timestamp(c).date()) for c in grid.columns]
     heatmap = ChartBlock("Caseloads month by month", heat_reading,
