@@ -364,3 +364,15 @@ def _add_children(con) -> list[str]:
     con.execute("DROP TABLE annex_a_children")
     return [f"{unborn:,} Annex A children have neither a date of birth nor an age: counted "
             "where age is not needed, in no age group."] if unborn else []
+
+
+def worker_names(con: duckdb.DuckDBPyConnection, scope, team: str,
+                 council: Council) -> dict[str, str]:
+    """The names of a team's workers by worker key, as Annex A gave them, for the team's own
+    manager only (``scope``: ``fsdash.access.roles.Scope``), and only where the council's
+    configuration says so; for anyone else, none (pages show the key)."""
+    if not (council.annex_a.show_worker_names and scope.role == "team_manager"
+            and team in scope.teams):
+        return {}
+    return dict(con.execute("SELECT worker_key, name FROM annex_a_worker_name "
+                            "WHERE team_code = ? ORDER BY worker_key", [team]).fetchall())

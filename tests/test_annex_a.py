@@ -11,7 +11,8 @@ import duckdb
 import openpyxl
 import pytest
 
-from fsdash import annex_a, ingest, metrics, store
+from fsdash import annex_a, annex_a_store, ingest, metrics, store
+from fsdash.access.roles import Scope
 from fsdash.config import AnnexA, load_council
 
 FIXTURES = Path(__file__).parent / "fixtures" / "annex_a"
@@ -205,6 +206,13 @@ def test_worker_names_kept_only_where_the_council_allows(tmp_path):
     con = duckdb.connect(str(tmp_path / "store.duckdb"), read_only=True)
     assert con.execute("SELECT worker_key, team_code, name FROM annex_a_worker_name"
                        ).fetchall() == [(annex_a.worker_key("Ann Smith"), "FS01", "Ann Smith")]
+    own, other, director = (Scope("team_manager", ("FS01",)), Scope("team_manager", ("FS02",)),
+                            Scope("director"))
+    assert annex_a_store.worker_names(con, own, "FS01", allowing) == {
+        annex_a.worker_key("Ann Smith"): "Ann Smith"}
+    assert annex_a_store.worker_names(con, other, "FS01", allowing) == {}
+    assert annex_a_store.worker_names(con, director, "FS01", allowing) == {}
+    assert annex_a_store.worker_names(con, own, "FS01", council) == {}
     con.close()
     ingest.load_paths([path], tmp_path / "store.duckdb", council=council)   # no longer allowed
     con = duckdb.connect(str(tmp_path / "store.duckdb"), read_only=True)
