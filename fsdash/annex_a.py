@@ -66,7 +66,8 @@ class AnnexList:
 
 
 CHILD = Column("Child Unique ID", "child_id", "id", True,
-               (r"child.*(unique|id)", r"^(la )?child ?id", r"^unique.*id", r"^child$"))
+               (r"child.*(unique|id\b)", r"^(la )?child ?id", r"^unique.*id", r"^child$",
+                r"^(person|client|case|la) ?(id|ref|reference|number)\b", r"^id$"))
 GENDER = Column("Gender", "sex", "code:SEX", False, (r"^gender", r"^sex\b"))
 ETHNICITY = Column("Ethnicity", "ethnicity", "code:ETHNIC", False, (r"^ethnic",))
 BIRTH = Column("Date of Birth", "birth_month", "dob", False, (r"date.*birth", r"^dob\b"))
@@ -82,7 +83,8 @@ ALLOCATED = (TEAM, WORKER)
 LISTS: dict[int, AnnexList] = {a.number: a for a in (
     AnnexList(1, "Contacts", "annex_a_contact", (
         *PERSON,
-        Column("Date of Contact", "contact_date", "date", True, (r"date.*contact",)),
+        Column("Date of Contact", "contact_date", "date", True, (r"date.*contact",
+                                                                 r"contact.*date")),
         Column("Contact Source", "source", "code:REFERRAL_SOURCE", False, (r"contact.*source",
                                                                            r"^source")),
     )),
@@ -152,7 +154,7 @@ LISTS: dict[int, AnnexList] = {a.number: a for a in (
     AnnexList(7, "Child protection", "annex_a_cp", (
         *PERSON, DISABILITY,
         Column("Child Protection Plan Start Date", "start_date", "date", True,
-               (r"(plan|cpp) start",)),
+               (r"(plan|cpp) start", r"start date of (the )?(cp|child protection) plan")),
         Column("Initial Category of Abuse", "initial_category", "code:ABUSE_CATEGORY", False,
                (r"initial category",)),
         Column("Latest Category of Abuse", "latest_category", "code:ABUSE_CATEGORY", False,
@@ -167,7 +169,8 @@ LISTS: dict[int, AnnexList] = {a.number: a for a in (
     AnnexList(8, "Children looked after", "annex_a_cla", (
         *PERSON, DISABILITY,
         Column("Date Started to be Looked After", "start_date", "date", True,
-               (r"started to be looked after", r"date (became|started).*looked after")),
+               (r"started to be looked after", r"date (became|started).*looked after",
+                r"(cla|lac|looked after|care) start", r"date.*(entered|came into) care")),
         Column("Child's Legal Status", "legal_status", "code:LEGAL_STATUS", False,
                (r"^(child's |current )?legal status",)),
         Column("Date Ceased to be Looked After", "end_date", "date", False,
@@ -306,14 +309,14 @@ _CODE_SETS = {name: {c for c, _, _ in codes} for name, codes in CODES.items()}
 BOOL_LABELS = {True: "a) Yes", False: "b) No"}
 
 _LETTER = re.compile(r"^\(?[a-z]{1,2}\)\s*")     # "a) ", "zz) ", "(b) "
-_SHEET = re.compile(r"^\s*list[\s_\-.]*0*(\d{1,2})(?!\d)", re.IGNORECASE)
+_SHEET = re.compile(r"\blist[\s_\-.]*0*(\d{1,2})(?!\d)", re.IGNORECASE)
 _BLANKS = {"", "#n/a", "n/a", "na", "none", "null", "-", "not known"}
 
 
 def list_number(sheet_name: str) -> int | None:
     """The list a sheet holds, from its name: 3 for "List 3", "List_3", "List3",
     "List 3 - Referrals"; None for any other sheet."""
-    match = _SHEET.match(sheet_name)
+    match = _SHEET.search(sheet_name)
     return int(match.group(1)) if match else None
 
 

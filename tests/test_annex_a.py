@@ -320,3 +320,42 @@ def test_every_declared_column_has_its_place_in_the_store():
             if column.kind.startswith("code:"):
                 assert column.kind[5:] in annex_a.CODES
     assert "List 8: children looked after" in annex_a.markdown()
+
+
+def test_a_workbook_in_another_councils_style(tmp_path):
+    """Sheets named after their contents, headers in other words and case, dates as text,
+    identifiers as numbers, codes without Ofsted's lettering, blank and #N/A cells, a contents
+    sheet and blank rows at the end."""
+    path = _workbook(tmp_path / "Annex A October 2026.xlsx", {
+        "Contents": [["Lists 1 to 11"], ["List 3: referrals"]],
+        "Referrals (List 3)": [
+            ["ANNEX A - REFERRALS"], [], [],
+            ["Person ID", "sex", "ethnicity", "DOB", "age", "referral date", "source of referral",
+             "nfa", "referrals in last 12 months", "team", "worker"],
+            [1234.0, "Female", "White British", "04/05/2015", 11, "02/10/2026", "Police", "N", 1,
+             "FS01", "#N/A"],
+            [5678, "M", "WBRI", None, "7", "2026-10-14", "5A", "Y", 0, "#N/A", None],
+            [None, None, None, None, None, None, None, None, None, None, None],
+        ],
+        "CIN (List 6)": [
+            ["Child ID", "Gender", "Ethnicity", "Date of birth", "Disabled?", "CIN start date",
+             "Primary need", "Case status", "Allocated team", "Allocated social worker"],
+            [1234, "b) Female", "a) WBRI", dt.datetime(2015, 5, 4), "No", "02/10/2026",
+             "N4", "Child in need", "family safeguarding  LANCASTER north", "Ann Smith"],
+        ],
+    })
+    read = annex_a.read(path)
+    assert read.extract_date == dt.date(2026, 10, 31)       # the month in the file's name
+    rows = [values for _, values in read.lists[3].records]
+    assert [(v["child_id"], v["sex"], v["ethnicity"], v["source"], v["nfa"], v["team_name"])
+            for v in rows] == [("1234", "F", "WBRI", "6", False, "FS01"),
+                               ("5678", "M", "WBRI", "5A", True, None)]
+    assert rows[1]["birth_month"] is None and rows[1]["age"] == 7
+    report = ingest.load_paths([path], tmp_path / "store.duckdb")
+    con = duckdb.connect(str(tmp_path / "store.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM referral").fetchone()[0] == 2
+    assert con.execute("SELECT birth_month FROM child WHERE child_id = '5678'").fetchone()[0] \
+        == dt.date(2019, 10, 1)                           # from the age, 7, on 31/10/2026
+    assert con.execute("SELECT team_code, worker_id FROM allocation").fetchall() == \
+        [("FS01", annex_a.worker_key("Ann Smith"))]
+    assert not any("mapped to no team" in n for n in report.notes)
