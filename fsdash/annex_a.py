@@ -762,8 +762,9 @@ def write_workbook(path: Path | str, extract_date: dt.date, lists: dict[int, lis
 def _written(column: Column, value):
     if value is None:
         return None
-    if column.kind.startswith("code:"):
-        return label_for(column.kind[5:], value)
+    if column.kind.startswith("code:"):     # a code the list does not know is written as is
+        known = value in _CODE_SETS[column.kind[5:]]
+        return label_for(column.kind[5:], value) if known else value
     if column.kind == "bool":
         return BOOL_LABELS[bool(value)]
     return value

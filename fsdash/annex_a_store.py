@@ -376,3 +376,109 @@ def worker_names(con: duckdb.DuckDBPyConnection, scope, team: str,
         return {}
     return dict(con.execute("SELECT worker_key, name FROM annex_a_worker_name "
                             "WHERE team_code = ? ORDER BY worker_key", [team]).fetchall())
+
+
+# --- a store's records as an Annex A snapshot (the demo writes its monthly workbook so) --------
+
+SIX_MONTHS = "INTERVAL 6 MONTH"
+
+
+def snapshot_lists(con: duckdb.DuckDBPyConnection, extract_date: dt.date,
+                   team_name=lambda code: code, worker_name=lambda worker: worker
+                   ) -> dict[int, list[dict]]:
+    """The Annex A lists a council holding the store's records would have written on
+    ``extract_date``, as records for ``fsdash.annex_a.write_workbook``: referrals (3),
+    assessments (4) and section 47 enquiries (5) begun in the six months up to it; children in
+    need (6: an open referral that was not closed with no further action, or an open children
+    in need case), on a plan (7) and looked after (8) on it. Each child's allocated team and
+    worker are those of their case open on the date (the worker only while a social worker or
+    senior practitioner in post: else the case waits for one); ``team_name`` and
+    ``worker_name`` say how to write them. Care leavers (9) and contacts (1) are not in the
+    store, so not written."""
+    params = {"day": extract_date}
+    allocated = """
+        SELECT a.child_id, arg_min(a.team_code, a.case_type) AS team_code,
+               arg_min(CASE WHEN w.role IN ('SW', 'SP') AND w.start_date <= $day
+                             AND (w.end_date IS NULL OR w.end_date > $day)
+                        THEN a.worker_id END, a.case_type) AS worker_id
+        FROM allocation a LEFT JOIN worker w USING (worker_id)
+        WHERE a.open_date <= $day AND (a.close_date IS NULL OR a.close_date > $day)
+        GROUP BY a.child_id"""
+    person = ("c.child_id, CASE c.sex WHEN '1' THEN 'M' WHEN '2' THEN 'F' WHEN '0' THEN 'U' "
+              "WHEN '9' THEN 'U' ELSE c.sex END AS sex, c.ethnicity, c.birth_month, "
+              "t.team_code, t.worker_id")
+
+    def rows(sql: str) -> list[dict]:
+        frame = con.execute(sql, params).df()
+        records = []
+        for record in frame.to_dict("records"):
+            record = {k: (None if _missing(v) else _plain_value(v)) for k, v in record.items()}
+            code, worker = record.pop("team_code"), record.pop("worker_id")
+            record["team_name"] = team_name(code) if code else None
+            record["worker_key"] = worker_name(worker) if worker else None
+            records.append(record)
+        return records
+
+    window = f"BETWEEN $day - {SIX_MONTHS} + INTERVAL 1 DAY AND $day"
+    lists = {
+        3: rows(f"""SELECT {person}, r.referral_date, r.source, r.nfa
+            FROM referral r JOIN child c USING (child_id) LEFT JOIN ({allocated}) t USING (child_id)
+            WHERE r.referral_date {window} ORDER BY r.referral_date, c.child_id"""),
+        4: rows(f"""SELECT {person}, s.start_date, s.authorised_date
+            FROM assessment s JOIN child c USING (child_id)
+            LEFT JOIN ({allocated}) t USING (child_id)
+            WHERE s.start_date {window} ORDER BY s.start_date, c.child_id"""),
+        5: rows(f"""SELECT {person}, s.start_date, s.icpc_not_required, s.icpc_date,
+                   s.icpc_date IS NOT NULL AND EXISTS (SELECT 1 FROM cp_plan p
+                       WHERE p.child_id = s.child_id AND p.start_date = s.icpc_date) AS icpc_plan
+            FROM s47_enquiry s JOIN child c USING (child_id)
+            LEFT JOIN ({allocated}) t USING (child_id)
+            WHERE s.start_date {window} ORDER BY s.start_date, c.child_id"""),
+        7: rows(f"""SELECT {person}, p.start_date, p.initial_category, p.latest_category,
+                   p.end_date
+            FROM cp_plan p JOIN child c USING (child_id) LEFT JOIN ({allocated}) t USING (child_id)
+            WHERE p.start_date <= $day AND (p.end_date IS NULL OR p.end_date > $day)
+            ORDER BY p.start_date, c.child_id"""),
+        8: rows(f"""SELECT {person},
+                   coalesce((SELECT max(s.decom) FROM cla_episode s WHERE s.child_id = e.child_id
+                             AND s.rne = 'S' AND s.decom <= e.decom), e.decom) AS start_date,
+                   e.ls AS legal_status, e.decom AS placement_start, e.place AS placement
+            FROM cla_episode e JOIN child c USING (child_id)
+            LEFT JOIN ({allocated}) t USING (child_id)
+            WHERE e.decom <= $day AND (e.dec IS NULL OR e.dec > $day)
+            QUALIFY row_number() OVER (PARTITION BY e.child_id ORDER BY e.decom DESC) = 1
+            ORDER BY c.child_id"""),
+    }
+    on_lists = {r["child_id"] for n in (7, 8) for r in lists[n]}
+    lists[6] = [r for r in rows(f"""
+        SELECT {person}, min(coalesce(r.referral_date, a.open_date)) AS start_date,
+               any_value(r.primary_need) AS primary_need
+        FROM child c
+        LEFT JOIN referral r ON r.child_id = c.child_id AND r.referral_date <= $day
+             AND (r.closure_date IS NULL OR r.closure_date > $day) AND NOT r.nfa
+        LEFT JOIN allocation a ON a.child_id = c.child_id AND a.case_type = 'CIN'
+             AND a.open_date <= $day AND (a.close_date IS NULL OR a.close_date > $day)
+        LEFT JOIN ({allocated}) t ON t.child_id = c.child_id
+        WHERE r.referral_id IS NOT NULL OR a.case_id IS NOT NULL
+        GROUP BY ALL ORDER BY c.child_id""")]
+    for record in lists[6]:
+        record["case_status"] = ("CLA" if record["child_id"] in {r["child_id"] for r in lists[8]}
+                                 else "CP" if record["child_id"] in on_lists else "CIN")
+    for number in lists:           # the written list must hold every record a list needs
+        lists[number] = [r for r in lists[number] if r.get("child_id")]
+    return lists
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _plain_value(value):
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if hasattr(value, "item"):          # numpy scalars
+        return value.item()
+    return value

@@ -359,3 +359,26 @@ def test_a_workbook_in_another_councils_style(tmp_path):
     assert con.execute("SELECT team_code, worker_id FROM allocation").fetchall() == \
         [("FS01", annex_a.worker_key("Ann Smith"))]
     assert not any("mapped to no team" in n for n in report.notes)
+
+
+def test_a_store_written_as_annex_a_and_loaded_alone_gives_the_same_front_door_and_caseloads(
+        known, tmp_path):
+    """snapshot_lists and write_workbook (what the demo uses) write what a council holding the
+    records would: loaded alone, the referrals of the six months, the plans open and each
+    team's children on the extract date are the same."""
+    day = dt.date(2020, 3, 31)
+    lists = annex_a_store.snapshot_lists(known, day, worker_name=lambda w: f"Worker {w}")
+    assert sorted(lists) == [3, 4, 5, 6, 7, 8]
+    path = annex_a.write_workbook(tmp_path / f"Annex_A_{day}.xlsx", day, lists)
+    db = tmp_path / "annex.duckdb"
+    ingest.load_paths([path], db)
+    annex = duckdb.connect(str(db), read_only=True)
+    in_window = ("SELECT count(*) FROM referral WHERE referral_date > DATE '2019-09-30' "
+                 "AND referral_date <= DATE '2020-03-31'")
+    open_plans = ("SELECT count(*) FROM cp_plan WHERE start_date <= DATE '2020-03-31' "
+                  "AND (end_date IS NULL OR end_date > DATE '2020-03-31')")
+    for sql in (in_window, open_plans):
+        assert annex.execute(sql).fetchone() == known.execute(sql).fetchone(), sql
+    children = [metrics.caseload_by_team(con, day).set_index("team")["children"].to_dict()
+                for con in (known, annex)]
+    assert children[0] == children[1] and children[0]["FS01"] == 2
