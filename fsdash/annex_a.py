@@ -651,6 +651,9 @@ def read(path: Path | str, shown_as: str | None = None, council_code: str = "",
     if absent:
         notes.append(f"{shown_as} has no sheet for list(s) {', '.join(map(str, absent))}.")
     extract_date, date_from = _extract_date(shown_as, titles, sheets)
+    if extract_date > today:
+        raise AnnexAProblem([(shown_as, None, None, f"has the extract date "
+                              f"{extract_date:%d/%m/%Y} ({date_from}), which is in the future")])
     notes.insert(0, f"{shown_as} is an Annex A snapshot taken as at {extract_date:%d/%m/%Y} "
                  f"({date_from}).")
     return Snapshot(shown_as, path, extract_date, date_from, sheets, notes, names)

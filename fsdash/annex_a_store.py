@@ -200,6 +200,12 @@ def _fill(con) -> list[str]:
     if _empty(con, "referral"):
         notes += _fill_front_door(con)
         filled += FRONT_DOOR
+        first, last = con.execute("SELECT min(extract_date), max(extract_date) FROM "
+                                  "annex_a_snapshot").fetchone()
+        start = (pd.Timestamp(first) + pd.Timedelta(days=1) - pd.DateOffset(months=6)).date()
+        notes.append(f"The front door's referrals, assessments and section 47 enquiries come "
+                     f"from Annex A, which covers the six months before each snapshot: "
+                     f"{start:%d/%m/%Y} to {last:%d/%m/%Y}. Months before have no records.")
     elif _any(con, "annex_a_referral"):
         notes.append(f"Referrals, assessments and section 47 enquiries come from "
                      f"{source_of_table('referral')}: Annex A lists 3 to 5 are kept but not "
@@ -419,7 +425,7 @@ def snapshot_lists(con: duckdb.DuckDBPyConnection, extract_date: dt.date,
             records.append(record)
         return records
 
-    window = f"BETWEEN $day - {SIX_MONTHS} + INTERVAL 1 DAY AND $day"
+    window = f"BETWEEN $day + INTERVAL 1 DAY - {SIX_MONTHS} AND $day"
     lists = {
         3: rows(f"""SELECT {person}, r.referral_date, r.source, r.nfa
             FROM referral r JOIN child c USING (child_id) LEFT JOIN ({allocated}) t USING (child_id)

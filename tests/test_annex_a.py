@@ -165,6 +165,8 @@ def test_annex_a_alone_gives_front_door_and_team_caseloads(tmp_path):
     assert all(w.startswith("AW-") for w in workers["worker"])
     assert not con.execute("SELECT count(*) FROM annex_a_worker_name").fetchone()[0]
     assert any("caseloads come from Annex A" in n for n in report.notes)
+    assert "Annex A, which covers the six months before each snapshot: 01/04/2026 to 30/09/2026" \
+        in " ".join(report.notes)
 
 
 def test_unmapped_team_is_listed_never_guessed(tmp_path):
@@ -382,3 +384,10 @@ def test_a_store_written_as_annex_a_and_loaded_alone_gives_the_same_front_door_a
     children = [metrics.caseload_by_team(con, day).set_index("team")["children"].to_dict()
                 for con in (known, annex)]
     assert children[0] == children[1] and children[0]["FS01"] == 2
+
+
+def test_an_extract_date_in_the_future_is_refused(tmp_path):
+    path = _snapshot(tmp_path / "Annex_A_2099-01-31.xlsx", ["C1"])
+    with pytest.raises(ingest.LoadError, match="Annex_A_2099-01-31.xlsx: has the extract date "
+                                               "31/01/2099 .* which is in the future"):
+        ingest.load_paths([path], tmp_path / "store.duckdb")
