@@ -221,9 +221,9 @@ def _rows(element, level: Level, inherited: dict, writers: dict, seen: dict,
     if level.identity:
         values[extract.columns[0]] = "/".join(values[c] for c in level.identity)
     row = tuple(values.get(c, "") for c in extract.columns)
-    first = seen.setdefault((level.extract, row), element.sourceline)
-    if first != element.sourceline:     # the same element again, word for word: passed over
-        reading.repeated.append((level.element, element.sourceline, first))
+    first = seen.setdefault((level.extract, row), element)
+    if first is not element:     # the same element again, word for word: passed over
+        reading.repeated.append((level.element, element.sourceline, first.sourceline))
         return
     if level.extract == "census_referrals.csv":
         year = _collection_year(values["CINreferralDate"])

@@ -240,8 +240,8 @@ def test_a_store_of_the_census_alone_shows_the_front_door_and_says_what_else_wai
     app.switch_page("pages/front_door.py").run()
     assert not app.exception and not app.info
     assert any("referrals" in m.value for m in app.markdown)
-    for page, waits in (("children_in_care", "waits for header.csv and episodes.csv"),
-                        ("outcomes", "waits for fs_involvement.csv, adults.csv and "
+    for page, waits in (("children_in_care", "header.csv and episodes.csv"),
+                        ("outcomes", "fs_involvement.csv, adults.csv and "
                                      "adult_events.csv")):
         app.switch_page(f"pages/{page}.py").run()
         assert not app.exception, page
