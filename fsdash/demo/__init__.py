@@ -21,7 +21,7 @@ from fsdash.demo import casework
 from fsdash.demo.census import write_census
 from fsdash.demo.episodes import episodes
 from fsdash.demo.identifiers import synthetic_upns
-from fsdash.demo.return_tables import every_record
+from fsdash.demo.return_tables import every_record, uasc_ethnicity, unaccompanied
 from fsdash.demo.returns import COLUMNS as RETURN_COLUMNS
 from fsdash.demo.returns import yearly_returns
 from fsdash.demo.simulation import ETHNIC_MIX, DemoCouncil, last_full_month, weighted_choice
@@ -98,11 +98,19 @@ def extract_tables(world: DemoCouncil) -> dict[str, pd.DataFrame]:
         "DISTRICT": districts[world.child_district],
     })
     eps = episodes(world)
+    # Unaccompanied asylum-seeking children: their ethnicity, no home postcode (DfE rule 406)
+    # and absent parenting (N8) as their need; drawn on their own streams, so no figure moved.
+    uasc = unaccompanied(eps, world.child_birth, world.seed)
+    children.loc[uasc, "ETHNIC"] = uasc_ethnicity(len(uasc), world.seed)
+    arrived = eps["CHILD"].isin(uasc)
+    eps.loc[arrived, "HOME_POST"] = None
+    eps.loc[arrived, "CIN"] = "N8"
     looked_after = np.unique(eps["CHILD"].to_numpy())
     header = children.iloc[looked_after][["CHILD", "SEX", "ETHNIC"]].assign(
         DOB=pd.to_datetime(world.child_birth[looked_after]))
     header["MOTHER"] = np.where(header["SEX"] == "F", "0", None)   # 0: not known to be a mother
     header["UPN"] = synthetic_upns(len(header))
+    header["UASC"] = header.index.isin(uasc)
     eps["CHILD"] = child_id[eps["CHILD"].to_numpy()]
     cases = casework.allocations(world)
     staff = casework.workers(world, cases)

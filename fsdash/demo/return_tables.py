@@ -40,6 +40,11 @@ ACCOMMODATION = {"U1": 0.33, "D1": 0.15, "B1": 0.11, "E1": 0.07, "Z1": 0.08, "K1
                  "Y1": 0.06, "C1": 0.03, "T1": 0.02, "X2": 0.03, "S2": 0.02, "W2": 0.01,
                  "V2": 0.01, "D2": 0.02, "U2": 0.03}
 ADULTS_ONLY = ("Z1", "T1")    # staying put and foyers from 18 (DfE rules 3001, 347)
+# Unaccompanied asylum-seeking children: of those coming into care from 14 under section 20 and
+# staying under it (England's UASC come mostly from Afghanistan, Sudan, Eritrea, Iran, Albania).
+UASC_SHARE = 0.6
+UASC_ETHNIC = {"AOTH": 0.3, "BAFR": 0.25, "OOTH": 0.25, "WOTH": 0.1, "BOTH": 0.1}
+DOLO_SHARE = 0.1              # of children's home placements from 12
 SDQ_REASONS = {"SDQ2": 0.3, "SDQ3": 0.2, "SDQ4": 0.3, "SDQ5": 0.2}
 SW_REASONS = {"LEFTRL": 0.30, "TSPROC": 0.25, "ORGRST": 0.12, "MANAGE": 0.10, "CHCHAN": 0.08,
               "ABSENC": 0.05, "PCCHAN": 0.04, "OTHERS": 0.06}
@@ -59,6 +64,29 @@ class Records:
     missing: pd.DataFrame
     social_workers: pd.DataFrame
     care_leavers: pd.DataFrame            # CHILD, birthday, and the OC3 items
+    uasc: pd.DataFrame                    # CHILD, SEX, DUC (the 18th birthday)
+    dolo: pd.DataFrame                    # deprivation of liberty orders
+
+
+def unaccompanied(episodes: pd.DataFrame, births: np.ndarray, seed: int) -> np.ndarray:
+    """The children (as the simulation numbers them) who came into care as unaccompanied
+    asylum-seeking children: from a first period of care begun at 14 to 17 under section 20
+    (V2) throughout, a share drawn from the demo's UASC stream."""
+    eps = episodes[episodes["period"].notna()]
+    first_period = eps.groupby("CHILD")["period"].transform("min")
+    eps = eps[eps["period"].eq(first_period)]
+    by_period = eps.groupby("period")
+    start = by_period["DECOM"].min()
+    child = by_period["CHILD"].first()
+    age = (start.to_numpy() - births[child.to_numpy()]).astype("timedelta64[D]").astype(int)
+    section_20 = by_period["LS"].agg(lambda ls: (ls == "V2").all()).to_numpy()
+    rng = np.random.default_rng([seed, 903, 8])
+    chosen = section_20 & (age >= 14 * 365.25) & (rng.random(len(child)) < UASC_SHARE)
+    return np.sort(child.to_numpy()[chosen])
+
+
+def uasc_ethnicity(count: int, seed: int) -> np.ndarray:
+    return weighted_choice(np.random.default_rng([seed, 903, 9]), UASC_ETHNIC, count)
 
 
 def periods_of_care(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -95,7 +123,34 @@ def every_record(episodes: pd.DataFrame, header: pd.DataFrame, seed: int, last_d
         social_workers=_social_workers(periods, np.random.default_rng([seed, 903, 5]),
                                        last_day),
         care_leavers=_care_leavers(periods, np.random.default_rng([seed, 903, 6]), last_day),
+        uasc=_uasc(header),
+        dolo=_deprivations_of_liberty(episodes, dob, np.random.default_rng([seed, 903, 10]),
+                                      last_day),
     )
+
+
+def _deprivations_of_liberty(episodes: pd.DataFrame, dob: pd.Series, rng,
+                             last_day) -> pd.DataFrame:
+    """Deprivation of liberty orders (returned from 2026-27) for a few children from 12 in
+    children's homes (K2): made some weeks into the placement and ended within it (rules 700 to
+    710: not in K1, K3, P1 or R5 placements; none open when care ends)."""
+    homes = episodes[episodes["PLACE"].eq("K2") & episodes["period"].notna()]
+    twelve = _years(dob.reindex(homes["CHILD"]).reset_index(drop=True), 12).to_numpy()
+    homes = homes[(homes["DECOM"].to_numpy() >= twelve)]
+    ends = homes["DEC"].fillna(last_day + pd.Timedelta(days=400))
+    start = homes["DECOM"] + pd.to_timedelta(rng.integers(14, 90, len(homes)), "D")
+    end = start + pd.to_timedelta(rng.integers(60, 300, len(homes)), "D")
+    chosen = (rng.random(len(homes)) < DOLO_SHARE) & (end < ends) & (start <= last_day)
+    return pd.DataFrame({"CHILD": homes["CHILD"][chosen], "DOLO_START": start[chosen],
+                         "DOLO_END": end[chosen].where(end[chosen] <= last_day)})
+
+
+def _uasc(header: pd.DataFrame) -> pd.DataFrame:
+    """Unaccompanied asylum-seeking children (``header`` marks them in UASC), their status
+    ceasing on their 18th birthday (DfE rule 304)."""
+    uasc = header[header["UASC"]] if "UASC" in header else header.iloc[:0]
+    return pd.DataFrame({"CHILD": uasc["CHILD"], "SEX": uasc["SEX"],
+                         "DUC": _years(uasc["DOB"], 18)})
 
 
 def _years(dob: pd.Series, n: int) -> pd.Series:

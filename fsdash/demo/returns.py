@@ -2,11 +2,12 @@
 year (``ssda903/2023-24/``), each with every table the return for that year carries: the
 header and episodes (every episode open at some time in the year, with its end and reason left
 blank where it was still open on 31 March), reviews, previous permanence, OC2, OC3, AD1,
-decisions to place for adoption, missing episodes, UASC and, from 2023-24, social worker
-episodes (``fsdash.demo.return_tables``). Each year is written in that year's codes: sex 1 and
-2 before 2024-25 and M and F from then; placements H5 and Z1 until 2024-25, K3 and Z11 to Z14
-from 2025-26 (the validation rules of 2024-25 do not take K3). The year in progress is the last
-folder, as an in-year extract."""
+decisions to place for adoption, missing episodes, UASC, from 2023-24 social worker episodes
+and from 2026-27 deprivation of liberty orders (``fsdash.demo.return_tables``). Each year is
+written in that year's codes: sex 1 and 2 before 2024-25 and M and F from then; placements H5
+and Z1 until 2024-25, K3 and Z11 to Z14 from 2025-26 (the validation rules of 2024-25 do not
+take K3); care leavers' training or employment F3 and P3 until 2020-21. The year in progress
+is the last folder, as an in-year extract."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from fsdash.demo.return_tables import SHORT_BREAK, Records, oc2_items
 FOLDER = "ssda903"
 SEX_BEFORE_2025 = {"M": "1", "F": "2", "U": "0"}
 FIRST_SW_YEAR = 2024          # social worker episodes are returned from 2023-24
+FIRST_DOLO_YEAR = 2027        # deprivation of liberty orders from 2026-27
 # Placement codes as each year's rules have them: (last year, old code, new codes).
 PLACES_BEFORE = ((2025, "H5", ("K3",)), (2025, "Z1", ("Z11", "Z12", "Z13", "Z14")))
 # Care leavers' activity: training or employment was F3 and P3 until 2020-21, F4 and P4 from then.
@@ -42,6 +44,7 @@ COLUMNS = {
     "previous_permanence.csv": ["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"],
     "missing.csv": ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"],
     "sw_episodes.csv": ["CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"],
+    "dolo.csv": ["CHILD", "DOB", "DOLO_START", "DOLO_END"],
 }
 
 
@@ -123,11 +126,20 @@ def _other_tables(records: Records, header: pd.DataFrame, held: pd.DataFrame, ye
         "missing.csv": within(records.missing, "MIS_START"),
         "oc2.csv": oc2_items(pd.Series(continuously_looked_after(held, year)), dob, year, seed),
         "oc3.csv": _activity_of_year(within(records.care_leavers, "birthday"), year),
-        "uasc.csv": pd.DataFrame(columns=COLUMNS["uasc.csv"]),
     }
+    uasc = records.uasc[records.uasc["CHILD"].isin(held["CHILD"])]    # in care (rule 1014)
+    tables["uasc.csv"] = uasc.assign(
+        DOB=dob.reindex(uasc["CHILD"]).to_numpy(),
+        SEX=uasc["SEX"].map(SEX_BEFORE_2025) if year < 2025 else uasc["SEX"])
     if year >= FIRST_SW_YEAR:
         tables["sw_episodes.csv"] = _social_workers_of_year(records.social_workers, held,
                                                             dob, begins, last)
+    if year >= FIRST_DOLO_YEAR:
+        dolo = records.dolo
+        dolo = dolo[(dolo["DOLO_START"] <= last)
+                    & (dolo["DOLO_END"].isna() | (dolo["DOLO_END"] >= begins))]
+        tables["dolo.csv"] = dolo.assign(DOB=dob.reindex(dolo["CHILD"]).to_numpy(),
+                                         DOLO_END=dolo["DOLO_END"].where(dolo["DOLO_END"] <= last))
     return tables
 
 
