@@ -3,7 +3,8 @@ children in need census XML files, under any names. A CSV file named as an extra
 extract; any other CSV is recognised by its header (the same columns, in any order). Each CSV
 file is first made readable text (``fsdash.textfiles``); a census is read into the rows of the
 census extracts (``fsdash.census``). Anything that cannot be placed is a problem naming the
-file, never a file silently passed over.
+file, never a file silently passed over: a CSV file whose columns are not near any extract's is
+left out, and the load's notes say so.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fsdash import annex_a, census, textfiles, yearly
-from fsdash.extracts import CSV_EXTRACTS, DATE_FORMAT, EXTRACT_BY_FILE, Extract
+from fsdash.extracts import CSV_EXTRACTS, DATE_FORMAT, EXTRACT_BY_FILE, SSDA903_FILES, Extract
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Found:
     def name_for(self, extract: Extract) -> str:
         """The file as problems name it: with the extract (or census element) it holds where
         its own name does not say."""
-        if self.shown_as == extract.file:
+        if Path(self.shown_as).name.lower() == extract.file:   # "2023-24/episodes.csv"
             return self.shown_as
         return f"{self.shown_as} ({self.part or extract.file})"
 
@@ -70,13 +71,21 @@ def _files(paths, scratch: Path) -> tuple[list[tuple[str, Path]], list[tuple]]:
 
 
 def _header(path: Path) -> list[str]:
-    with path.open(newline="", encoding="utf-8") as handle:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         return [h.strip() for h in next(csv.reader(handle), [])]
 
 
-def find(paths, scratch: Path) -> dict[str, list[Found]]:
+def column_key(name: str) -> str:
+    """A column's name as matched: without spaces, a byte order mark or case ('\ufeffChild ' is
+    CHILD)."""
+    return name.replace("\ufeff", "").strip().upper()
+
+
+def find(paths, scratch: Path, notes: list[str] | None = None) -> dict[str, list[Found]]:
     """The batch's extract files by extract file name: one each, or for a yearly return one
-    for each collection year. Raises ``BatchProblem``."""
+    for each collection year. What was left out, and any year whose SSDA903 return lacks a table
+    the others have, is said in sentences in ``notes``. Raises ``BatchProblem``."""
+    notes = [] if notes is None else notes
     files, problems = _files(paths, scratch)
     by_name = {e.file.lower(): e for e in CSV_EXTRACTS}
     found: dict[str, list[Found]] = {}
@@ -97,9 +106,15 @@ def find(paths, scratch: Path) -> dict[str, list[Found]]:
         except textfiles.NotReadable as error:
             problems.append((shown_as, error.row, None, str(error)))
             continue
-        extract = by_name.get(path.name.lower()) or _by_header(_header(readable))
+        header = _header(readable)
+        extract = by_name.get(path.name.lower()) or _by_header(header)
         if extract is None:
-            problems.append((shown_as, 1, None, _unrecognised(_header(readable))))
+            if _meant_as_extract(header):
+                problems.append((shown_as, 1, None, _unrecognised(header)))
+            else:
+                notes.append(f"{shown_as} was left out: its columns ("
+                             f"{', '.join(h for h in header if h) or 'none'}) are not those of "
+                             "any table fsdash reads.")
             continue
         first = found.setdefault(extract.file, [])
         if first and not extract.yearly:
@@ -110,6 +125,7 @@ def find(paths, scratch: Path) -> dict[str, list[Found]]:
     if not problems:
         found = _with_years(found, problems)
         _one_source_a_table(found, problems)
+        notes += _tables_missing(found)
     if problems:
         raise BatchProblem(problems)
     if workbooks:
@@ -197,7 +213,46 @@ def _year_of(found: Found, name: str) -> int | None:
 
 
 def _by_header(header: list[str]) -> Extract | None:
-    return next((e for e in CSV_EXTRACTS if set(e.columns) == set(header)), None)
+    """The extract whose columns the header has (in any case, with any others beside): the one
+    with the most columns where several fit."""
+    given = {column_key(h) for h in header}
+    fits = [e for e in CSV_EXTRACTS if {column_key(c) for c in e.columns} <= given]
+    return max(fits, key=lambda e: len(e.columns), default=None)
+
+
+def _meant_as_extract(header: list[str]) -> bool:
+    """Whether a header that fits no extract has most of one's columns: a broken extract, not
+    some other file."""
+    given = {column_key(h) for h in header}
+    return any(2 * len({column_key(c) for c in e.columns} & given) > len(e.columns)
+               for e in CSV_EXTRACTS)
+
+
+def _tables_missing(found: dict[str, list[Found]]) -> list[str]:
+    """Sentences naming each SSDA903 return in the batch (a year, else a folder) that lacks a
+    table the others have, or lacks the header or episodes."""
+    returns: dict[str, set[str]] = {}
+    for name in SSDA903_FILES:
+        for f in found.get(name, []):
+            year = f.year or yearly.year_from_name(f.shown_as)
+            where = yearly.label(year) if year else (str(Path(f.shown_as).parent)
+                                                     if Path(f.shown_as).parent.name else "")
+            returns.setdefault(where, set()).add(name)
+    given = set().union(*returns.values()) if returns else set()
+    notes = []
+    for where, names in sorted(returns.items()):
+        year = next((int(w[:4]) + 1 for w in [where] if w[:4].isdigit() and w[4:5] == "-"), None)
+        core = {"header.csv", "episodes.csv"} if given & {"header.csv", "episodes.csv"} else set()
+        expected = {n for n in given | core
+                    if not (year and (EXTRACT_BY_FILE[n].first_year or 0) > year)}
+        lacking = [n for n in SSDA903_FILES if n in expected - names]
+        if lacking:
+            named = f"The {where} return" if where else "The SSDA903 return"
+            notes.append(f"{named} has no {', '.join(lacking)}: "
+                         + ("its children looked after cannot be counted without both the header "
+                            "and episodes." if {"header.csv", "episodes.csv"} & set(lacking)
+                            else "the store holds none of those for that year."))
+    return notes
 
 
 def _unrecognised(header: list[str]) -> str:

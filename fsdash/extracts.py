@@ -449,7 +449,9 @@ EXTRACTS: tuple[Extract, ...] = (
             Field("REASON_PLACED_CEASED", "reason_placed_ceased", required=False,
                   codes="REASON_PLACED_CEASED"),
         ),
-        key=("CHILD", "DATE_PLACED"), yearly=True, ends="DATE_PLACED_CEASED",
+        # DATE_PLACED_CEASED is given only when the decision is reversed: a child adopted
+        # leaves the returns with it blank, so it does not end a record the next return must hold
+        key=("CHILD", "DATE_PLACED"), yearly=True,
         rules=(Rule("DATE_PLACED_CEASED", "DATE_PLACED_CEASED < DATE_PLACED",
                     "is before DATE_PLACED"),),
     ),
@@ -522,7 +524,9 @@ EXTRACTS: tuple[Extract, ...] = (
             Field("SW_DEC", "sw_dec", "date", required=False),
             Field("SW_REASON", "sw_reason", required=False, codes="SW_REASON"),
         ),
-        key=("CHILD", "SW_DECOM"), yearly=True, ends="SW_DEC", first_year=2024,
+        # An episode open at 31 March is not queried when the next return lacks it: the DfE's
+        # own rules (SW16) check how the next return carries it on
+        key=("CHILD", "SW_DECOM"), yearly=True, first_year=2024,
         rules=(Rule("SW_DEC", "SW_DEC < SW_DECOM", "is before SW_DECOM"),),
     ),
     Extract(

@@ -4,19 +4,24 @@ sentence about each file: `python -m fsdash formats > docs/data-formats.md`."""
 from __future__ import annotations
 
 from fsdash import census
-from fsdash.extracts import EXTRACTS, Extract, Field, kind_help
+from fsdash.extracts import EXTRACTS, SSDA903_FILES, Extract, Field, kind_help
 
 INTRO = """# Data formats
 
 fsdash loads CSV extracts and the children in need census (XML, below) with
 `python -m fsdash load PATH...`: any mix of folders, zip files, CSV and XML files. A CSV file
 named as below is that extract; a CSV file under any other name is recognised by its header (the
-same columns, in any order). An extract a load does not include is kept as the
+same columns, in any order, with any others beside). A CSV file whose columns are not most of
+any extract's is left out, and the load's notes say so; one that has most of an extract's columns
+but not all is a problem. An extract a load does not include is kept as the
 last load left it, so a source can be loaded on its own. Files have a header row; columns may
-come in any order, but every column listed must be there and no others. Text may be UTF-8 (with
-or without a byte order mark) or Windows-1252, with Unix or Windows line endings (one kind per
-file). Dates are `dd/mm/yyyy` (as in the DfE returns), months of birth `mm/yyyy`, yes/no fields
-`Y` or `N`. An empty field is a missing value.
+come in any order, in any case, with spaces around them; every column listed must be there,
+and any other (a council's `LA` or `YEAR`) is passed over and named in the load's notes. Text
+may be UTF-8 (with or without a byte order mark) or Windows-1252, with Unix or Windows line
+endings (one kind per file), with or without a final line ending; rows with nothing in them
+(`,,,,`) are passed over. Dates are `dd/mm/yyyy` (as in the DfE returns) or `yyyy-mm-dd`, value
+by value; months of birth `mm/yyyy`; yes/no fields `Y` or `N`; a code or whole number may be
+written as a spreadsheet writes it (`1.0` for `1`). An empty field is a missing value.
 
 A problem is reported by file, row (as a spreadsheet numbers it: the header is row 1) and
 field, for example
@@ -35,12 +40,22 @@ not in the future or before 1900; codes against the DfE code lists (held in the 
 and to the council configuration (districts, teams); keys not repeated; and the rules named
 under each file.
 
-The SSDA903 header and episodes are returns made each collection year (1 April to 31 March). A
+The SSDA903 return is made each collection year (1 April to 31 March): the header and episodes,
+and the other tables below (uasc, ad1, placed_for_adoption, missing, reviews,
+previous_permanence, oc2, oc3; sw_episodes from 2023-24; dolo from 2026-27), one file each,
+under these names or any other (each is recognised by its columns). A batch with a header
+replaces the whole return: a table it lacks is left empty, and the load's notes name each year
+whose return lacks a table the others have (or a header without episodes). Codes are checked
+against the lists for each file's year (care leavers' activities F3 and P3 until 2020-21, F4,
+P4, F5 and P5 from 2021-22; sex 1 and 2, or M, F and U from 2024-25). A
 batch may hold one of each for every year a council keeps: the year comes from the file's name
 or its folder's (`2023-24`, `2023_24`, `202324`, or the year it ends, `2024`), failing that from
 the latest date in an episodes file, or the episodes file beside a header. They are combined by
 one rule: **for any date, the return whose collection year covers it is the authority**, so the
-children looked after at 31 March of a year are exactly those that year's return has. Where
+children looked after at 31 March of a year are exactly those that year's return has. The
+other tables combine as their records allow: OC2 and OC3 are kept year by year
+(`collection_year`); the others are taken from the latest return that has each record (a
+missing episode, a review, a social worker's spell, by the child and its start). Where
 returns disagree (an episode open at the end of one return but absent from the next, an episode
 a return has starting before its year that the earlier return lacks, episodes of one child that
 overlap once combined) the load settles it by that rule and lists it in the store's
@@ -194,6 +209,29 @@ NOTES = {
 }
 
 
+def _feeds(extract: Extract) -> str:
+    """Which measures read the table a file fills (their SQL names it), in a sentence."""
+    import re
+
+    from fsdash.metrics import registry
+    found = re.compile(rf"\b{extract.table}\b")
+    titles = [m.title for m in (*registry.MEASURES.values(), *registry.BREAKDOWNS.values())
+              if found.search(m.sql)]
+    if not titles:
+        return "Measures: none yet; kept in the store for the measures to come."
+    shown = ", ".join(titles[:6]) + (f" and {len(titles) - 6} more" if len(titles) > 6 else "")
+    return f"Measures it feeds: {shown}."
+
+
+def _collected(extract: Extract) -> str:
+    if extract.file not in SSDA903_FILES:
+        return ""
+    if extract.first_year:
+        return (f"Collected from {extract.first_year - 1}-{extract.first_year % 100:02d}; a "
+                "file of it for an earlier year is loaded as given.")
+    return "In the return every year fsdash reads (2015-16 to 2026-27)."
+
+
 def _must_be(field: Field) -> str:
     if field.codes:
         return f"one of the `{field.codes}` codes"
@@ -256,6 +294,8 @@ def _section(extract: Extract) -> str:
               + f" and listed as queries (“{q.field} {q.message}”)." for q in extract.queries]
     if extract.file in NOTES:
         lines += ["", NOTES[extract.file]]
+    if extract.file in SSDA903_FILES:
+        lines += ["", _collected(extract), _feeds(extract)]
     return "\n".join(lines) + "\n"
 
 

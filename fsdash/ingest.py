@@ -23,7 +23,16 @@ import duckdb
 
 from fsdash import annex_a, annex_a_store, batch, census, store, yearly
 from fsdash.config import NOT_KNOWN, Council, load_council
-from fsdash.extracts import EXTRACTS, Extract, Field, kind_help, source_of_table
+from fsdash.extracts import (
+    DATE_FORMAT,
+    EXTRACTS,
+    ISO_DATE_FORMAT,
+    SSDA903_FILES,
+    Extract,
+    Field,
+    kind_help,
+    source_of_table,
+)
 from fsdash.metrics import aggregate
 
 MAX_PROBLEMS_PER_FILE = 20
@@ -98,10 +107,11 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
     rows: dict[str, int] = {}
     quarantined: dict[str, int] = {}
     kept = []
+    load_notes: list[str] = []   # what the load decided or passed over (``LoadReport.notes``)
     with tempfile.TemporaryDirectory(dir=db.parent, prefix=".load-") as scratch:
         scratch = Path(scratch)
         try:
-            found = batch.find(paths, scratch)
+            found = batch.find(paths, scratch, load_notes)
         except batch.BatchProblem as error:
             raise LoadError([Problem(*p) for p in error.problems]) from None
         snapshots = found.pop(annex_a.KEY, [])     # Annex A workbooks (``fsdash.annex_a``)
@@ -129,15 +139,22 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
                 if len(files) == 1:
                     name = files[0].name_for(extract) if extract.census_part else extract.file
                     rows[name], quarantined[name] = _load_extract(
-                        con, files[0], extract, load_id, share)
+                        con, files[0], extract, load_id, share, notes=load_notes)
                     loaded.append((files[0], extract.file, rows[name]))
                 elif files:
                     for file in sorted(files, key=lambda f: f.year):
                         name = file.name_for(extract) if extract.census_part else file.shown_as
                         rows[name], quarantined[name] = _load_extract(
-                            con, file, extract, load_id, share, yearly_table(extract))
+                            con, file, extract, load_id, share, yearly_table(extract),
+                            load_notes)
                         loaded.append((file, extract.file, rows[name]))
                     _combine(con, extract, load_id)
+                elif extract.file in RETURN_TABLES and "header.csv" in found:
+                    if held.get(extract.table):   # a new return replaces the old one whole
+                        load_notes.append(f"The store's {extract.file} rows from the previous "
+                                          "load were not kept: this batch has the SSDA903 "
+                                          "return without it.")
+                    given.add(extract.table)
                 elif held and extract.table not in given:
                     _keep(con, extract.table)
                     given.add(extract.table)
@@ -148,7 +165,8 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
             rows |= annex_rows
             loaded += annex_audit
             if not allow_shrink:
-                _refuse_shrinking(con, held)
+                _refuse_shrinking(con, {t: n for t, n in held.items()
+                                        if t not in RETURN_TABLE_NAMES or t in found_tables(found)})
             _record_audit(con, load_id, loaded, council)
             queries = con.execute("SELECT count(*) FROM load_query WHERE load_id = ?",
                                   [load_id]).fetchone()[0]
@@ -157,7 +175,7 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
                          "Counting every measure for every month end and area")
                 aggregate.build(con, council)
             progress(len(EXTRACTS), len(EXTRACTS), "Done")
-    notes = tuple(dict.fromkeys([*(n for files in found.values() for f in files
+    notes = tuple(dict.fromkeys([*load_notes, *(n for files in found.values() for f in files
                                    for n in f.notes), *annex_notes]))
     return LoadReport(db=db, rows=rows, kept=tuple(kept),
                       quarantined={k: v for k, v in quarantined.items() if v}, queries=queries,
@@ -194,6 +212,15 @@ def _previous(con: duckdb.DuckDBPyConnection, db: Path):
 
 
 EXTRACT_TABLE = {e.file: e.table for e in EXTRACTS}
+# The SSDA903 return's tables beside its header and episodes: a batch with a header replaces
+# them all (one it lacks is left empty, and the notes say so).
+RETURN_TABLES = tuple(f for f in SSDA903_FILES if f not in ("header.csv", "episodes.csv"))
+RETURN_TABLE_NAMES = {EXTRACT_TABLE[f] for f in RETURN_TABLES}
+
+
+def found_tables(found: dict) -> set[str]:
+    """The tables a batch's files fill."""
+    return {EXTRACT_TABLE[name] for name in found}
 
 
 def _keep(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -315,13 +342,15 @@ def _combine(con: duckdb.DuckDBPyConnection, extract: Extract, load_id: int) -> 
 
 
 def _load_extract(con: duckdb.DuckDBPyConnection, found: batch.Found, extract: Extract,
-                  load_id: int, share: float, into: str | None = None) -> tuple[int, int]:
+                  load_id: int, share: float, into: str | None = None,
+                  notes: list[str] | None = None) -> tuple[int, int]:
     """Load one file into its table (or ``into``, a table of its columns with the year, file
     and row added): rows inserted and rows set aside. A file whose unusable rows are more than
     ``share`` of its rows is refused, naming the first of them."""
     name = found.name_for(extract)
-    header = _check_header(found.readable, extract, name)
-    checks = _checks(extract, found.year)
+    header = _check_header(found.readable, extract, name, notes)
+    checks = _checks(extract, found.year or (yearly.year_from_name(found.shown_as)
+                                             if extract.yearly else None))
     try:
         _stage(con, found.readable, extract, name, header, checks)
     except duckdb.Error as error:
@@ -381,19 +410,26 @@ def _loaded_value(column: str, extract: Extract) -> str:
     return value
 
 
-def _check_header(path: Path, extract: Extract, name: str) -> list[str]:
-    """The file's header (its columns in the file's order), refusing one that is not the
-    extract's columns."""
+def _check_header(path: Path, extract: Extract, name: str,
+                  notes: list[str] | None = None) -> list[str]:
+    """The file's header (its columns in the file's order), each named as the extract names it
+    (whatever its case, spaces or byte order mark), refusing one that lacks an extract's column
+    or has one twice. Other columns (a council's LA or YEAR) are named ``other:`` and their
+    place, passed over, and listed in ``notes``."""
     with path.open(newline="", encoding="utf-8-sig") as handle:
         header = next(csv.reader(handle), None)
     if not header:
         raise LoadError([Problem(name, 1, None, "is empty: it has no header row")])
-    header = [h.strip() for h in header]
-    problems = [Problem(name, 1, c, "is not a column this file should have "
-                        f"(expected: {', '.join(extract.columns)})")
-                for c in header if c not in extract.columns and c != census.LINE]
-    problems += [Problem(name, 1, c, "is missing from the header")
-                 for c in extract.columns if c not in header]
+    wanted = {batch.column_key(c): c for c in extract.columns}
+    header = [h.strip() if h.strip() == census.LINE
+              else wanted.get(batch.column_key(h), f"other:{number}:{h.strip()}")
+              for number, h in enumerate(header)]
+    others = [h.split(":", 2)[2] for h in header if h.startswith("other:")]
+    if any(others) and notes is not None:
+        notes.append(f"{name}: {', '.join(o for o in others if o)} passed over (not "
+                     f"{'a column' if len(others) == 1 else 'columns'} of {extract.file}).")
+    problems = [Problem(name, 1, c, "is missing from the header")
+                for c in extract.columns if c not in header]
     problems += [Problem(name, 1, c, "appears more than once in the header")
                  for c in sorted(set(header)) if header.count(c) > 1]
     if problems:
@@ -408,10 +444,13 @@ def _read(path: Path, header: list[str], rejects: bool = False) -> str:
     path_sql = str(path).replace("'", "''")
     number = (f"CAST({_quote(_raw(census.LINE))} AS BIGINT)" if census.LINE in header
               else "row_number() OVER () + 1")
-    return (f"(SELECT {number} AS _row, * FROM read_csv("
+    first = _quote(_raw(header[0]))
+    anything = " || ".join(f"coalesce({_quote(_raw(c))}, '')" for c in header)
+    return (f"(SELECT * FROM (SELECT {number} AS _row, * FROM read_csv("
             f"'{path_sql}', header = true, auto_detect = false, columns = {columns}, "
             "delim = ',', quote = '\"', escape = '\"', strict_mode = true"
-            f"{', store_rejects = true' if rejects else ''}))")
+            f"{', store_rejects = true' if rejects else ''})) "
+            f"WHERE nullif(trim({first}), '') IS NOT NULL OR trim({anything}) <> '')")
 
 
 def _stage(con: duckdb.DuckDBPyConnection, path: Path, extract: Extract, name: str,
@@ -451,8 +490,17 @@ def _texts(extract: Extract) -> str:
     """SQL for each field's text trimmed, NULL where empty: worked out once for the types and
     the checks (on an England-sized file, trimming again for each check took a third of the
     time)."""
-    return ", ".join(f"nullif(trim({_quote(_raw(f.column))}), '') AS {_quote(_text(f.column))}"
-                     for f in extract.fields)
+    return ", ".join(f"{_trimmed(f)} AS {_quote(_text(f.column))}" for f in extract.fields)
+
+
+def _trimmed(field: Field) -> str:
+    """SQL for a field's text trimmed, NULL where empty; a code or whole number written as a
+    spreadsheet may write it (``1.0``) without its ``.0``."""
+    text = f"nullif(trim({_quote(_raw(field.column))}), '')"
+    if field.codes or field.kind == "int":
+        return (f"CASE WHEN contains({text}, '.') THEN regexp_replace({text}, "
+                f"'^(-?[0-9]+)[.]0+$', '\\1') ELSE {text} END")
+    return text
 
 
 def _reject_problem(file: str, line, column, error_type, error_message) -> Problem:
@@ -465,6 +513,13 @@ def _reject_problem(file: str, line, column, error_type, error_message) -> Probl
     return Problem(file, int(line) if line is not None else None, None, f"the row {plain}")
 
 
+def _either_date(raw: str, date_format: str) -> str:
+    """SQL reading a date in the extract's form, else in the other (real files mix dd/mm/yyyy
+    and yyyy-mm-dd, value by value)."""
+    other = ISO_DATE_FORMAT if date_format == DATE_FORMAT else DATE_FORMAT
+    return f"coalesce(try_strptime({raw}, '{date_format}'), try_strptime({raw}, '{other}'))"
+
+
 def _typed(field: Field, date_format: str) -> str:
     """SQL for a field's value as its type (NULL where empty or unreadable) from its text."""
     raw = _quote(_text(field.column))
@@ -473,9 +528,9 @@ def _typed(field: Field, date_format: str) -> str:
     if field.kind == "decimal":
         return f"TRY_CAST({raw} AS DOUBLE)"
     if field.kind == "date":
-        return f"CAST(try_strptime({raw}, '{date_format}') AS DATE)"
+        return f"CAST({_either_date(raw, date_format)} AS DATE)"
     if field.kind == "dob":
-        return f"CAST(date_trunc('month', try_strptime({raw}, '{date_format}')) AS DATE)"
+        return f"CAST(date_trunc('month', {_either_date(raw, date_format)}) AS DATE)"
     if field.kind == "month":
         return f"CAST(try_strptime('01/' || {raw}, '%d/%m/%Y') AS DATE)"
     if field.kind == "postcode":   # the outward code: before the space, else all but the last

@@ -60,13 +60,18 @@ def label(year: int) -> str:
 
 
 def latest_date_year(path, date_columns: tuple[str, ...], date_format: str) -> int | None:
-    """The collection year of the latest of the dates in a CSV file's columns, or None."""
-    dates = ", ".join(f"try_strptime(nullif(trim(\"{c}\"), ''), '{date_format}')"
+    """The collection year of the latest of the dates in a CSV file's columns (written in the
+    given form or as yyyy-mm-dd), or None where it cannot be told."""
+    dates = ", ".join(f"coalesce(try_strptime(nullif(trim(\"{c}\"), ''), '{date_format}'), "
+                      f"try_strptime(nullif(trim(\"{c}\"), ''), '%Y-%m-%d'))"
                       for c in date_columns)
-    with duckdb.connect() as con:
-        latest = con.execute(
-            f"SELECT max(greatest({dates})) FROM read_csv(?, header = true, all_varchar = true)",
-            [str(path)]).fetchone()[0]
+    try:
+        with duckdb.connect() as con:
+            latest = con.execute(
+                f"SELECT max(greatest({dates})) FROM read_csv(?, header = true, "
+                "all_varchar = true, normalize_names = true)", [str(path)]).fetchone()[0]
+    except duckdb.Error:      # columns named otherwise, or rows that do not read: not told
+        return None
     return None if latest is None else year_of(latest.date())
 
 

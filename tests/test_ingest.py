@@ -72,9 +72,9 @@ def _children_without(folder, child: str) -> None:
 
 
 CASES = {
-    "a file whose columns match no extract": (
-        lambda f: (f / "notes.csv").write_text("NOTE,AUTHOR\nhello,me\n"),
-        ["notes.csv", "match no extract", "closest is"]),
+    "a file with most of an extract's columns but not all": (
+        lambda f: (f / "notes.csv").write_text("CHILD,FAMILY_ID,SEX,ETHNIC\nC1,F1,1,WBRI\n"),
+        ["notes.csv", "match no extract", "closest is children.csv"]),
     "two files for one extract": (
         lambda f: shutil.copy(f / "cin_referrals.csv", f / "referrals-2025.csv"),
         ["referrals-2025.csv", "is a second cin_referrals.csv"]),
@@ -92,9 +92,9 @@ CASES = {
     "kept rows naming a child the new children file lacks": (
         lambda f: _children_without(f, "R1"),
         ["cin_referrals.csv", "kept from the previous load", "'R1'"]),
-    "unknown column": (lambda f: _edit(f, "workers.csv", lambda r: [r[0] + ["GRADE"]] +
+    "a column twice": (lambda f: _edit(f, "workers.csv", lambda r: [r[0] + ["team "]] +
                                        [x + ["x"] for x in r[1:]]),
-                       ["workers.csv", "row 1", "field GRADE", "is not a column"]),
+                       ["workers.csv", "row 1", "field TEAM", "more than once"]),
     "missing column": (lambda f: _edit(f, "families.csv", lambda r: [x[:1] for x in r]),
                        ["families.csv", "row 1", "field DISTRICT", "is missing from the header"]),
     "malformed row": (lambda f: _edit(f, "episodes.csv", lambda r: r[:3] + [r[3][:4]] + r[4:]),

@@ -109,12 +109,12 @@ def test_hand_made_returns_combine_by_the_rule_and_say_what_they_settled(three_r
     late = [q for q in queries if "the return for that year does not have it" in q[3]]
     overlaps = [q for q in queries if "overlaps another episode" in q[3]]
     assert len(queries) == len(stale) + len(late) + len(overlaps)
-    assert stale == [("2018-19/episodes.csv (episodes.csv)", 3, "DEC"),       # C2
-                     ("2019-20/episodes.csv (episodes.csv)", 4, "DEC"),       # C4 in K2
-                     ("2019-20/episodes.csv (episodes.csv)", 5, "DEC")]       # C5
-    assert [q[:3] for q in late] == [("2019-20/episodes.csv (episodes.csv)", 5, "DECOM")]
+    assert stale == [("2018-19/episodes.csv", 3, "DEC"),       # C2
+                     ("2019-20/episodes.csv", 4, "DEC"),       # C4 in K2
+                     ("2019-20/episodes.csv", 5, "DEC")]       # C5
+    assert [q[:3] for q in late] == [("2019-20/episodes.csv", 5, "DECOM")]
     assert "counted from 01/04/2019" in late[0][3]
-    assert [q[:3] for q in overlaps] == [("2019-20/episodes.csv (episodes.csv)", 4, "DECOM")]
+    assert [q[:3] for q in overlaps] == [("2019-20/episodes.csv", 4, "DECOM")]
     assert "(DECOM 01/02/2019)" in overlaps[0][3]
 
 
