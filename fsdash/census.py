@@ -307,6 +307,18 @@ def _day(text: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def _stated_year(given: str) -> int | None:
+    """The collection year a header's ``Year`` names: "2024", or the span "2023-24" (also
+    "2023/24", "2023-2024"), as the year it ends."""
+    if re.fullmatch(r"\d{4}", given):
+        return int(given)
+    span = re.fullmatch(r"(\d{4})\s*[-_/]\s*(\d{4}|\d{2})", given)
+    if span and int(span.group(2)) % 100 == (int(span.group(1)) + 1) % 100 and (
+            len(span.group(2)) == 2 or int(span.group(2)) == int(span.group(1)) + 1):
+        return int(span.group(1)) + 1
+    return None
+
+
 def _year(header: dict[str, str], referral_years: dict[int, int],
           name: str) -> tuple[int | None, str]:
     """The collection year (the year the collection ends) and why, in words following the
@@ -317,35 +329,36 @@ def _year(header: dict[str, str], referral_years: dict[int, int],
     reference date that is not a 31 March is not used where there is a ``Year``; with neither,
     the year is the file name's."""
     given = header.get("Year", "")
-    stated = int(given) if re.fullmatch(r"\d{4}", given) else None
+    stated = _stated_year(given)
     reference = header.get("ReferenceDate", "")
     referenced = _collection_year(reference) if ISO_DAY.match(reference) else None
     on_31_march = referenced is not None and reference[5:] == "03-31"
     if stated and referenced and stated == referenced and on_31_march:
         return stated, (f"is taken as the {yearly.label(stated)} census: its header's Year "
-                        f"({stated}) and ReferenceDate ({_day(reference)}) agree.")
+                        f"({given}) and ReferenceDate ({_day(reference)}) agree.")
     if stated and referenced and on_31_march:
         by_stated = referral_years.get(stated, 0)
         by_reference = referral_years.get(referenced, 0)
         year = stated if by_stated > by_reference else referenced
         other = referenced if year == stated else stated
-        said = (f"its header's Year ({stated})" if year == stated else
+        said = (f"its header's Year ({given})" if year == stated else
                 f"its header's ReferenceDate ({_day(reference)})")
-        unsaid = (f"its Year ({stated})" if year == referenced else
+        unsaid = (f"its Year ({given})" if year == referenced else
                   f"its ReferenceDate ({_day(reference)})")
         count = referral_years.get(year, 0)
+        why = (f"but it has {count:,} referral{'' if count == 1 else 's'} dated in "
+               f"{yearly.label(year)} against {referral_years.get(other, 0):,} in "
+               f"{yearly.label(other)}." if by_stated != by_reference else
+               f"and its referrals do not tell them apart ({count:,} dated in each), so the "
+               "reference date, the census's own date, is taken.")
         return year, (f"is taken as the {yearly.label(year)} census, as {said} says: {unsaid} "
-                      f"would make it the {yearly.label(other)} census, but it has {count:,} "
-                      f"referral{'' if count == 1 else 's'} dated in {yearly.label(year)} "
-                      f"against {referral_years.get(other, 0):,} in {yearly.label(other)}"
-                      + (" (a tie: the reference date is the census's own date)."
-                         if by_stated == by_reference else "."))
+                      f"would make it the {yearly.label(other)} census, {why}")
     if stated:
         why = ("it has no ReferenceDate" if not reference else
                f"its ReferenceDate ({reference}) is not a date" if referenced is None else
                f"its ReferenceDate ({_day(reference)}) is not a 31 March, so was not used")
         return stated, (f"is taken as the {yearly.label(stated)} census, as its header's Year "
-                        f"({stated}) says; {why}.")
+                        f"({given}) says; {why}.")
     if referenced:
         return referenced, (f"is taken as the {yearly.label(referenced)} census, the year its "
                             f"header's ReferenceDate ({_day(reference)}) falls in; "

@@ -142,6 +142,17 @@ def test_a_plan_listed_twice_word_for_word_is_read_once_and_said(tmp_path):
             ) in report.notes
 
 
+def test_a_census_written_on_one_line_reads_alike(tmp_path):
+    text = (FIXTURES / "cin_2016-17_gendercurrent.xml").read_text()
+    (tmp_path / "cin_2016-17.xml").write_text("".join(line.strip() for line in
+                                                      text.splitlines()))
+    report = load_paths([tmp_path / "cin_2016-17.xml"], tmp_path / "store.duckdb")
+    name = "cin_2016-17_gendercurrent.xml"
+    assert tuple(report.rows[f"cin_2016-17.xml ({part})"] for part in PARTS) == ROWS[name]
+    assert ("cin_2016-17.xml repeats 1 element word for word within a child, each read once: "
+            "ChildProtectionPlans at line 1 (as at line 1).") in report.notes
+
+
 def test_a_header_whose_year_and_reference_date_disagree_is_taken_as_its_referrals_year(
         tmp_path):
     report, _ = _one(tmp_path, "cin_2023-24_header_disagrees.xml")
@@ -161,6 +172,10 @@ def test_a_header_whose_year_and_reference_date_disagree_is_taken_as_its_referra
     ("2023", "2024-03-31", "is taken as the 2023-24 census, as its header's ReferenceDate"),
     ("2024", "2023-03-31", "is taken as the 2023-24 census, as its header's Year (2024) says: "
                            "its ReferenceDate (31 March 2023) would make it the 2022-23 census"),
+    ("2023-24", "2024-03-31", "is taken as the 2023-24 census: its header's Year (2023-24) and "
+                              "ReferenceDate (31 March 2024) agree."),
+    ("2023/24", "", "is taken as the 2023-24 census, as its header's Year (2023/24) says; it has "
+                    "no ReferenceDate."),
 ])
 def test_the_year_taken_from_the_header_and_why(tmp_path, year, reference, expected):
     text = (FIXTURES / "cin_2023-24_header_disagrees.xml").read_text()
