@@ -102,10 +102,20 @@ def _lacking(key, tables: tuple[str, ...]) -> tuple[str, ...]:
     return sources.lacking(cursor(), tables)
 
 
+@st.cache_data(max_entries=4)
+def annex_a_cases_unplaced(key) -> bool:
+    return sources.annex_a_cases_unplaced(cursor())
+
+
 def stop_unless_loaded(tables: tuple[str, ...]) -> None:
     """On a page whose figures come from ``tables``, say which sources the store still lacks
     and draw nothing more (a store may hold only some sources)."""
     gone = _lacking(store_key(), tables)
+    if "allocation" in tables and annex_a_cases_unplaced(store_key()):
+        st.info("The Annex A workbook's allocated teams map to no team code in the council "
+                "configuration ([annex_a.teams]), so its cases are in no team's caseload yet: "
+                "the load's notes on the Data page name them.")
+        st.stop()
     if gone:
         st.info(sources.needs("This page", gone) + " Once loaded (on the Data page, or with "
                 "`python -m fsdash load`), its figures appear here.")

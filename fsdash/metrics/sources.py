@@ -11,7 +11,12 @@ from fsdash.config import NOT_KNOWN
 from fsdash.extracts import EXTRACTS, source_of_table
 from fsdash.metrics.registry import MEASURES
 
+ANNEX_A = "an Ofsted Annex A workbook"
+# The tables an Annex A workbook fills where no other source does (fsdash.annex_a_store).
+ANNEX_A_TABLES = ("referral", "assessment", "s47_enquiry", "cp_plan", "allocation", "worker")
 SOURCE_OF_TABLE = {e.table: source_of_table(e.table) for e in EXTRACTS}
+SOURCE_OF_TABLE |= {t: f"{SOURCE_OF_TABLE[t]} or {ANNEX_A}" for t in ANNEX_A_TABLES
+                    if t in SOURCE_OF_TABLE and "annex a" not in SOURCE_OF_TABLE[t].lower()}
 _READS = re.compile(r"\b(?:FROM|JOIN)\s+\(?\s*([a-z_]+)", re.IGNORECASE)
 
 
@@ -37,6 +42,20 @@ def empty(con: duckdb.DuckDBPyConnection) -> set[str]:
             or not con.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]}
 
 
+def annex_a_cases_unplaced(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the store holds Annex A cases (lists 6 to 9) but no allocation: their teams
+    map to no team code in the council configuration."""
+    from fsdash.annex_a import CASE_LISTS, LISTS
+
+    if "allocation" not in empty(con):
+        return False
+    held = {name for (name,) in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = "
+        "current_database() AND table_schema = current_schema()").fetchall()}
+    return any(con.execute(f"SELECT EXISTS (SELECT 1 FROM {LISTS[n].table})").fetchone()[0]
+               for n in CASE_LISTS if LISTS[n].table in held)
+
+
 def lacking(con: duckdb.DuckDBPyConnection, tables) -> tuple[str, ...]:
     """The sources of those of ``tables`` the store holds no rows of."""
     gone = empty(con)
@@ -57,9 +76,18 @@ def waits_for(files: tuple[str, ...]) -> str:
     return f"Waits for {listed(files)}"
 
 
+def _shared(files) -> bool:
+    """Whether several sources all have an Annex A workbook as their alternative."""
+    return len(files) > 1 and all(f.endswith(f" or {ANNEX_A}") for f in files)
+
+
 def listed(files) -> str:
-    """'population.csv', 'header.csv and episodes.csv', or with alternatives among several,
-    'population.csv and either cin_referrals.csv or the children in need census'."""
+    """'population.csv', 'header.csv and episodes.csv', with an alternative they share,
+    'allocations.csv and workers.csv, or an Ofsted Annex A workbook', or with alternatives
+    among several, 'population.csv and either cin_referrals.csv or the children in need
+    census'."""
+    if _shared(files):
+        return f"{listed([f.removesuffix(f' or {ANNEX_A}') for f in files])}, or {ANNEX_A}"
     files = [f"either {f}" if " or " in f and len(files) > 1 else f for f in files]
     return files[0] if len(files) == 1 else f"{', '.join(files[:-1])} and {files[-1]}"
 
@@ -68,9 +96,10 @@ def needs(what: str, files, plural: bool = False) -> str:
     """The one sentence saying what a part of a page waits for: 'Referrals need
     cin_referrals.csv or the children in need census, neither of which is loaded yet.'"""
     files = tuple(files)
-    choices = files[0].count(" or ") + 1 if len(files) == 1 else 1
-    tail = ("which are not loaded yet" if len(files) > 1 else "which is not loaded yet"
-            if choices == 1 else "neither of which is loaded yet" if choices == 2
+    choices = files[0].count(" or ") + 1 if len(files) == 1 else 3 if _shared(files) else 1
+    tail = ("which is not loaded yet" if len(files) == 1 and choices == 1
+            else "which are not loaded yet" if choices == 1
+            else "neither of which is loaded yet" if choices == 2
             else "none of which is loaded yet")
     return f"{what} {'need' if plural else 'needs'} {listed(files)}, {tail}."
 
