@@ -289,10 +289,11 @@ CODES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("V4", "Short term breaks, agreements recorded"))),
     "REASON_CEASED": tuple(_c(c, f"{c}: {c}") for c in (
         "E11", "E12", "E15", "E2", "E3", "E4A", "E4B", "E13", "E41", "E45", "E46", "E47", "E48",
-        "E5", "E6", "E7", "E9", "E14", "E16", "E17", "E8")),
+        "E5", "E6", "E7", "E9", "E14", "E16", "E17", "E8", "X1")),
     "PLACEMENT": tuple(_c(c, f"{c}: {c}") for c in (
         "U1", "U2", "U3", "U4", "U5", "U6", "A3", "A4", "A5", "A6", "P1", "P2", "P3", "H5", "K1",
-        "K2", "R1", "R2", "R3", "R5", "S1", "Z1", "T0", "T1", "T2", "T3", "T4")),
+        "K2", "K3", "R1", "R2", "R3", "R5", "S1", "Z1", "Z11", "Z12", "Z13", "Z14", "T0", "T1",
+        "T2", "T3", "T4")),                  # as the SSDA903's PLACE list, 2025-26 codes too
     "ELIGIBILITY": (_c("RELEVANT", "a) Relevant child", r"^relevant"),
                     _c("FORMER", "b) Former relevant child", r"former"),
                     _c("QUALIFYING", "c) Qualifying care leaver", r"qualifying")),

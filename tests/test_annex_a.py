@@ -391,3 +391,22 @@ def test_an_extract_date_in_the_future_is_refused(tmp_path):
     with pytest.raises(ingest.LoadError, match="Annex_A_2099-01-31.xlsx: has the extract date "
                                                "31/01/2099 .* which is in the future"):
         ingest.load_paths([path], tmp_path / "store.duckdb")
+
+
+def test_the_demo_council_written_as_annex_a_gives_every_teams_children(demo_con, tmp_path):
+    """Lists 6 to 8 of the demo council on a month end, with its team names as the council
+    configuration maps them and its workers by name: loaded alone, every team has the same
+    children on that date as the demo's own allocations give."""
+    names = {t.code: t.name for t in load_council().teams}
+    day = dt.date(2026, 9, 30)
+    lists = annex_a_store.snapshot_lists(
+        demo_con, day, team_name=lambda code: f"Family Safeguarding {names[code]}",
+        worker_name=lambda worker: f"Worker {worker}")
+    path = annex_a.write_workbook(tmp_path / "Annex_A_2026-09-30.xlsx", day,
+                                  {n: lists[n] for n in (6, 7, 8)}, "Lancashire")
+    report = ingest.load_paths([path], tmp_path / "annex.duckdb")
+    assert not any("mapped to no team" in n for n in report.notes)
+    annex = duckdb.connect(str(tmp_path / "annex.duckdb"), read_only=True)
+    demo, alone = (metrics.caseload_by_team(con, day).set_index("team")["children"].to_dict()
+                   for con in (demo_con, annex))
+    assert alone == demo and len(demo) == 21
