@@ -219,10 +219,13 @@ def _fill(con) -> list[str]:
     if _empty(con, "allocation"):
         notes += _fill_caseloads(con)
         filled += ["allocation", "worker"] if _only_annex_workers(con) else ["allocation"]
-    elif any(_any(con, LISTS[n].table) for n in CASE_LISTS):
+    else:       # workers Annex A gave for its caseloads are no one's now
+        con.execute(f"DELETE FROM worker WHERE worker_id LIKE '{WORKER_PREFIX}%'")
+    if "allocation" not in filled and any(_any(con, LISTS[n].table) for n in CASE_LISTS):
         notes.append(f"Team caseloads come from {source_of_table('allocation')}: Annex A lists "
                      "6 to 9 are kept but not used for them.")
-    con.executemany("INSERT INTO annex_a_filled VALUES (?)", [(t,) for t in filled])
+    if filled:
+        con.executemany("INSERT INTO annex_a_filled VALUES (?)", [(t,) for t in filled])
     notes += _add_children(con)
     return notes
 

@@ -410,3 +410,18 @@ def test_the_demo_council_written_as_annex_a_gives_every_teams_children(demo_con
     demo, alone = (metrics.caseload_by_team(con, day).set_index("team")["children"].to_dict()
                    for con in (demo_con, annex))
     assert alone == demo and len(demo) == 21
+
+
+def test_local_allocations_loaded_later_take_over_the_caseloads(known_folder, tmp_path):
+    """Annex A's caseloads stand until a local allocations file comes: then its workers (each
+    counted as one full-time social worker) go, and a note says the snapshots are kept."""
+    db = tmp_path / "store.duckdb"
+    ingest.load_paths([_snapshot(tmp_path / "Annex_A_2020-03-31.xlsx", ["C1"])], db)
+    report = ingest.load_paths([known_folder], db)
+    con = duckdb.connect(str(db), read_only=True)
+    assert not con.execute("SELECT count(*) FROM worker WHERE worker_id LIKE 'AW-%'"
+                           ).fetchone()[0]
+    assert not con.execute("SELECT count(*) FROM allocation WHERE case_id LIKE 'AA/%'"
+                           ).fetchone()[0]
+    assert con.execute("SELECT count(*) FROM annex_a_snapshot").fetchone()[0] == 1
+    assert any("Team caseloads come from allocations.csv" in n for n in report.notes)
