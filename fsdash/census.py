@@ -280,9 +280,9 @@ def read(path: Path, out_dir: Path, name: str | None = None) -> Census:
         for handle in handles.values():
             handle.close()
     year, why = _year(header, reading.referral_years, name)
-    if year is not None:
-        _refuse_most_referrals_after(year, reading)
     notes = [f"{name} {why}"]
+    if year is not None:
+        notes += _referrals_after(year, reading, name)
     if year is not None:
         notes += _year_codes(files[LAYOUT.extract], year, name)
     notes += _passed_over(reading, name)
@@ -375,14 +375,22 @@ def _year(header: dict[str, str], referral_years: dict[int, int],
 FIRST_SHOWN = 5
 
 
-def _refuse_most_referrals_after(year: int, reading: _Reading) -> None:
+def _referrals_after(year: int, reading: _Reading, name: str) -> list[str]:
     """Refuse a census most of whose referrals are dated after its year ended (a census counts
-    the children in need up to its 31 March): its dates, or its year, cannot be right."""
+    the children in need up to its 31 March): its dates, or its year, cannot be right. A few
+    such referrals are loaded as given (a date in the future is still refused by the load's
+    checks), and said."""
     total = sum(reading.referral_years.values())
     late = {y: n for y, n in reading.referral_years.items() if y > year}
-    if not late or 2 * sum(late.values()) <= total:
-        return
+    if not late:
+        return []
     first = sorted(p for y in late for p in reading.first_referrals[y])[:FIRST_SHOWN]
+    if 2 * sum(late.values()) <= total:
+        count = sum(late.values())
+        return [f"{name} has {count:,} referral{'' if count == 1 else 's'} dated after its "
+                f"year ended (31 March {year}), loaded as given: "
+                + "; ".join(f"line {line}, CINreferralDate '{day}'" for line, day in first)
+                + ("" if count <= len(first) else f", and {count - len(first):,} more") + "."]
     today = dt.date.today().isoformat()
     future = sum(n for y, n in late.items() if y > _collection_year(today))
     raise CensusProblem(first[0][0], (

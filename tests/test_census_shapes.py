@@ -217,6 +217,18 @@ def test_a_census_with_most_referrals_dated_years_ahead_is_refused_saying_so(tmp
     assert db.read_bytes() == before
 
 
+def test_a_few_referrals_dated_after_the_year_load_as_given_and_are_listed(tmp_path):
+    text = (FIXTURES / "cin_2024-25_sex.xml").read_text().replace(
+        "<CINreferralDate>2025-01-13<", "<CINreferralDate>2025-05-01<")
+    (tmp_path / "cin.xml").write_text(text)
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "<CINdetails>" in t
+                and "2025-05-01" in text.splitlines()[n])
+    report = load_paths([tmp_path / "cin.xml"], tmp_path / "store.duckdb")
+    assert report.rows["cin.xml (CINdetails)"] == 3
+    assert (f"cin.xml has 1 referral dated after its year ended (31 March 2025), loaded as "
+            f"given: line {line}, CINreferralDate '2025-05-01'.") in report.notes
+
+
 def test_every_shape_loads_together_each_record_from_its_latest_census(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
