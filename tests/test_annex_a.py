@@ -425,3 +425,19 @@ def test_local_allocations_loaded_later_take_over_the_caseloads(known_folder, tm
                            ).fetchone()[0]
     assert con.execute("SELECT count(*) FROM annex_a_snapshot").fetchone()[0] == 1
     assert any("Team caseloads come from allocations.csv" in n for n in report.notes)
+
+
+def test_a_snapshot_of_a_date_held_replaces_it_and_two_in_one_batch_are_refused(tmp_path):
+    db = tmp_path / "store.duckdb"
+    first = _snapshot(tmp_path / "Annex_A_2026-09-30.xlsx", ["C1", "C2"])
+    ingest.load_paths([first], db)
+    again = tmp_path / "again"
+    again.mkdir()
+    second = _snapshot(again / "Annex_A_2026-09-30.xlsx", ["C1"])
+    report = ingest.load_paths([second], db)
+    assert any("replaces the Annex A snapshot of 30/09/2026" in n for n in report.notes)
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM annex_a_cin").fetchone()[0] == 1
+    con.close()
+    with pytest.raises(ingest.LoadError, match="is a second Annex A workbook for 30/09/2026"):
+        ingest.load_paths([first, second], db)
