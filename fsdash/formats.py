@@ -257,7 +257,7 @@ either element is read in any year) is 0, 1, 2 and 9 before 2024-25 and M, F and
 and a value in the other years' codes is read as this year's (1 as M, M as 1, 0 or 9 as U, U as
 0) and said in the report; primary need adds N0 to N1-N9. An element repeated word for word
 within a child is read once, and said. A census most of whose referrals are dated after its year
-ended is refused, naming the first of them.
+ended is refused, naming the first of them; a few such referrals load as given and are listed.
 A problem names the line of the element, for example
 `cin_2023-24.xml (CINdetails), line 214, field CINreferralDate: '2023-09-31' is not a date in
 the form yyyy-mm-dd`.
