@@ -92,7 +92,7 @@ def find(paths, scratch: Path, notes: list[str] | None = None) -> dict[str, list
     workbooks: list = []      # Annex A snapshots (``fsdash.annex_a``), given under annex_a.KEY
     for number, (shown_as, path) in enumerate(files):
         if path.suffix.lower() == ".xml":
-            _add_census(shown_as, path, scratch / f"census{number}", found, problems)
+            _add_census(shown_as, path, scratch / f"census{number}", found, problems, notes)
             continue
         if path.suffix.lower() in annex_a.SUFFIXES:
             _add_annex_a(shown_as, path, workbooks, problems)
@@ -149,11 +149,21 @@ def _add_annex_a(shown_as: str, path: Path, workbooks: list, problems: list) -> 
         workbooks.append(snapshot)
 
 
-def _add_census(shown_as: str, path: Path, out_dir: Path, found: dict, problems: list) -> None:
+# The roots (or collections) of the SSDA903 return written as XML, which fsdash does not read.
+SSDA903_XML = {"EXPSSDA903", "SSDA903"}
+
+
+def _add_census(shown_as: str, path: Path, out_dir: Path, found: dict, problems: list,
+                notes: list[str] | None = None) -> None:
     """Read a children in need census into the census extracts' files."""
     try:
         read = census.read(path, out_dir, shown_as)
     except census.NotCensus as error:
+        if str(error).upper() in SSDA903_XML and notes is not None:
+            notes.append(f"{shown_as} was left out: it is the SSDA903 return written as XML, "
+                         "which fsdash does not read. Load the return's CSV tables (header.csv, "
+                         "episodes.csv and the others) instead.")
+            return
         problems.append((shown_as, None, None, f"is XML but not a children in need census (it "
                          f"starts with {error}): fsdash reads the census as the DfE specifies it"))
         return

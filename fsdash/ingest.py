@@ -117,7 +117,8 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
         snapshots = found.pop(annex_a.KEY, [])     # Annex A workbooks (``fsdash.annex_a``)
         if not found and not snapshots:
             raise LoadError([Problem(", ".join(map(str, paths)), None, None,
-                                     "holds no extract files")])
+                                     "holds no extract files"
+                                     + "".join(f". {note}" for note in load_notes))])
         with (store.build_then_swap(scratch / "dry-run.duckdb" if dry_run else db) as con,
               _previous(con, db) as replacing):
             _bound_memory(con, scratch)

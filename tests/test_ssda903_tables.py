@@ -142,10 +142,17 @@ def test_a_table_fsdash_does_not_know_is_left_out_and_noted(tmp_path):
     folder = tmp_path / "2023-24"
     shutil.copytree(FIXTURES / "2023-24", folder)
     (folder / "placement_stability.csv").write_text("CHILD,DOB,MOVES\nC101,14/05/2012,2\n")
+    (folder / "return.xml").write_text("<?xml version='1.0'?><EXPSSDA903><CHILD><HEADER>"
+                                       "<CHILDID>C101</CHILDID></HEADER></CHILD></EXPSSDA903>")
     report = load_folder(folder, tmp_path / "store.duckdb", dry_run=True)
     assert any("placement_stability.csv was left out" in n and "CHILD, DOB, MOVES" in n
                for n in report.notes)
+    assert any("return.xml was left out: it is the SSDA903 return written as XML" in n
+               for n in report.notes)
     assert report.rows["episodes.csv"] == 6
+    # alone, the XML return is no batch at all, and the problem says why
+    with pytest.raises(LoadError, match="holds no extract files. return.xml was left out"):
+        load_paths([folder / "return.xml"], tmp_path / "store.duckdb", dry_run=True)
 
 
 def test_a_file_meant_as_a_table_but_broken_is_still_a_problem(tmp_path):
