@@ -4,10 +4,12 @@
 import datetime as dt
 import hashlib
 import json
+import re
 import subprocess
 import sys
 import tomllib
 
+import duckdb
 import pytest
 
 from conftest import ROOT
@@ -128,3 +130,31 @@ def test_the_demo_is_deterministic_for_a_seed(tmp_path):
     first = extracts(tmp_path / "a", 7)
     assert extracts(tmp_path / "b", 7) == first
     assert extracts(tmp_path / "c", 8) != first
+
+
+def test_each_census_year_is_in_its_own_shape(demo_db):
+    # Sex as GenderCurrent 1/2 before 2024-25 and Sex M/F from then; disabilities and children
+    # in need plans every year; pre-proceedings from 2026-27.
+    from fsdash.demo import census_folder
+    files = sorted(census_folder(demo_db.parent / "extracts").glob("*.xml"))
+    assert len(files) == 12
+    for path in files:
+        year = int(path.stem[-7:-3]) + 1
+        text = path.read_text(encoding="utf-8")
+        sexes = set(re.findall(r"<(Sex|GenderCurrent)>(\w)<", text))
+        assert sexes == ({("Sex", "M"), ("Sex", "F")} if year >= 2025
+                         else {("GenderCurrent", "1"), ("GenderCurrent", "2")}), path.name
+        assert text.count("<Disabilities>") == text.count("<Child>")
+        assert 0.05 < 1 - text.count("<Disability>NONE<") / text.count("<Child>") < 0.2
+        assert text.count("<CINPlanDates>") > 1000, path.name
+        assert ("<PreProceedingsandFGDM>" in text) == (year >= 2027), path.name
+
+
+def test_the_census_of_each_year_loads_alone(demo_db, tmp_path):
+    from fsdash.demo import census_folder
+    from fsdash.ingest import load_folder
+    load_folder(census_folder(demo_db.parent / "extracts"), tmp_path / "census.duckdb")
+    with duckdb.connect(str(tmp_path / "census.duckdb"), read_only=True) as census:
+        for table in ("cin_disability", "cin_plan", "pre_proceedings"):
+            assert census.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 100, table
+        assert census.execute("SELECT count(*) FROM load_query").fetchone()[0] == 0

@@ -61,7 +61,7 @@ def write_extracts(world: DemoCouncil, out_dir: Path, every_table: bool = False)
     tables = extract_tables(world)
     first_day, last_day = pd.Timestamp(world.months[0]), pd.Timestamp(world.end_day)
     write_census(tables, tables["children.csv"].rename(columns={"BIRTH_MONTH": "BIRTH_DATE"}),
-                 world.council.dfe_code, first_day, last_day, census_folder(out_dir))
+                 world.council.dfe_code, first_day, last_day, census_folder(out_dir), world.seed)
     header, eps = tables.pop("header.csv"), tables.pop("episodes.csv")
     records = every_record(eps, header, world.seed, last_day, world.council.dfe_code)
     returns = yearly_returns(header, eps, first_day, last_day, records, world.seed)
