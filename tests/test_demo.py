@@ -158,3 +158,19 @@ def test_the_census_of_each_year_loads_alone(demo_db, tmp_path):
         for table in ("cin_disability", "cin_plan", "pre_proceedings"):
             assert census.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 100, table
         assert census.execute("SELECT count(*) FROM load_query").fetchone()[0] == 0
+
+
+def test_monthly_annex_a_workbooks_load_alone_with_every_teams_children(demo_db, demo_con,
+                                                                         tmp_path):
+    from fsdash.demo import annex_a_folder
+    from fsdash.ingest import load_paths
+    books = sorted(annex_a_folder(demo_db.parent / "extracts").glob("Annex_A_*.xlsx"))
+    assert [p.stem for p in books] == ["Annex_A_2026-08-31", "Annex_A_2026-09-30",
+                                       "Annex_A_2026-10-31"]
+    report = load_paths(books, tmp_path / "annex.duckdb")
+    assert not any("mapped to no team" in note for note in report.notes)
+    with duckdb.connect(str(tmp_path / "annex.duckdb"), read_only=True) as annex:
+        day = dt.date(2026, 10, 31)
+        demo, alone = (metrics.caseload_by_team(con, day).set_index("team")["children"].to_dict()
+                       for con in (demo_con, annex))
+        assert alone == demo and len(demo) == 21

@@ -4,17 +4,22 @@
 double as example files) and are loaded through ``fsdash.ingest``, the same path as real data.
 The children in need census the council would have submitted each year goes beside them, in
 ``data/demo-census/`` (``fsdash.demo.census``): it loads on its own, but not with the local
-extracts, which give the same referrals with their route into the front door.
+extracts, which give the same referrals with their route into the front door. So do its monthly
+Ofsted Annex A workbooks, in ``data/demo-annex-a/`` (``write_annex_a``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from fsdash import store
+from fsdash.annex_a import write_workbook
+from fsdash.annex_a_store import snapshot_lists
 from fsdash.config import REPO_ROOT, Council, load_council
 from fsdash.demo import adults as adults_module
 from fsdash.demo import casework
@@ -43,13 +48,51 @@ def build_demo(db: Path | str | None = None, scale: float = 1.0, seed: int = 201
     last_month = np.datetime64(until, "M") if until else last_full_month()
     world = DemoCouncil(council, cal, scale, seed, last_month).run()
     write_extracts(world, Path(out_dir))
-    return load_folder(out_dir, db, council)
+    report = load_folder(out_dir, db, council)
+    write_annex_a(Path(db or store.db_path()), council, pd.Timestamp(world.end_day).date(),
+                  annex_a_folder(out_dir), ANNEX_A_MONTHS if scale <= 1 else 1)
+    return report
 
 
 def census_folder(out_dir: Path | str) -> Path:
     """Where the demo's census files go: beside its extracts' folder (``data/demo-census``)."""
     out_dir = Path(out_dir)
     return out_dir.with_name(f"{out_dir.name}-census")
+
+
+def annex_a_folder(out_dir: Path | str) -> Path:
+    """Where the demo's Annex A workbooks go: beside its extracts (``data/demo-annex-a``)."""
+    out_dir = Path(out_dir)
+    return out_dir.with_name(f"{out_dir.name}-annex-a")
+
+
+# Monthly Annex A workbooks written at scale 1 and below (one, the latest, above: each takes
+# seconds per thousand children).
+ANNEX_A_MONTHS = 3
+
+
+def write_annex_a(db: Path, council: Council, last_day: dt.date, folder: Path,
+                  months: int) -> list[Path]:
+    """Ofsted's Annex A workbook as the council would have refreshed it at each of the last
+    ``months`` month ends (``Annex_A_<date>.xlsx``): lists 3 to 8 from the loaded store
+    (``fsdash.annex_a_store.snapshot_lists``), its teams under the names the council file maps
+    (``[annex_a.teams]``: "Family Safeguarding <team>") and synthetic worker names. They load
+    alone or with the census, not with the local extracts (which give the same records)."""
+    names = {team.code: team.name for team in council.teams}
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    con = store.connect_readonly(db)
+    try:
+        for back in range(months):
+            day = (pd.Timestamp(last_day).to_period("M") - back).to_timestamp(how="end").date()
+            lists = snapshot_lists(con, day,
+                                   team_name=lambda code: f"Family Safeguarding {names[code]}",
+                                   worker_name=lambda worker: f"Worker {worker}")
+            written.append(write_workbook(folder / f"Annex_A_{day:%Y-%m-%d}.xlsx", day, lists,
+                                          council.name))
+    finally:
+        con.close()
+    return written
 
 
 def write_extracts(world: DemoCouncil, out_dir: Path, every_table: bool = False) -> None:
