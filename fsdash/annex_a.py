@@ -22,17 +22,20 @@ a referral source that is no source) is a problem naming the file, sheet, row an
 known and counted in a note. Sources: Ofsted's Annex A template (the column names) and
 liiatools' ``spec/annex_a`` (MIT; the variants and labels councils write).
 
-Worker names are staff data: a name becomes a worker key (``worker_key``) as it is read, and the
-name itself is kept only where the council's configuration allows names to be shown to the
-worker's own team manager (``[annex_a] show_worker_names``). ``fsdash.annex_a_load`` puts
-snapshots in the store; ``write_workbook`` writes one (the demo uses it).
+Worker names are staff data: a name becomes a worker key (``worker_key``: a keyed digest under
+the store's secret, ``fsdash.annex_a_store.worker_secret``) as it is read, and the name itself
+is kept only where the council's configuration allows names to be shown to the worker's own
+team manager (``[annex_a] show_worker_names``). ``fsdash.annex_a_store`` puts snapshots in the
+store; ``write_workbook`` writes one (the demo uses it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -386,10 +389,19 @@ def yes_no(value) -> bool | None:
     return None
 
 
-def worker_key(name: str, council_code: str = "") -> str:
-    """A worker's key: a digest of the council and the name, so the same name gives the same
-    key in every snapshot and the store need not keep the name."""
-    digest = hashlib.sha256(f"{council_code}\n{_plain(name)}".encode()).hexdigest()
+# The secret of a read given none: its keys join only within this process, never a store's.
+_READ_SECRET = secrets.token_bytes(32)
+
+
+def worker_key(name: str, secret: bytes, council_code: str = "") -> str:
+    """A worker's key: a keyed digest (HMAC-SHA256) of the council and the name under the
+    store's secret (``fsdash.annex_a_store.worker_secret``), so the same name gives the same
+    key in every snapshot loaded into the store and the store need not keep the name, while
+    no one without the secret can tell whose a key is by hashing the names of the staff."""
+    if not secret:
+        raise ValueError("a worker key needs a secret")
+    digest = hmac.new(secret, f"{council_code}\n{_plain(name)}".encode(),
+                      hashlib.sha256).hexdigest()
     return f"AW-{digest[:12]}"
 
 
@@ -581,10 +593,14 @@ def _month_end(year: int, month: int) -> dt.date:
 
 
 def read(path: Path | str, shown_as: str | None = None, council_code: str = "",
-         keep_names: bool = False, today: dt.date | None = None) -> Snapshot:
-    """Read a workbook's lists 1 to 9. Raises ``AnnexAProblem`` naming the file, sheet, row
-    and field of every problem found (up to 20 a sheet)."""
+         keep_names: bool = False, today: dt.date | None = None,
+         secret: bytes | None = None) -> Snapshot:
+    """Read a workbook's lists 1 to 9, each worker as their key under ``secret`` (the store's,
+    ``fsdash.annex_a_store.worker_secret``; without one, keys that join only within this
+    process). Raises ``AnnexAProblem`` naming the file, sheet, row and field of every problem
+    found (up to 20 a sheet)."""
     path = Path(path)
+    secret = secret or _READ_SECRET
     shown_as = shown_as or path.name
     today = today or dt.date.today()
     problems: list[tuple] = []
@@ -630,7 +646,7 @@ def read(path: Path | str, shown_as: str | None = None, council_code: str = "",
             if all(_blank(v) for v in cells.values()):
                 continue
             values, bad = _record(cells, number, council_code, keep_names, names,
-                                  kept_unknown, offset, today)
+                                  kept_unknown, offset, today, secret)
             sheet_problems += [(where, offset, name, message) for name, message in bad]
             if not bad:
                 sheet.records.append((offset, values))
@@ -661,7 +677,7 @@ def read(path: Path | str, shown_as: str | None = None, council_code: str = "",
 
 
 def _record(cells: dict[Column, object], number: int, council_code: str, keep_names: bool,
-            names: dict, kept_unknown: dict, row: int, today: dt.date):
+            names: dict, kept_unknown: dict, row: int, today: dt.date, secret: bytes):
     """One row's values by target, and its problems as (field, message)."""
     values: dict[str, object] = {}
     bad: list[tuple[str, str]] = []
@@ -700,7 +716,7 @@ def _record(cells: dict[Column, object], number: int, council_code: str, keep_na
                 kept_unknown.setdefault((number, column.name), []).append(shown)
         elif kind == "worker":
             name = team_name(value)
-            key = worker_key(name, council_code)
+            key = worker_key(name, secret, council_code)
             values[column.target] = key
             if keep_names:
                 names[key] = name

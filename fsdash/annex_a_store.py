@@ -20,12 +20,20 @@ the extract date of one already held replaces it). Then, from every snapshot hel
 
 The other source always wins for what it gives, and a note says so. Which tables Annex A filled
 is recorded (``annex_a_filled``) so the next load builds them again rather than keeping them.
+
+Worker keys are keyed digests of the names (``fsdash.annex_a.worker_key``) under a secret that
+is never in the repository or the store: ``FSDASH_WORKER_KEY`` if set, else a file beside the
+store (``<store>.worker-key``, made on the first load; ``worker_secret``). Every load into a
+store uses the same secret, so a worker's key is the same in every snapshot; lose it and the
+next load's keys no longer join those of the snapshots held (its notes say so).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import secrets
 from pathlib import Path
 
 import duckdb
@@ -39,6 +47,54 @@ TABLES = ("annex_a_snapshot", "annex_a_worker_name", *(a.table for a in LISTS.va
 FRONT_DOOR = ("referral", "assessment", "s47_enquiry")
 PREFIX = "AA/"       # the identifiers of records Annex A gives (referrals, plans, cases)
 WORKER_PREFIX = "AW-"
+SECRET_ENV = "FSDASH_WORKER_KEY"     # the worker key secret, where not in the file beside the store
+
+
+def worker_key_file(db: Path | str) -> Path:
+    """Where the worker key secret of the store ``db`` is kept: beside it, never in it."""
+    db = Path(db)
+    return db.with_name(f"{db.name}.worker-key")
+
+
+def worker_secret(db: Path | str, create: bool = True) -> tuple[bytes, bool]:
+    """The secret the worker keys of the store ``db`` (the store a load swaps in, not the file
+    it is built in) are made under: ``FSDASH_WORKER_KEY`` if set, else the file
+    ``worker_key_file(db)``, made (32 random bytes, written as hex, readable by its owner
+    alone) if there is none and ``create``, else one for this load only. Returns the secret and
+    whether it is new (keys made before under another do not join its keys)."""
+    given = os.environ.get(SECRET_ENV, "").strip()
+    if given:
+        return given.encode(), False
+    path = worker_key_file(db)
+    if path.exists():
+        return _read_secret(path), False
+    text = secrets.token_hex(32)
+    if not create:
+        return text.encode(), True
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(handle, "w", encoding="ascii") as out:
+            out.write(text + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(partial, path)      # whole or not at all, and never over another's
+        except FileExistsError:         # another load made it first: use theirs
+            return _read_secret(path), False
+    finally:
+        partial.unlink(missing_ok=True)
+    return text.encode(), True
+
+
+def _read_secret(path: Path) -> bytes:
+    text = path.read_text(encoding="ascii").strip()
+    if not text:
+        raise ValueError(f"The worker key secret {path} is empty: restore it from a backup (or "
+                         f"set {SECRET_ENV}), or remove it to make a new one, after which the "
+                         "workers of the Annex A snapshots held no longer join those loaded next.")
+    return text.encode()
 
 
 def filled_before(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -54,14 +110,23 @@ def _stored_columns(number: int) -> list[str]:
 
 
 def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], council: Council,
-         load_id: int, replacing: bool) -> tuple[dict[str, int], list[tuple], list[str]]:
+         load_id: int, replacing: bool, new_secret: bool = False
+         ) -> tuple[dict[str, int], list[tuple], list[str]]:
     """Keep the previous store's snapshots, add ``snapshots``, and fill the tables no other
-    source gave. Returns rows loaded by name, (snapshot, name, rows) for the audit, and
+    source gave (``new_secret``: the worker keys of ``snapshots`` are made under a new secret,
+    ``worker_secret``). Returns rows loaded by name, (snapshot, name, rows) for the audit, and
     notes."""
     notes: list[str] = []
     new_dates = {s.extract_date: s for s in snapshots}
     if replacing:
         _keep_previous(con, new_dates, council, notes)
+        # fetchall: a result left unfinished would stop the next register
+        kept = con.execute("SELECT count(*) FROM annex_a_snapshot").fetchall()[0][0]
+        if new_secret and kept and snapshots:
+            notes.append(f"No worker key secret was found ({SECRET_ENV} or the file beside the "
+                         "store), so this load's workers have new keys: they do not join the "
+                         f"workers of the {kept:,} Annex A snapshot(s) loaded before. Restore the "
+                         "secret and load again to join them.")
     rows: dict[str, int] = {}
     audit = []
     for snapshot in snapshots:

@@ -81,10 +81,13 @@ def column_key(name: str) -> str:
     return name.replace("\ufeff", "").strip().upper()
 
 
-def find(paths, scratch: Path, notes: list[str] | None = None) -> dict[str, list[Found]]:
+def find(paths, scratch: Path, notes: list[str] | None = None,
+         worker_secret: bytes | None = None) -> dict[str, list[Found]]:
     """The batch's extract files by extract file name: one each, or for a yearly return one
     for each collection year. What was left out, and any year whose SSDA903 return lacks a table
-    the others have, is said in sentences in ``notes``. Raises ``BatchProblem``."""
+    the others have, is said in sentences in ``notes``. Annex A workbooks give their workers'
+    keys under ``worker_secret`` (the store's: ``fsdash.annex_a_store.worker_secret``). Raises
+    ``BatchProblem``."""
     notes = [] if notes is None else notes
     files, problems = _files(paths, scratch)
     by_name = {e.file.lower(): e for e in CSV_EXTRACTS}
@@ -95,7 +98,7 @@ def find(paths, scratch: Path, notes: list[str] | None = None) -> dict[str, list
             _add_census(shown_as, path, scratch / f"census{number}", found, problems, notes)
             continue
         if path.suffix.lower() in annex_a.SUFFIXES:
-            _add_annex_a(shown_as, path, workbooks, problems)
+            _add_annex_a(shown_as, path, workbooks, problems, worker_secret)
             continue
         if path.suffix.lower() != ".csv":
             problems.append((shown_as, None, None, "is not a CSV or XML file: fsdash loads the "
@@ -133,10 +136,11 @@ def find(paths, scratch: Path, notes: list[str] | None = None) -> dict[str, list
     return found
 
 
-def _add_annex_a(shown_as: str, path: Path, workbooks: list, problems: list) -> None:
+def _add_annex_a(shown_as: str, path: Path, workbooks: list, problems: list,
+                 worker_secret: bytes | None = None) -> None:
     """Read an Ofsted Annex A workbook into a snapshot; refuse a second for the same date."""
     try:
-        snapshot = annex_a.read(path, shown_as, keep_names=True)
+        snapshot = annex_a.read(path, shown_as, keep_names=True, secret=worker_secret)
     except annex_a.AnnexAProblem as error:
         problems += error.problems
         return

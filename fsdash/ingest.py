@@ -110,8 +110,11 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
     load_notes: list[str] = []   # what the load decided or passed over (``LoadReport.notes``)
     with tempfile.TemporaryDirectory(dir=db.parent, prefix=".load-") as scratch:
         scratch = Path(scratch)
+        # the secret of the store swapped in (not of the file built beside it): the same for
+        # every load into it, so Annex A workers keep their keys (a dry run makes no file)
+        secret, new_secret = annex_a_store.worker_secret(db, create=not dry_run)
         try:
-            found = batch.find(paths, scratch, load_notes)
+            found = batch.find(paths, scratch, load_notes, worker_secret=secret)
         except batch.BatchProblem as error:
             raise LoadError([Problem(*p) for p in error.problems]) from None
         snapshots = found.pop(annex_a.KEY, [])     # Annex A workbooks (``fsdash.annex_a``)
@@ -162,7 +165,7 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
                     kept.append(source_of_table(extract.table))
             _complete_children(con)
             annex_rows, annex_audit, annex_notes = annex_a_store.load(
-                con, snapshots, council, load_id, replacing)
+                con, snapshots, council, load_id, replacing, new_secret)
             rows |= annex_rows
             loaded += annex_audit
             if not allow_shrink:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import stat
 from pathlib import Path
 
 import duckdb
@@ -31,6 +33,18 @@ PLANS = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Chil
          "Date of the Last Statutory Visit", "Was the Child Seen Alone?",
          "Date of latest review conference", "Child Protection Plan End Date",
          "Number of Previous Child Protection Plans", "Allocated Team", "Allocated Worker"]
+
+
+@pytest.fixture(autouse=True)
+def _secret_beside_the_store(monkeypatch):
+    """Worker keys under the secret in the file beside each test's store, whatever the
+    environment running the tests holds."""
+    monkeypatch.delenv(annex_a_store.SECRET_ENV, raising=False)
+
+
+def _key(db: Path, name: str) -> str:
+    """The key the worker ``name`` has in the store ``db``."""
+    return annex_a.worker_key(name, annex_a_store.worker_secret(db, create=False)[0])
 
 
 def _workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
@@ -192,11 +206,11 @@ def test_two_snapshots_give_caseload_history(tmp_path):
                        ).fetchone()[0] == [dt.date(2026, 9, 30), dt.date(2026, 10, 31)]
     by_date = {day: metrics.caseload_by_worker(con, day, "FS01").set_index("worker")["children"]
                for day in (dt.date(2026, 9, 30), dt.date(2026, 10, 31))}
-    ann = annex_a.worker_key("Ann Smith")
+    ann = _key(db, "Ann Smith")
     assert by_date[dt.date(2026, 9, 30)][ann] == 2
     assert by_date[dt.date(2026, 10, 31)][ann] == 2     # C1 and C5; C2 moved to Di Pal
-    assert by_date[dt.date(2026, 10, 31)][annex_a.worker_key("Di Pal")] == 1
-    assert annex_a.worker_key("Di Pal") not in by_date[dt.date(2026, 9, 30)]
+    assert by_date[dt.date(2026, 10, 31)][_key(db, "Di Pal")] == 1
+    assert _key(db, "Di Pal") not in by_date[dt.date(2026, 9, 30)]
     assert con.execute("SELECT count(*) FROM allocation WHERE child_id = 'C2'").fetchone()[0] == 2
 
 
@@ -207,11 +221,12 @@ def test_worker_names_kept_only_where_the_council_allows(tmp_path):
     ingest.load_paths([path], tmp_path / "store.duckdb", council=allowing)
     con = duckdb.connect(str(tmp_path / "store.duckdb"), read_only=True)
     assert con.execute("SELECT worker_key, team_code, name FROM annex_a_worker_name"
-                       ).fetchall() == [(annex_a.worker_key("Ann Smith"), "FS01", "Ann Smith")]
+                       ).fetchall() == [(_key(tmp_path / "store.duckdb", "Ann Smith"), "FS01",
+                                         "Ann Smith")]
     own, other, director = (Scope("team_manager", ("FS01",)), Scope("team_manager", ("FS02",)),
                             Scope("director"))
     assert annex_a_store.worker_names(con, own, "FS01", allowing) == {
-        annex_a.worker_key("Ann Smith"): "Ann Smith"}
+        _key(tmp_path / "store.duckdb", "Ann Smith"): "Ann Smith"}
     assert annex_a_store.worker_names(con, other, "FS01", allowing) == {}
     assert annex_a_store.worker_names(con, director, "FS01", allowing) == {}
     assert annex_a_store.worker_names(con, own, "FS01", council) == {}
@@ -281,12 +296,12 @@ def test_written_workbook_reads_back(tmp_path):
         7: [{"child_id": "C1", "sex": "F", "ethnicity": "WBRI", "start_date": dt.date(2026, 10, 9),
              "initial_category": "NEG", "latest_category": "EMO", "team_name": TEAM,
              "worker_key": "Ann Smith"}]}, council_name="Lancashire")
-    read = annex_a.read(path)
+    read = annex_a.read(path, secret=b"a test secret")
     assert read.extract_date == dt.date(2026, 10, 31)
     values = read.lists[3].records[0][1]
     assert (values["sex"], values["source"], values["nfa"]) == ("F", "2A", False)
     assert read.lists[7].records[0][1]["latest_category"] == "EMO"
-    assert values["worker_key"] == annex_a.worker_key("Ann Smith")
+    assert values["worker_key"] == annex_a.worker_key("Ann Smith", b"a test secret")
 
 
 def test_annex_a_beside_a_census_the_census_gives_the_front_door(tmp_path):
@@ -359,7 +374,7 @@ def test_a_workbook_in_another_councils_style(tmp_path):
     assert con.execute("SELECT birth_month FROM child WHERE child_id = '5678'").fetchone()[0] \
         == dt.date(2019, 10, 1)                           # from the age, 7, on 31/10/2026
     assert con.execute("SELECT team_code, worker_id FROM allocation").fetchall() == \
-        [("FS01", annex_a.worker_key("Ann Smith"))]
+        [("FS01", _key(tmp_path / "store.duckdb", "Ann Smith"))]
     assert not any("mapped to no team" in n for n in report.notes)
 
 
@@ -441,3 +456,108 @@ def test_a_snapshot_of_a_date_held_replaces_it_and_two_in_one_batch_are_refused(
     con.close()
     with pytest.raises(ingest.LoadError, match="is a second Annex A workbook for 30/09/2026"):
         ingest.load_paths([first, second], db)
+
+
+# --- worker keys: keyed digests under a secret beside the store, never the names ---------------
+
+WORKERS = ("Ann Smith", "Bob Jones", "Cy Lee", "Di Pal")
+
+
+def _with_every_worker(path: Path) -> Path:
+    """A snapshot naming every worker of ``WORKERS`` (lists 3, 6 and 7)."""
+    return _snapshot(path, ["C1", ("C2", TEAM, "Di Pal"), ("C5", "FS02", "Cy Lee")],
+                     plan_children=["C3"], referrals=[("C1", dt.datetime(2026, 9, 2))])
+
+
+def _names_in_store(con: duckdb.DuckDBPyConnection, names) -> set[tuple[str, str, str]]:
+    """(table, column, name) for every name of ``names`` (whole, or its surname) that any text
+    column of any table holds, in any case."""
+    found = set()
+    for table, column in con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE data_type LIKE 'VARCHAR%'").fetchall():
+        for name in names:
+            for part in (name, name.split()[-1]):
+                if con.execute(f'SELECT count(*) FROM "{table}" WHERE CAST("{column}" AS '
+                               'VARCHAR) ILIKE ?', [f"%{part}%"]).fetchone()[0]:
+                    found.add((table, column, name))
+    return found
+
+
+def test_a_worker_key_is_keyed_not_a_hash_of_the_name(tmp_path):
+    db = tmp_path / "store.duckdb"
+    ingest.load_paths([_with_every_worker(tmp_path / "Annex_A_2026-09-30.xlsx")], db)
+    con = duckdb.connect(str(db), read_only=True)
+    keys = {r[0] for r in con.execute("SELECT worker_key FROM annex_a_cin UNION "
+                                      "SELECT worker_key FROM annex_a_cp").fetchall()}
+    assert keys == {_key(db, name) for name in ("Ann Smith", "Bob Jones", "Cy Lee", "Di Pal")}
+    for name in WORKERS:          # no digest of the name alone gives its key
+        key = _key(db, name)[3:]
+        for text in (name, name.lower(), f"\n{name}", f"\n{name.lower()}"):
+            for digest in (hashlib.sha256, hashlib.sha1, hashlib.md5, hashlib.blake2b):
+                assert key not in digest(text.encode()).hexdigest(), (name, text)
+
+
+def test_two_loads_into_a_store_give_a_worker_the_same_key_under_a_secret_beside_it(tmp_path):
+    db = tmp_path / "store.duckdb"
+    ingest.load_paths([_with_every_worker(tmp_path / "Annex_A_2026-09-30.xlsx")], db)
+    secret = tmp_path / "store.duckdb.worker-key"
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    assert len(bytes.fromhex(secret.read_text())) == 32
+    held = secret.read_text()
+    october = _with_every_worker(tmp_path / "Annex_A_2026-10-31.xlsx")
+    report = ingest.load_paths([october], db)
+    assert secret.read_text() == held
+    assert sorted(p.name for p in tmp_path.iterdir() if "worker-key" in p.name) == \
+        ["store.duckdb.worker-key"]       # none for the file built beside the store
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT list(DISTINCT worker_key), count(DISTINCT extract_date) "
+                       "FROM annex_a_cin WHERE child_id = 'C1'").fetchone() == \
+        ([_key(db, "Ann Smith")], 2)
+    assert metrics.caseload_by_worker(con, dt.date(2026, 10, 31), "FS01").set_index(
+        "worker")["children"][_key(db, "Ann Smith")] == 1
+    assert not any("worker key secret" in n for n in report.notes)
+    found = con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                        "WHERE data_type LIKE 'VARCHAR%'").fetchall()
+    assert not [f for f in found if con.execute(
+        f'SELECT count(*) FROM "{f[0]}" WHERE CAST("{f[1]}" AS VARCHAR) ILIKE ?',
+        [f"%{held.strip()[:16]}%"]).fetchone()[0]]          # the secret is not in the store
+    con.close()
+    secret.unlink()               # lost: the next load's keys do not join, and it says so
+    report = ingest.load_paths([october], db)
+    assert any("do not join the workers of the 1 Annex A snapshot(s) loaded before" in n
+               for n in report.notes)
+    assert secret.read_text() != held
+    dry = tmp_path / "dry.duckdb"           # a dry run makes no secret
+    ingest.load_paths([october], dry, dry_run=True)
+    assert not annex_a_store.worker_key_file(dry).exists()
+
+
+def test_another_secret_gives_other_keys(tmp_path, monkeypatch):
+    assert annex_a.worker_key("Ann Smith", b"one") != annex_a.worker_key("Ann Smith", b"two")
+    assert annex_a.worker_key("Ann Smith", b"one") == annex_a.worker_key(" ann  SMITH", b"one")
+    path = _with_every_worker(tmp_path / "Annex_A_2026-09-30.xlsx")
+    beside, given = tmp_path / "beside.duckdb", tmp_path / "given.duckdb"
+    ingest.load_paths([path], beside)
+    monkeypatch.setenv(annex_a_store.SECRET_ENV, "a secret from the environment")
+    ingest.load_paths([path], given)
+    assert not annex_a_store.worker_key_file(given).exists()
+    workers = [set(duckdb.connect(str(db), read_only=True).execute(
+        "SELECT worker_id FROM worker").fetchall()) for db in (beside, given)]
+    assert workers[1] == {(annex_a.worker_key(n, b"a secret from the environment"),)
+                          for n in WORKERS}
+    assert len(workers[0]) == len(workers[1]) == 4 and not workers[0] & workers[1]
+
+
+def test_worker_names_are_nowhere_in_the_store_unless_the_council_allows(tmp_path):
+    path = _with_every_worker(tmp_path / "Annex_A_2026-09-30.xlsx")
+    council = load_council()
+    ingest.load_paths([path], tmp_path / "store.duckdb", council=council)
+    con = duckdb.connect(str(tmp_path / "store.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM worker").fetchone()[0] == 4
+    assert _names_in_store(con, WORKERS) == set()
+    con.close()
+    allowing = dataclasses.replace(council, annex_a=AnnexA(council.annex_a.teams, True))
+    ingest.load_paths([path], tmp_path / "named.duckdb", council=allowing)
+    con = duckdb.connect(str(tmp_path / "named.duckdb"), read_only=True)
+    assert _names_in_store(con, WORKERS) == {("annex_a_worker_name", "name", n) for n in WORKERS}
