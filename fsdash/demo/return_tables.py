@@ -79,7 +79,7 @@ def unaccompanied(episodes: pd.DataFrame, births: np.ndarray, seed: int) -> np.n
     start = by_period["DECOM"].min()
     child = by_period["CHILD"].first()
     age = (start.to_numpy() - births[child.to_numpy()]).astype("timedelta64[D]").astype(int)
-    section_20 = by_period["LS"].agg(lambda ls: (ls == "V2").all()).to_numpy()
+    section_20 = eps["LS"].eq("V2").groupby(eps["period"]).all().to_numpy()
     rng = np.random.default_rng([seed, 903, 8])
     chosen = section_20 & (age >= 14 * 365.25) & (rng.random(len(child)) < UASC_SHARE)
     return np.sort(child.to_numpy()[chosen])
@@ -100,7 +100,7 @@ def periods_of_care(episodes: pd.DataFrame) -> pd.DataFrame:
         "order": eps[eps["LS"].eq("E1")].groupby("period")["DECOM"].min(),
         "placed": eps[eps["PLACE"].str.startswith("A")].groupby("period")["DECOM"].min(),
     })
-    open_ = grouped["DEC"].apply(lambda d: d.isna().any())
+    open_ = eps["DEC"].isna().groupby(eps["period"]).any()
     periods.loc[open_, "end"] = pd.NaT
     return periods.reset_index()
 
