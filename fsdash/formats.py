@@ -3,7 +3,7 @@ sentence about each file: `python -m fsdash formats > docs/data-formats.md`."""
 
 from __future__ import annotations
 
-from fsdash import census
+from fsdash import annex_a, census
 from fsdash.extracts import EXTRACTS, SSDA903_FILES, Extract, Field, kind_help
 
 INTRO = """# Data formats
@@ -313,4 +313,5 @@ def markdown() -> str:
     """The whole of docs/data-formats.md."""
     local = [_section(e) for e in EXTRACTS if not e.census_part]
     returned = [_section(e) for e in EXTRACTS if e.census_part]
-    return INTRO + "\n" + "\n".join(local) + "\n" + CENSUS + "\n" + "\n".join(returned)
+    return (INTRO + "\n" + "\n".join(local) + "\n" + CENSUS + "\n" + "\n".join(returned)
+            + "\n" + annex_a.markdown())

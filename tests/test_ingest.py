@@ -486,3 +486,26 @@ def test_a_store_with_some_sources_answers_what_it_can_and_says_what_waits(tmp_p
             cards = {m.label: (m.value, m.delta) for m in app.metric}
             assert cards["Adults' police contacts"] == (
                 "Not loaded", "Waits for adults.csv, fs_involvement.csv and adult_events.csv")
+
+
+def test_rows_set_aside_are_counted_for_their_own_file_only(tmp_path):
+    """sw_episodes.csv's rows set aside are not episodes.csv's, in a year folder or named by
+    the extract in brackets; a census element's are its own."""
+    from fsdash import store
+    from fsdash.views import data
+
+    con = store.connect(tmp_path / "store.duckdb")
+    con.executemany("INSERT INTO load_audit VALUES (1, TIMESTAMP '2026-11-01 09:00', ?, ?, '', "
+                    "10, 'council.toml')",
+                    [("2023-24/episodes.csv", "episodes.csv"),
+                     ("2023-24/sw_episodes.csv", "sw_episodes.csv"),
+                     ("cin.xml", "census_referrals.csv")])
+    con.executemany("INSERT INTO quarantine VALUES (1, ?, 2, 'F', 'x', 'why')",
+                    [("2023-24/sw_episodes.csv",), ("2023-24/sw_episodes.csv",),
+                     ("2023-24/episodes.csv",), ("export.csv (sw_episodes.csv)",),
+                     ("cin.xml (CINdetails)",)])
+    fresh = data.freshness(con).set_index("Extract")
+    con.close()
+    assert fresh.loc["episodes.csv", "Rows set aside"] == "1"
+    assert fresh.loc["sw_episodes.csv", "Rows set aside"] == "3"
+    assert fresh.loc["Census: CINdetails", "Rows set aside"] == "1"

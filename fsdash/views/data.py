@@ -16,7 +16,8 @@ from fsdash.views.care import ChartBlock
 
 def freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Each extract's last load: when, from which file, how many rows, and rows set aside (a
-    census's rows are named by the file and the element in brackets)."""
+    census's rows are named by the file and the element in brackets; a file is matched by its
+    whole name, so sw_episodes.csv's rows are not episodes.csv's)."""
     names = [(e.file, f"({e.census_part})" if e.census_part else e.file) for e in EXTRACTS]
     last = con.execute(f"""
         WITH names (file, named) AS (VALUES {", ".join(["(?, ?)"] * len(names))})
@@ -25,7 +26,10 @@ def freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                     ELSE count(*) || ' files (one a year)' END AS source,
                sum(a.rows_loaded) AS rows_loaded,
                (SELECT count(*) FROM quarantine q JOIN names n ON n.file = a.file
-                WHERE q.load_id = a.load_id AND q.file LIKE '%' || n.named || '%') AS set_aside
+                WHERE q.load_id = a.load_id
+                  AND (q.file = n.named OR suffix(q.file, '/' || n.named)
+                       OR suffix(q.file, ' ' || n.named) OR suffix(q.file, '(' || n.named || ')'))
+               ) AS set_aside
         FROM load_audit a
         WHERE a.load_id = (SELECT max(load_id) FROM load_audit b WHERE b.file = a.file)
         GROUP BY a.file, a.load_id""", [v for pair in names for v in pair]).df()
