@@ -55,7 +55,7 @@ if files and st.button("Load", type="primary"):
             st.success(("Every file passed its checks; nothing was changed." if dry_run else
                         "Loaded.") + f" {sum(report.rows.values()):,} rows from "
                        f"{len(report.rows)} extract(s); kept as they were: "
-                       f"{', '.join(report.kept) or 'none'}; rows set aside: "
+                       f"{', '.join(dict.fromkeys(report.kept)) or 'none'}; rows set aside: "
                        f"{sum(report.quarantined.values()):,}; rows queried: "
                        f"{report.queries:,}.")
             for note in report.notes:
