@@ -290,6 +290,8 @@ def test_the_data_page_checks_a_zip_of_every_ssda903_year_and_table(
     assert said.startswith("Every file passed its checks; nothing was changed."), said
     assert f" {rows:,} rows from {files} extract(s)" in said, (rows, files, said)
     assert "rows set aside: 0" in said, said
+    kept = said.split("kept as they were: ")[1].split("; rows set aside")[0].split(", ")
+    assert "population.csv" in kept and len(kept) == len(set(kept)), kept   # each named once
     page.close()
     _unchanged(demo_copy, before)
 
