@@ -48,7 +48,9 @@ if files and st.button("Load", type="primary"):
         except LoadError as error:
             bar.empty()
             ui.record_view(PAGE, "load refused", files=len(files))
-            st.error(str(error))
+            st.error(str(error).replace(   # the command line's flag is this page's box
+                "load again with --allow-shrink",
+                "tick 'Allow a load that removes most of a table' and load again"))
         else:
             bar.empty()
             ui.record_view(PAGE, "dry run" if dry_run else "load", files=len(files))
