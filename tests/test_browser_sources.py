@@ -308,6 +308,8 @@ def test_the_data_page_checks_one_years_folder_and_reads_back_its_notes(
     page, said = _load(chromium, url, log, [archive])
     assert "The load was stopped and the store left unchanged" in said, said
     assert "episodes.csv: would remove most of what the store holds" in said, said
+    assert "tick 'Allow a load that removes most of a table'" in said, said   # not the CLI's flag
+    assert "--allow-shrink" not in said, said
     page.close()
     # Allowed to, it passes; the notes say what the store had that this batch lacks.
     page, said = _load(chromium, url, log, [archive],
