@@ -181,7 +181,7 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
             progress(len(EXTRACTS), len(EXTRACTS), "Done")
     notes = tuple(dict.fromkeys([*load_notes, *(n for files in found.values() for f in files
                                    for n in f.notes), *annex_notes]))
-    return LoadReport(db=db, rows=rows, kept=tuple(kept),
+    return LoadReport(db=db, rows=rows, kept=tuple(dict.fromkeys(kept)),
                       quarantined={k: v for k, v in quarantined.items() if v}, queries=queries,
                       notes=notes)
 

@@ -92,8 +92,8 @@ def build_pack(con: duckdb.DuckDBPyConnection, council: Council, scope: Scope, a
               else "Small numbers are shown in full: do not share beyond "
               f"{ROLE_NAMES[scope.role].lower()}s.")
     return Pack(title=f"Family Safeguarding board pack: {label}",
-                subtitle=f"{council.name} · figures at {long_date(as_at)} · prepared for a "
-                         f"{ROLE_NAMES[scope.role].lower()}",
+                subtitle=f"{council.name} · figures at {long_date(as_at)} · prepared for "
+                         f"{_with_article(ROLE_NAMES[scope.role].lower())}",
                 as_at=as_at, pages=pages,
                 footer=f"{council.short_name} · {label} · {long_date(as_at)} · {hidden}")
 
@@ -229,3 +229,8 @@ def _definitions(con, council: Council, scope: Scope) -> list[Page]:
         "in. Changes flagged as unusual use statistical process control (XmR charts).",
     ]
     return [Page("Definitions", definitions), Page("Sources", sources)]
+
+
+def _with_article(noun: str) -> str:
+    """'an analyst', 'a director'."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
