@@ -118,7 +118,7 @@ INSERT INTO ref_code (list, code, label, first_year, last_year) VALUES
     ('ACTIV', 'G6', 'Activity G6 (see the year''s specification)', NULL, NULL),
     ('ACTIV', '0', 'Activity not known (see the year''s specification)', NULL, NULL),
     ('SW_REASON', 'MANAGE', 'Management decision', 2024, NULL),
-    ('SW_REASON', 'FCONTA', 'Family request', 2024, NULL),
+    ('SW_REASON', 'FCONTA', 'First contact: the first social worker of a period of care', 2024, NULL),
     ('SW_REASON', 'LEFTRL', 'Social worker left the role', 2024, NULL),
     ('SW_REASON', 'ORGRST', 'Organisational restructure', 2024, NULL),
     ('SW_REASON', 'TSPROC', 'Transfer as part of a process', 2024, NULL),
