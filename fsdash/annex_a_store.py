@@ -39,7 +39,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from fsdash.annex_a import CASE_LISTS, LISTS, Snapshot
+from fsdash.annex_a import Snapshot
+from fsdash.annex_a_lists import CASE_LISTS, LISTS
 from fsdash.config import NOT_KNOWN, Council
 from fsdash.extracts import source_of_table
 

@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from fsdash import annex_a, census, textfiles, yearly
+from fsdash import annex_a, annex_a_lists, census, textfiles, yearly
 from fsdash.extracts import CSV_EXTRACTS, DATE_FORMAT, EXTRACT_BY_FILE, SSDA903_FILES, Extract
 
 
@@ -92,12 +92,12 @@ def find(paths, scratch: Path, notes: list[str] | None = None,
     files, problems = _files(paths, scratch)
     by_name = {e.file.lower(): e for e in CSV_EXTRACTS}
     found: dict[str, list[Found]] = {}
-    workbooks: list = []      # Annex A snapshots (``fsdash.annex_a``), given under annex_a.KEY
+    workbooks: list = []      # Annex A snapshots (``fsdash.annex_a``), given under annex_a_lists.KEY
     for number, (shown_as, path) in enumerate(files):
         if path.suffix.lower() == ".xml":
             _add_census(shown_as, path, scratch / f"census{number}", found, problems, notes)
             continue
-        if path.suffix.lower() in annex_a.SUFFIXES:
+        if path.suffix.lower() in annex_a_lists.SUFFIXES:
             _add_annex_a(shown_as, path, workbooks, problems, worker_secret)
             continue
         if path.suffix.lower() != ".csv":
@@ -132,7 +132,7 @@ def find(paths, scratch: Path, notes: list[str] | None = None,
     if problems:
         raise BatchProblem(problems)
     if workbooks:
-        found[annex_a.KEY] = workbooks
+        found[annex_a_lists.KEY] = workbooks
     return found
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from fsdash import annex_a, annex_a_store, batch, census, store, yearly
+from fsdash import annex_a_lists, annex_a_store, batch, census, store, yearly
 from fsdash.config import NOT_KNOWN, Council, load_council
 from fsdash.extracts import (
     DATE_FORMAT,
@@ -117,7 +117,7 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
             found = batch.find(paths, scratch, load_notes, worker_secret=secret)
         except batch.BatchProblem as error:
             raise LoadError([Problem(*p) for p in error.problems]) from None
-        snapshots = found.pop(annex_a.KEY, [])     # Annex A workbooks (``fsdash.annex_a``)
+        snapshots = found.pop(annex_a_lists.KEY, [])     # Annex A workbooks (``fsdash.annex_a``)
         if not found and not snapshots:
             raise LoadError([Problem(", ".join(map(str, paths)), None, None,
                                      "holds no extract files"

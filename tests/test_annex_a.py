@@ -13,7 +13,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from fsdash import annex_a, annex_a_store, ingest, metrics, store
+from fsdash import annex_a, annex_a_lists, annex_a_store, ingest, metrics, store
 from fsdash.access.roles import Scope
 from fsdash.config import AnnexA, load_council
 
@@ -155,7 +155,7 @@ def test_public_workbook_loads_alone(public_samples, tmp_path):
     assert stored == referrals
     assert con.execute("SELECT count(*) FROM annex_a_snapshot").fetchone()[0] == 1
     for number in range(1, 10):
-        assert con.execute(f"SELECT count(*) FROM {annex_a.LISTS[number].table}").fetchone()[0]
+        assert con.execute(f"SELECT count(*) FROM {annex_a_lists.LISTS[number].table}").fetchone()[0]
     notes = " ".join(report.notes)
     assert "Annex_A.xlsx is an Annex A snapshot taken as at" in notes
     assert "'Care Leavers Team'" in notes          # its teams are not this council's
@@ -328,14 +328,14 @@ def test_annex_a_beside_a_census_the_census_gives_the_front_door(tmp_path):
 def test_every_declared_column_has_its_place_in_the_store():
     con = duckdb.connect(":memory:")
     store.migrate(con)
-    for annex_list in annex_a.LISTS.values():
+    for annex_list in annex_a_lists.LISTS.values():
         held = {r[0] for r in con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
             [annex_list.table]).fetchall()}
         assert {c.target for c in annex_list.columns} - {"age"} <= held, annex_list.table
         for column in annex_list.columns:
             if column.kind.startswith("code:"):
-                assert column.kind[5:] in annex_a.CODES
+                assert column.kind[5:] in annex_a_lists.CODES
     assert "List 8: children looked after" in annex_a.markdown()
 
 

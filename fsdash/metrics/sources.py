@@ -45,7 +45,7 @@ def empty(con: duckdb.DuckDBPyConnection) -> set[str]:
 def annex_a_cases_unplaced(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the store holds Annex A cases (lists 6 to 9) but no allocation: their teams
     map to no team code in the council configuration."""
-    from fsdash.annex_a import CASE_LISTS, LISTS
+    from fsdash.annex_a_lists import CASE_LISTS, LISTS
 
     if "allocation" not in empty(con):
         return False
