@@ -38,6 +38,11 @@ SAYS = {
     },
     "annex_a": {},
 }
+# Pages a store's source fills whole: the demo's Annex A workbooks name its own teams, so Team
+# caseloads shows them (a cabinet member is refused a team's detail, as on any store); a
+# workbook naming teams the council file maps nowhere says so.
+SHOWN = {("annex_a", "team"): ("case-holding social workers", "do not have access",
+                              "[annex_a.teams]")}
 
 
 def _files(folder, *patterns) -> list:
@@ -86,7 +91,10 @@ def test_every_page_opens_and_says_what_it_waits_for(single, role, monkeypatch):
         if page in ANALYSTS_ONLY and role != "analyst":
             assert "Only analysts" in text, (name, role, page)
             continue
-        if page != "audit_log":     # (Annex A cases whose teams are mapped to no team code
+        if (name, page) in SHOWN:   # nothing waits: its figures are shown, or refused by role
+            assert any(words in text for words in SHOWN[name, page]), (name, role, page,
+                                                                       text[:500])
+        elif page != "audit_log":   # (Annex A cases whose teams are mapped to no team code
             assert WAITING in text or "[annex_a.teams]" in text, (   # wait for configuration)
                 name, role, page, text[:500])
         if page in SAYS[name]:
