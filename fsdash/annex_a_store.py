@@ -31,7 +31,6 @@ next load's keys no longer join those of the snapshots held (its notes say so).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -39,6 +38,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from fsdash import textfiles
 from fsdash.annex_a import Snapshot
 from fsdash.annex_a_lists import CASE_LISTS, LISTS
 from fsdash.config import NOT_KNOWN, Council
@@ -138,7 +138,7 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], council: Cou
             rows[f"{snapshot.shown_as} (List {number}, {LISTS[number].title.lower()})"] = count
             total += count
         con.execute("INSERT INTO annex_a_snapshot VALUES (?, ?, ?, ?, ?)",
-                    [snapshot.extract_date, snapshot.shown_as, _sha256(snapshot.original),
+                    [snapshot.extract_date, snapshot.shown_as, textfiles.sha256(snapshot.original),
                      snapshot.date_from, load_id])
         if council.annex_a.show_worker_names and snapshot.names:
             _keep_names(con, snapshot)
@@ -149,13 +149,6 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], council: Cou
     notes += _fill(con)
     return rows, audit, notes
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _keep_previous(con, new_dates: dict, council: Council, notes: list[str]) -> None:

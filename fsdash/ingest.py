@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from fsdash import annex_a_lists, annex_a_store, batch, census, store, yearly
+from fsdash import annex_a_lists, annex_a_store, batch, census, store, textfiles, yearly
 from fsdash.config import NOT_KNOWN, Council, load_council
 from fsdash.extracts import (
     DATE_FORMAT,
@@ -644,14 +643,7 @@ def _record_audit(con, load_id: int, loaded: list[tuple[batch.Found, str, int]],
     now = dt.datetime.now().replace(microsecond=0)
     con.executemany(
         "INSERT INTO load_audit VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(load_id, now, file.shown_as, name, _sha256(file.original), count, str(council.path))
+        [(load_id, now, file.shown_as, name, textfiles.sha256(file.original), count, str(council.path))
          for file, name, count in loaded],
     )
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

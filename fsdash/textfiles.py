@@ -9,6 +9,7 @@ held in memory whole.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 from pathlib import Path
 
@@ -122,3 +123,12 @@ def readable(path: Path, scratch: Path, name: str | None = None) -> Path:
             out.write((text[:-1] if carry else text).replace("\r\n", "\n"))
         out.write((carry + decoder.decode(b"", final=True)).replace("\r\n", "\n"))
     return copy
+
+
+def sha256(path: Path) -> str:
+    """The file's SHA-256 digest, read a megabyte at a time (the load's audit record)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
