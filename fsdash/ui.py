@@ -16,6 +16,7 @@ import streamlit as st
 from fsdash import audit, metrics, signin, store
 from fsdash.access import Figures, Published, Scope
 from fsdash.config import WHOLE_COUNCIL, Council, load_council
+from fsdash.escaping import csv_text, plain
 from fsdash.formatting import long_date
 from fsdash.metrics import sources
 from fsdash.views import care, front_door, glance, outcomes, overview, scenarios, team
@@ -141,6 +142,15 @@ def area_options(council: Council) -> dict[str, str]:
     return options
 
 
+ASKED_LONGEST = 60   # characters of a value from the page address a warning repeats
+
+
+def _asked(wanted: str) -> str:
+    """A value from the page address as a warning repeats it: as plain text (never a link, an
+    image or HTML), cut short."""
+    return plain(wanted, ASKED_LONGEST)
+
+
 def url_select(column, label: str, options: dict[str, str], param: str) -> str:
     """A select box that starts from the URL, or else from the choice made on another page, and
     writes its choice back to both. A value in the URL that is not a choice gets a visible note."""
@@ -149,9 +159,9 @@ def url_select(column, label: str, options: dict[str, str], param: str) -> str:
     wanted = st.query_params.get(param)
     if wanted is not None and wanted not in options:
         fallback = st.session_state.get(remembered, keys[0])
-        st.warning(f"The page address asked for {label.lower()} “{wanted}”, which is not one of "
-                   f"the choices, so the page shows {options.get(fallback, options[keys[0]])} "
-                   "instead.")
+        st.warning(f"The page address asked for {label.lower()} “{_asked(wanted)}”, which is "
+                   f"not one of the choices, so the page shows "
+                   f"{options.get(fallback, options[keys[0]])} instead.")
         wanted = None
     start = wanted or st.session_state.get(remembered)
     choice = column.selectbox(label, keys, index=keys.index(start) if start in options else 0,
@@ -173,8 +183,8 @@ def url_slider(column, label: str, low: int, high: int, step: int, param: str,
             if not low <= value <= high:
                 raise ValueError
         except ValueError:
-            st.warning(f"The page address asked for {label.lower()} “{wanted}”, which is not a "
-                       f"whole number from {low} to {high}, so the page uses {default}.")
+            st.warning(f"The page address asked for {label.lower()} “{_asked(wanted)}”, which is "
+                       f"not a whole number from {low} to {high}, so the page uses {default}.")
             value = default
     choice = column.slider(label, low, high, value, step, key=f"slider-{param}", help=help)
     if choice == default:
@@ -217,8 +227,9 @@ def unusual_section(block, badge: tuple[str, str] | None, page: str, missing: st
 
 
 def download_button(table, file_stem: str, page: str) -> None:
-    """A CSV download of a table; each download is audited."""
-    download_file("Download this data (CSV)", lambda: table.to_csv(index=False),
+    """A CSV download of a table (formulas neutralised: ``fsdash.escaping.csv_text``); each
+    download is audited."""
+    download_file("Download this data (CSV)", lambda: csv_text(table),
                   f"{file_stem}.csv", "text/csv", page)
 
 

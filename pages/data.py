@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from fsdash import store, ui
+from fsdash.escaping import plain
 from fsdash.ingest import LoadError, load_paths
 from fsdash.views import data
 
@@ -48,9 +49,9 @@ if files and st.button("Load", type="primary"):
         except LoadError as error:
             bar.empty()
             ui.record_view(PAGE, "load refused", files=len(files))
-            st.error(str(error).replace(   # the command line's flag is this page's box
+            st.error(plain(str(error).replace(   # the command line's flag is this page's box
                 "load again with --allow-shrink",
-                "tick 'Allow a load that removes most of a table' and load again"))
+                "tick 'Allow a load that removes most of a table' and load again")))
         else:
             bar.empty()
             ui.record_view(PAGE, "dry run" if dry_run else "load", files=len(files))
@@ -60,8 +61,8 @@ if files and st.button("Load", type="primary"):
                        f"{', '.join(dict.fromkeys(report.kept)) or 'none'}; rows set aside: "
                        f"{sum(report.quarantined.values()):,}; rows queried: "
                        f"{report.queries:,}.")
-            for note in report.notes:
-                st.info(note)
+            for note in report.notes:     # file names and columns as the files give them
+                st.info(plain(note))
 
 con = ui.cursor()
 st.header("How fresh each source is")
