@@ -11,6 +11,7 @@ from conftest import ROOT, small_adult_cohort
 from fsdash import audit
 from fsdash.access.roles import (
     AccessError,
+    Identity,
     development_scope,
     load_access,
     scope_for_claims,
@@ -20,16 +21,20 @@ ACCESS = load_access(ROOT / "config" / "access.toml")
 TEAMS = [f"FS{i:02d}" for i in range(1, 22)]
 
 
+def _verified(email: str, **claims) -> dict:
+    return {"email": email, "email_verified": True, **claims}
+
+
 def test_named_users_come_before_groups_and_emails_match_without_case():
-    scope = scope_for_claims({"email": "Manager.FS01@Example.org", "groups": ["fsdash-directors"]},
+    scope = scope_for_claims(_verified("Manager.FS01@Example.org", groups=["fsdash-directors"]),
                              ACCESS)
     assert (scope.role, scope.teams, scope.suppress) == ("team_manager", ("FS01",), False)
-    director = scope_for_claims({"email": "someone@example.org", "groups": ["x", "fsdash-directors"]},
+    director = scope_for_claims(_verified("someone@example.org", groups=["x", "fsdash-directors"]),
                                 ACCESS)
     assert (director.role, director.suppress) == ("director", True)
-    assert scope_for_claims({"email": "a@example.org", "groups": "fsdash-cabinet"}, ACCESS).role \
+    assert scope_for_claims(_verified("a@example.org", groups="fsdash-cabinet"), ACCESS).role \
         == "cabinet"
-    assert scope_for_claims({"email": "stranger@example.org"}, ACCESS) is None
+    assert scope_for_claims(_verified("stranger@example.org"), ACCESS) is None
     assert scope_for_claims({"sub": "no-email"}, ACCESS) is None
 
 
@@ -37,7 +42,7 @@ def test_cabinet_members_always_have_small_numbers_hidden(tmp_path):
     path = tmp_path / "access.toml"
     path.write_text('[suppression]\nroles = []\n[[users]]\nemail = "c@example.org"\n'
                     'role = "cabinet"\n')
-    assert scope_for_claims({"email": "c@example.org"}, load_access(path)).suppress
+    assert scope_for_claims(_verified("c@example.org"), load_access(path)).suppress
 
 
 def test_bad_access_configuration_and_development_roles_are_refused(tmp_path):
@@ -53,8 +58,8 @@ def test_bad_access_configuration_and_development_roles_are_refused(tmp_path):
 
 
 def test_scopes_key_caches_by_reach_never_by_person():
-    first = ACCESS.scope("director", (), "a@example.org")
-    second = ACCESS.scope("director", (), "b@example.org")
+    first = ACCESS.scope("director", (), Identity("a@example.org", "a", "https://idp"))
+    second = ACCESS.scope("director", (), Identity("b@example.org", "b", "https://idp"))
     assert first.key == second.key and first.key != ACCESS.scope("analyst").key
 
 
