@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from fsdash import metrics, store
+from fsdash import audit, metrics, store
 from fsdash.access import ROLE_NAMES, SUPPRESSED, AccessError, Figures, Published
 from fsdash.access.roles import development_scope, load_access
 from fsdash.config import WHOLE_COUNCIL, load_council
@@ -126,6 +126,7 @@ def _summary(args) -> int:
     scope = development_scope(args.role, load_access(), [t.code for t in council.teams])
     figures = Figures(Published(cursors(con), council), suppress=scope.suppress)
     found = headline_figures(con, figures, council, as_at, args.area)
+    audit.record_command("summary", scope, {"as_at": as_at, "area": args.area})
     if args.json:
         print(json.dumps({"as_at": as_at.isoformat(), "area": args.area, "role": scope.role,
                           "measures": found}, indent=2))
@@ -153,6 +154,8 @@ def _pack(args) -> int:
                       _progress_bar)[args.format]
     out = args.out or Path(f"board-pack-{as_at}-{args.area}-{scope.role}.{args.format}")
     out.write_bytes(data)
+    audit.record_command("pack", scope, {"as_at": as_at, "area": args.area, "format": args.format,
+                                         "sections": ",".join(args.sections), "file": out})
     print(f"\nWrote {out} ({len(data) / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s.")
     return 0
 
