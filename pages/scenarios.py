@@ -10,7 +10,7 @@ from fsdash.views.scenarios import (
     GLOSSARY,
     NEEDS,
     REFERENCE_PERIODS,
-    NotEnoughHistory,
+    CannotProject,
     area_options,
 )
 
@@ -54,7 +54,7 @@ ui.record_view(PAGE, as_at=filters.as_at, area=filters.area, rates=reference_key
 try:
     view = ui.scenarios_view(ui.store_key(), ui.scope().key, filters, scenario, reference_key,
                              aim_percent, aim_years)
-except NotEnoughHistory as problem:
+except CannotProject as problem:
     st.info(str(problem))
     st.stop()
 st.info(view.summary)

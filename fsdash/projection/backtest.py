@@ -50,18 +50,25 @@ class BackTest:
                 f"{abs(line - flow):.1f} percentage points smaller than the {worse}'s.")
 
 
-def back_test(history: flows.History, origins: int = ORIGINS, horizon: int = HORIZON,
-              reference: int = REFERENCE) -> BackTest | None:
-    """Forecasts from each of the last ``origins`` month ends with ``horizon`` months of data
-    after them; None where the history is too short for even one."""
-    first = reference                          # the first origin with a full reference period
+def origin_indices(history: flows.History, origins: int = ORIGINS, horizon: int = HORIZON,
+                   reference: int = REFERENCE) -> range:
+    """The month ends (indices into the history) forecasts are made from: the last ``origins``
+    with a full reference period before them and ``horizon`` months of data after them."""
     last = len(history.months) - 1 - horizon
-    chosen = range(max(first, last - origins + 1), last + 1)
+    return range(max(reference, last - origins + 1), last + 1)
+
+
+def back_test(history: flows.History, origins: int = ORIGINS, horizon: int = HORIZON,
+              reference: int = REFERENCE, bands=flows.BANDS) -> BackTest | None:
+    """Forecasts by the flow model (rates by ``bands``) and the trend from each of the last
+    ``origins`` month ends with ``horizon`` months of data after them; None where the history
+    is too short for even one."""
+    chosen = origin_indices(history, origins, horizon, reference)
     if not chosen:
         return None
     rows = []
     for origin in chosen:
-        rates = flows.estimate(history, origin, reference)
+        rates = flows.estimate(history, origin, reference, bands=bands)
         path = flows.expected(history.stock[origin], [rates] * horizon,
                               history.population[origin])[-1]
         for measure, (_, (low, high)) in MEASURES.items():

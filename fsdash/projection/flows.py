@@ -25,11 +25,12 @@ from fsdash.metrics.flows import TURNED_18, care_flows, population_by_age
 AGES = 18
 GROUPS = PLACEMENTS
 REASONS = CEASE_REASONS
-# Age bands whose rates are estimated together (single years have too few children each).
+# Age bands whose rates are estimated together (single years have too few children each):
+# (label, first age, last age). COARSE_BANDS serve where the narrower bands' figures are hidden
+# from a role (``fsdash.projection.disclosure``).
 BANDS = (("Under 1", 0, 0), ("1 to 4", 1, 4), ("5 to 9", 5, 9), ("10 and 11", 10, 11),
          ("12 to 15", 12, 15), ("16 and 17", 16, 17))
-BAND_OF_AGE = np.array([next(i for i, (_, low, high) in enumerate(BANDS) if low <= age <= high)
-                        for age in range(AGES)])
+COARSE_BANDS = (("Under 12", 0, 11), ("12 to 17", 12, 17))
 MIN_EXPOSURE = 12   # child-months in a band and group below which the group's all-ages rates serve
 BOOTSTRAP_DRAWS = 200
 SEED = 20260101     # fixed, so the same store and settings always give the same bands
@@ -96,30 +97,38 @@ class Rates:
     mix: np.ndarray     # (A, G) share of starts by first placement group
     move: np.ndarray    # (A, G, G) chance of moving from one group to another (0 on the diagonal)
     exit: np.ndarray    # (A, G, R) chance of leaving care by reason
+    bands: tuple = BANDS   # the age bands the rates were estimated by
 
     def per_10000(self) -> np.ndarray:
         """Monthly starts per 10,000 children in the population, by age."""
         return 10000 * self.entry
 
 
-def _by_band(values: np.ndarray) -> np.ndarray:
+def band_of_age(bands=BANDS) -> np.ndarray:
+    """Each single year of age's band (its position in ``bands``)."""
+    return np.array([next(i for i, (_, low, high) in enumerate(bands) if low <= age <= high)
+                     for age in range(AGES)])
+
+
+def _by_band(values: np.ndarray, bands) -> np.ndarray:
     """Sum an array over the ages (axis 0) of each band: (A, ...) to (bands, ...)."""
-    return np.stack([values[low:high + 1].sum(axis=0) for _, low, high in BANDS])
+    return np.stack([values[low:high + 1].sum(axis=0) for _, low, high in bands])
 
 
-def _rate(events: np.ndarray, exposure: np.ndarray) -> np.ndarray:
+def _rate(events: np.ndarray, exposure: np.ndarray, bands) -> np.ndarray:
     """Events (A, G, X) per child-month of exposure (A, G) by band and group, with the group's
     all-ages rate where a band has too little exposure; broadcast back to single ages."""
-    banded, exposed = _by_band(events), _by_band(exposure)[:, :, None]
+    banded, exposed = _by_band(events, bands), _by_band(exposure, bands)[:, :, None]
     overall = events.sum(axis=0) / np.maximum(exposure.sum(axis=0), 1)[:, None]
     rate = np.where(exposed >= MIN_EXPOSURE, banded / np.maximum(exposed, 1), overall[None])
-    return rate[BAND_OF_AGE]
+    return rate[band_of_age(bands)]
 
 
-def estimate(history: History, last: int, months: int, weights: np.ndarray | None = None) -> Rates:
-    """Rates from the ``months`` months up to and including index ``last`` (each month's flows
-    set against the children looked after at the end of the month before), optionally weighted
-    by how often a resampling drew each month."""
+def estimate(history: History, last: int, months: int, weights: np.ndarray | None = None,
+             bands=BANDS) -> Rates:
+    """Rates by ``bands`` from the ``months`` months up to and including index ``last`` (each
+    month's flows set against the children looked after at the end of the month before),
+    optionally weighted by how often a resampling drew each month."""
     window = slice(last - months + 1, last + 1)
     weight = np.ones(months) if weights is None else weights
     exposure = np.einsum("m,mag->ag", weight, history.stock[last - months:last])
@@ -128,20 +137,24 @@ def estimate(history: History, last: int, months: int, weights: np.ndarray | Non
     exits = np.einsum("m,magr->agr", weight, history.exits[window])
     population = np.einsum("m,ma->a", weight, history.population[window])
     started = entries.sum(axis=1)
-    banded_starts = _by_band(started)
-    entry = (banded_starts / np.maximum(_by_band(population), 1))[BAND_OF_AGE]
+    banded_starts, of_age = _by_band(started, bands), band_of_age(bands)
+    entry = (banded_starts / np.maximum(_by_band(population, bands), 1))[of_age]
     all_mix = entries.sum(axis=0) / max(entries.sum(), 1)
-    band_mix = _by_band(entries) / np.maximum(banded_starts, 1)[:, None]
-    mix = np.where((banded_starts > 0)[:, None], band_mix, all_mix)[BAND_OF_AGE]
-    return Rates(entry, mix, _rate(moves, exposure), _rate(exits, exposure))
+    band_mix = _by_band(entries, bands) / np.maximum(banded_starts, 1)[:, None]
+    mix = np.where((banded_starts > 0)[:, None], band_mix, all_mix)[of_age]
+    return Rates(entry, mix, _rate(moves, exposure, bands), _rate(exits, exposure, bands), bands)
 
 
 def bootstrap(history: History, last: int, months: int, draws: int = BOOTSTRAP_DRAWS,
-              seed: int = SEED) -> list[Rates]:
-    """Rates from ``draws`` resamplings of the reference period's months (with replacement)."""
+              seed: int = SEED, bands=BANDS, span: int = 1) -> list[Rates]:
+    """Rates from ``draws`` resamplings (with replacement) of the reference period's spans of
+    ``span`` months (single months, or with 12 whole years ending at ``last``: then each draw
+    rests on 12-month totals alone)."""
     rng = np.random.default_rng(seed)
-    counts = rng.multinomial(months, np.full(months, 1 / months), size=draws)
-    return [estimate(history, last, months, weights) for weights in counts]
+    spans = months // span
+    counts = rng.multinomial(spans, np.full(spans, 1 / spans), size=draws)
+    return [estimate(history, last, months, np.repeat(weights, span), bands)
+            for weights in counts]
 
 
 def _leaving(rates: Rates) -> np.ndarray:

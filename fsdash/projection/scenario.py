@@ -165,15 +165,17 @@ def _totals(paths: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def outlook(history: flows.History, origin: dt.date, end: dt.date, scenario: Scenario,
-            reference_months: int, weekly_costs: np.ndarray | None) -> Outlook:
-    """Project from the month end ``origin`` to ``end``, with rates from the ``reference_months``
-    months to ``origin``, with and without ``scenario``."""
+            reference_months: int, weekly_costs: np.ndarray | None,
+            bands=flows.BANDS, span: int = 1) -> Outlook:
+    """Project from the month end ``origin`` to ``end``, with rates by ``bands`` from the
+    ``reference_months`` months to ``origin`` (their ranges from resampling its spans of
+    ``span`` months), with and without ``scenario``."""
     last = history.index(origin)
     months = tuple(month_ends_after(origin, end))
     start, population = history.stock[last], history.latest_population
-    central = flows.estimate(history, last, reference_months)
+    central = flows.estimate(history, last, reference_months, bands=bands)
     (plain,), (changed,) = schedules([central], scenario, months)
-    resampled = flows.bootstrap(history, last, reference_months)
+    resampled = flows.bootstrap(history, last, reference_months, bands=bands, span=span)
     plain_draws, changed_draws = schedules(resampled, scenario, months)
     return Outlook(
         months=months,
@@ -186,13 +188,15 @@ def outlook(history: flows.History, origin: dt.date, end: dt.date, scenario: Sce
 
 
 def starts_fall_needed(history: flows.History, origin: dt.date, end: dt.date, start: dt.date,
-                       reference_months: int, target: float) -> float | None:
+                       reference_months: int, target: float,
+                       bands=flows.BANDS) -> float | None:
     """The smallest fall in under-12s' starts (a fraction, from ``start``) at which the
     expected number of under-12s at ``end`` is at or below ``target``: 0 if none is needed,
     None if even no starts at all would not be enough."""
     last = history.index(origin)
     months = tuple(month_ends_after(origin, end))
-    rates, population = flows.estimate(history, last, reference_months), history.latest_population
+    rates = flows.estimate(history, last, reference_months, bands=bands)
+    population = history.latest_population
 
     def under12_at_end(fall: float) -> float:
         change = {band: -round(100 * fall, 6) for band in ("under5", "5to11")}

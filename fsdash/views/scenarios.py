@@ -1,12 +1,19 @@
 """The Scenarios page's view: where the numbers of under-12s and of all children in care are
 heading if the rates of a reference period carry on, and under a scenario; the chance of meeting
 the aim (the council's target in force, or an aim set on the page); what it would take; placement
-costs; how accurate the flow model and the trend have been; and the rates the model uses."""
+costs; how accurate the flow model and the trend have been; and the rates the model uses.
+
+For a role whose small numbers are hidden, every figure here rests only on published counts the
+role sees (``fsdash.projection.disclosure``): the model's rates are taken by narrower or broader
+age bands, or the projection, the back-test or the costs are left out with a sentence saying
+why. ``projection_bands``, ``back_test_bands`` and ``costs_hidden`` there decide it, and
+``rates_table`` gives the rates a role is shown, so that tests can try to work hidden figures
+back from them."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
@@ -17,7 +24,7 @@ from fsdash.access import Figures
 from fsdash.config import WHOLE_COUNCIL, Council
 from fsdash.formatting import long_date, month, round_half_up
 from fsdash.metrics import sources
-from fsdash.projection import backtest, flows
+from fsdash.projection import backtest, disclosure, flows
 from fsdash.projection.scenario import Outlook, Scenario, outlook, starts_fall_needed
 from fsdash.projection.trend import chance_in_words
 from fsdash.views.care import ChartBlock
@@ -27,17 +34,34 @@ REFERENCE_PERIODS = {"24": ("The last 2 years", 24), "12": ("The last year", 12)
 SHOWN_MONTHS = 36     # months of actual counts drawn before the projection
 
 
-class NotEnoughHistory(ValueError):
+class CannotProject(ValueError):
+    """No projection can be shown for the chosen area, month and reference period."""
+
+
+class NotEnoughHistory(CannotProject):
     """The store holds too few months before the chosen month to estimate the rates."""
+
+
+class RestsOnHiddenFigures(CannotProject):
+    """The rates would rest on figures hidden from the role, even by the broadest bands."""
 
 
 @dataclass(frozen=True)
 class Planning:
     """What the page needs from the store for an area, whatever the scenario: the monthly flows
-    of care and the back-test."""
+    of care and the back-test (by the narrow age bands; ``test_by`` gives it by others)."""
 
     history: flows.History
     test: backtest.BackTest | None
+    other_tests: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def test_by(self, bands) -> backtest.BackTest | None:
+        """The back-test with rates by ``bands``."""
+        if bands == flows.BANDS:
+            return self.test
+        if bands not in self.other_tests:
+            self.other_tests[bands] = backtest.back_test(self.history, bands=bands)
+        return self.other_tests[bands]
 
 
 @dataclass(frozen=True)
@@ -136,23 +160,75 @@ def scenarios_view(con, figures: Figures, council: Council, plan: Planning, as_a
             f"A projection from {long_date(as_at)} needs {reference} months of figures before "
             f"it, from {long_date(history.months[0])} at the earliest: choose a later month or "
             "a shorter period to take the rates from.")
+    chosen = projection_bands(figures, council, history, as_at, area, reference)
     aim = aim_for(con, council, history, as_at, area, aim_percent, aim_years)
-    costs = _weekly_costs(council)
-    result = outlook(history, as_at, aim.end, scenario, reference, costs)
+    costs_withheld = disclosure.costs_hidden(figures, area, as_at)
+    costs = None if costs_withheld else _weekly_costs(council)
+    span = disclosure.RESAMPLED_SPAN if figures.suppress else 1
+    result = outlook(history, as_at, aim.end, scenario, reference, costs, chosen.bands, span)
     shown = [d for d in metrics.month_ends(as_at, SHOWN_MONTHS) if d in history.months]
     actual = {ages: figures.series("cla", shown, area, ages) for ages in ("under12", "all")}
+    tested = disclosure.back_test_bands(figures, area, history)
     return ScenariosView(
         aim=aim,
         summary=_summary(result, scenario, aim),
         under12=_outlook_block(result, actual["under12"], "under12", scenario, aim, label),
         everyone=_outlook_block(result, actual["all"], "all", scenario, None, label),
-        needed=_needed(history, as_at, aim, scenario.start, reference),
-        costs=_costs_block(result, council, scenario),
-        accuracy=_accuracy_block(plan.test),
-        rates=_rates_block(flows.estimate(history, history.index(as_at), reference),
-                           reference_label.lower()),
-        notes=_notes(reference_label, aim),
+        needed=_needed(history, as_at, aim, scenario.start, reference, chosen.bands),
+        costs=_costs_block(result, council, scenario, label if costs_withheld else None),
+        accuracy=_accuracy_block(plan.test_by(tested.bands) if tested.bands else None,
+                                 _back_test_withheld(tested, label)),
+        rates=_rates_block(rates_table(history, as_at, reference, chosen.bands),
+                           reference_label.lower(), _narrower_hidden(chosen, label)),
+        notes=_notes(reference_label, aim, span),
     )
+
+
+def projection_bands(figures: Figures, council: Council, history: flows.History,
+                     as_at: dt.date, area: str, reference: int) -> tuple:
+    """The age bands the role's projection from ``as_at`` uses (``disclosure``); raises
+    ``RestsOnHiddenFigures`` where even the broadest would rest on a hidden figure."""
+    chosen = disclosure.projection_bands(figures, area, history, history.index(as_at), reference)
+    if chosen.bands is None:
+        other = ("another month or a longer period" if area == WHOLE_COUNCIL
+                 else f"all of {council.short_name}, or another month")
+        raise RestsOnHiddenFigures(
+            f"A projection for {council.area_label(area)} from {long_date(as_at)} cannot be "
+            f"shown: its rates would rest on numbers small enough to be hidden (the number of "
+            f"{chosen.hidden.words()}). Choose {other}.")
+    return chosen
+
+
+def rates_table(history: flows.History, as_at: dt.date, reference: int,
+                bands=flows.BANDS) -> pd.DataFrame:
+    """The rates the projection uses by age band, as the page and its download show them:
+    starts a year per 10,000 children, and leaving care and moving placement group each month
+    (averaged over placement groups)."""
+    rates = flows.estimate(history, history.index(as_at), reference, bands=bands)
+    ages = [low for _, low, _ in bands]
+    leaving = rates.exit.sum(axis=2)[ages].mean(axis=1)
+    moving = rates.move.sum(axis=2)[ages].mean(axis=1)
+    return pd.DataFrame({"Age": [name for name, _, _ in bands],
+                         "Starts a year per 10,000 children":
+                             (12 * rates.per_10000()[ages]).round(1),
+                         "Leaving care each month (%)": (100 * leaving).round(1),
+                         "Moving placement group each month (%)": (100 * moving).round(1)})
+
+
+def _narrower_hidden(chosen: disclosure.Bands, label: str) -> str | None:
+    """Why the rates are by broad bands, where they are."""
+    if not chosen.coarse:
+        return None
+    return (f"The rates are for under-12s and for 12 to 17-year-olds: the narrower age bands "
+            f"for {label} would rest on numbers small enough to be hidden (the number of "
+            f"{chosen.narrowest_hidden.words()}).")
+
+
+def _back_test_withheld(tested: disclosure.Bands, label: str) -> str | None:
+    if tested.bands is not None:
+        return None
+    return (f"How accurate past projections for {label} were is not shown: they rest on "
+            f"numbers small enough to be hidden (the number of {tested.hidden.words()}).")
 
 
 def _weekly_costs(council: Council) -> np.ndarray | None:
@@ -242,9 +318,9 @@ def _outlook_table(actual: pd.Series, base: pd.DataFrame, changed: pd.DataFrame 
 
 
 def _needed(history: flows.History, as_at: dt.date, aim: Aim, start: dt.date,
-            reference: int) -> str:
+            reference: int, bands) -> str:
     """What fall in under-12s' starts alone would meet the aim (on the central projection)."""
-    fall = starts_fall_needed(history, as_at, aim.end, start, reference, aim.value)
+    fall = starts_fall_needed(history, as_at, aim.end, start, reference, aim.value, bands)
     if fall is None:
         return (f"Fewer starts alone cannot meet the aim: even if no under-12s started care from "
                 f"{month(start)}, more would still be in care on {long_date(aim.end)} than "
@@ -259,8 +335,15 @@ def _needed(history: flows.History, as_at: dt.date, aim: Aim, start: dt.date,
             "would lower the fall needed.")
 
 
-def _costs_block(result: Outlook, council: Council, scenario: Scenario) -> ChartBlock:
+def _costs_block(result: Outlook, council: Council, scenario: Scenario,
+                 withheld_for: str | None) -> ChartBlock:
+    """Placement costs with and without the scenario; ``withheld_for`` names the area where
+    they would give back a hidden number of children in a placement group."""
     title, stem = "Placement costs", "placement-costs"
+    if withheld_for is not None:
+        return ChartBlock(title, f"Placement costs for {withheld_for} are not shown: they rest "
+                          "on the number of children in each placement group, and some of those "
+                          "numbers are small enough to be hidden.", None, pd.DataFrame(), stem)
     if result.weekly_costs is None:
         missing = [g for g in flows.GROUPS if g not in council.placement_costs]
         return ChartBlock(title, "Placement costs are not shown: the council configuration has "
@@ -289,8 +372,10 @@ def _costs_block(result: Outlook, council: Council, scenario: Scenario) -> Chart
     return ChartBlock(title, reading, figure, by_group, stem)
 
 
-def _accuracy_block(test: backtest.BackTest | None) -> ChartBlock:
+def _accuracy_block(test: backtest.BackTest | None, withheld: str | None) -> ChartBlock:
     title, stem = "How accurate the projections have been", "projection-accuracy"
+    if withheld is not None:
+        return ChartBlock(title, withheld, None, pd.DataFrame(), stem)
     if test is None:
         return ChartBlock(title, "There is not yet enough history to test the projections: it "
                           "needs at least three years of monthly figures.", None, pd.DataFrame(),
@@ -315,16 +400,8 @@ def _accuracy_block(test: backtest.BackTest | None) -> ChartBlock:
     return ChartBlock(title, reading, figure, table, stem)
 
 
-def _rates_block(rates: flows.Rates, period: str) -> ChartBlock:
+def _rates_block(table: pd.DataFrame, period: str, broad_because: str | None) -> ChartBlock:
     """The rates the projection uses by age band: starts, leaving and moving."""
-    ages = [low for _, low, _ in flows.BANDS]
-    leaving = rates.exit.sum(axis=2)[ages].mean(axis=1)
-    moving = rates.move.sum(axis=2)[ages].mean(axis=1)
-    table = pd.DataFrame({"Age": [name for name, _, _ in flows.BANDS],
-                          "Starts a year per 10,000 children": (12 * rates.per_10000()[ages])
-                          .round(1),
-                          "Leaving care each month (%)": (100 * leaving).round(1),
-                          "Moving placement group each month (%)": (100 * moving).round(1)})
     starts = table.set_index("Age")["Starts a year per 10,000 children"]
     figure = charts.value_bars(starts, "Children starting care a year for every 10,000 "
                                "children, by age", "Per 10,000 children")
@@ -333,17 +410,21 @@ def _rates_block(rates: flows.Rates, period: str) -> ChartBlock:
                f"({starts[high]:g} a year for every 10,000) and those aged {low.lower()} the "
                f"least ({starts[low]:g}). Leaving and moving are shown averaged over placement "
                "groups; the model uses each group's own rates.")
+    if broad_because:
+        reading = f"{broad_because} {reading}"
     return ChartBlock("The rates the projection uses", reading, figure, table, "projection-rates")
 
 
-def _notes(reference_label: str, aim: Aim) -> tuple[str, ...]:
+def _notes(reference_label: str, aim: Aim, span: int) -> tuple[str, ...]:
     notes = [f"{aim.label}. Source: {aim.source}."]
+    drawn = "months" if span == 1 else "period's years"
     notes.append(
         f"How the projection works: each month, children start care at the rate for their age "
         f"seen over {reference_label.lower()}, move between placement groups and leave care at "
         "the rates for their age and placement, and grow a month older; at 18 they leave care. "
-        "The ranges come from re-running it many times with the reference months drawn at "
-        "random and each month's starts and moves left to chance. The population is held at the "
+        f"The ranges come from re-running it many times with the reference {drawn} drawn at "
+        "random and each month's "
+        "starts and moves left to chance. The population is held at the "
         "latest mid-year estimate. The ranges leave out changes no one can foresee, such as new "
         "law or a change in practice, so they are more likely too narrow than too wide.")
     return tuple(notes)
