@@ -1,25 +1,14 @@
 """Small numbers among the groups of families on the Outcomes page: the one rule (``protect``)
-applied to the number of adults or children in each area, and in each group of a breakdown
-whose total is shown."""
+applied to each group of a breakdown whose total is shown, and to cells with totals shown
+elsewhere. (Counts and percentages by area and start window: ``fsdash.access.shares``.)"""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from fsdash.access.suppression import protect_named
-from fsdash.config import WHOLE_COUNCIL, Council
 
 TOTAL = "Total"
-
-
-def hidden_by_area(council: Council, by_district: pd.Series, limit: int) -> pd.Series:
-    """Whether each area's count is hidden, from its districts' counts, so that no hidden
-    district or locality can be worked out from the areas shown."""
-    areas = council.areas()
-    level = {a: 2 if a == WHOLE_COUNCIL else 1 if a in council.localities else 0 for a in areas}
-    cells = by_district.reindex([d.code for d in council.districts], fill_value=0)
-    return protect_named(cells, {a: list(ds) for a, ds in areas.items()},
-                         limit, level)
 
 
 def hidden_in_breakdown(cells: pd.Series, limit: int, total_shown: bool,

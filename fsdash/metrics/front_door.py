@@ -11,6 +11,7 @@ import pandas as pd
 from fsdash.metrics.fragments import DATES, IN_AREA, TWELVE_MONTHS, per_10000
 from fsdash.metrics.kept import kept_as
 from fsdash.metrics.registry import register, register_breakdown
+from fsdash.metrics.shares import NUMBERED_PLANS, REPEAT_PLAN
 
 WORKING_DAYS = 45   # Working Together to Safeguard Children: from the point of referral
 CONFERENCE_DAYS = 15   # Working Together: from the strategy discussion to the initial conference
@@ -40,14 +41,9 @@ register(
                 "those 12 months (DfE children in need definition, counting every earlier plan "
                 "in the store)."),
     unit="%", better="down", is_count=False,
-    sql=f"""WITH {DATES},
-        numbered AS (
-            SELECT p.start_date, c.district_code,
-                   row_number() OVER (PARTITION BY p.child_id ORDER BY p.start_date, p.plan_id)
-                       AS plan_number
-            FROM cp_plan p JOIN child c USING (child_id))
+    sql=f"""WITH {DATES}, {NUMBERED_PLANS}
         SELECT d.as_at,
-               round(100.0 * count(*) FILTER (WHERE n.plan_number > 1)
+               round(100.0 * count(*) FILTER (WHERE {REPEAT_PLAN})
                      / nullif(count(n.start_date), 0), 1) AS value,
                count(n.start_date) AS plans
         FROM dates d LEFT JOIN numbered n
@@ -152,40 +148,68 @@ def working_days_after(start, end) -> np.ndarray:
     return np.busday_count(start + 1, end + 1, holidays=bank)
 
 
-def _within(con: duckdb.DuckDBPyConnection, events: str, dates, districts, limit: int,
-            counted: str) -> pd.DataFrame:
-    """For each date, the events (``events``: SQL giving each one's ``start_date`` and
-    ``end_date``, in the area) ending in the 12 months to it, and the percentage of them that
-    ended within ``limit`` working days of their start: as_at, value (per cent) and
-    ``counted``. Working days are counted once for each event, not once for each date."""
-    dates = [pd.Timestamp(d).date() for d in dates]
-    in_area = IN_AREA.format(column="district_code")
-    found = con.execute(f"SELECT start_date, end_date FROM ({events}) WHERE {in_area} "
-                        "ORDER BY end_date", {"districts": list(districts)}).df()
+ASSESSMENTS = """SELECT r.referral_date AS start_date, a.authorised_date AS end_date, c.district_code
+    FROM assessment a JOIN referral r USING (referral_id) JOIN child c ON c.child_id = r.child_id
+    WHERE a.authorised_date IS NOT NULL"""
+CONFERENCES = """SELECT e.start_date, e.icpc_date AS end_date, c.district_code
+    FROM s47_enquiry e JOIN child c ON c.child_id = e.child_id WHERE e.icpc_date IS NOT NULL"""
+# The shares done in time: the events (SQL giving each one's start_date, end_date and district),
+# and the working days allowed.
+ON_TIME = {"assessments_in_45_days_pct": (ASSESSMENTS, WORKING_DAYS),
+           "conferences_in_15_days_pct": (CONFERENCES, CONFERENCE_DAYS)}
+
+
+def _tally(con: duckdb.DuckDBPyConnection, found: pd.DataFrame, dates, limit: int
+           ) -> pd.DataFrame:
+    """For each date, how many of the events ``found`` (start_date, end_date, sorted by
+    end_date) ended in the 12 months to it (``counted``), and how many of those ended within
+    ``limit`` working days of their start (``on_time``). Working days are counted once for each
+    event, not once for each date."""
     windows = con.execute(f"""WITH {DATES} SELECT d.as_at, d.as_at - INTERVAL 1 YEAR
-        + INTERVAL 1 DAY AS first_day FROM dates d""", {"dates": dates}).df()
+        + INTERVAL 1 DAY AS first_day FROM dates d""",
+                          {"dates": [pd.Timestamp(d).date() for d in dates]}).df()
     ends = found["end_date"].to_numpy("datetime64[D]")
     on_time = np.r_[0, np.cumsum(working_days_after(found["start_date"], found["end_date"])
                                  <= limit)]
     first = np.searchsorted(ends, windows["first_day"].to_numpy("datetime64[D]"), "left")
     last = np.searchsorted(ends, windows["as_at"].to_numpy("datetime64[D]"), "right")
-    result = pd.DataFrame({"as_at": windows["as_at"], counted: last - first,
-                           "on_time": on_time[last] - on_time[first]})
+    return pd.DataFrame({"as_at": windows["as_at"], "counted": last - first,
+                         "on_time": on_time[last] - on_time[first]})
+
+
+def _within(con: duckdb.DuckDBPyConnection, events: str, dates, districts, limit: int,
+            counted: str) -> pd.DataFrame:
+    """For each date, the events (``events``, in the area) ending in the 12 months to it, and
+    the percentage of them that ended within ``limit`` working days of their start: as_at,
+    value (per cent) and ``counted``."""
+    in_area = IN_AREA.format(column="district_code")
+    found = con.execute(f"SELECT start_date, end_date FROM ({events}) WHERE {in_area} "
+                        "ORDER BY end_date", {"districts": list(districts)}).df()
+    result = _tally(con, found, dates, limit).rename(columns={"counted": counted})
     result["value"] = (100 * result["on_time"]
                        / result[counted].where(result[counted] > 0)).round(1)
     return result[["as_at", "value", counted]]
+
+
+def on_time_cells(con: duckdb.DuckDBPyConnection, name: str, dates) -> pd.DataFrame:
+    """A share done in time (``ON_TIME``) split by district on each date: as_at, district,
+    yes (done in time) and counted (``fsdash.metrics.shares``' cells)."""
+    events, limit = ON_TIME[name]
+    found = con.execute(f"SELECT start_date, end_date, district_code FROM ({events}) "
+                        "ORDER BY end_date").df()
+    tallies = [_tally(con, rows, dates, limit).assign(district=district)
+               for district, rows in found.groupby("district_code")]
+    if not tallies:
+        return pd.DataFrame(columns=["as_at", "district", "yes", "counted"])
+    return (pd.concat(tallies, ignore_index=True)
+            .rename(columns={"on_time": "yes"})[["as_at", "district", "yes", "counted"]])
 
 
 @kept_as("assessments_on_time")
 def assessments_on_time(con: duckdb.DuckDBPyConnection, dates, districts=()) -> pd.DataFrame:
     """Assessments completed (authorised) in the 12 months to each date, and the percentage
     completed within 45 working days of the referral: as_at, value, assessments."""
-    return _within(con, """SELECT r.referral_date AS start_date, a.authorised_date AS end_date,
-                                  c.district_code
-                           FROM assessment a JOIN referral r USING (referral_id)
-                           JOIN child c ON c.child_id = r.child_id
-                           WHERE a.authorised_date IS NOT NULL""",
-                   dates, districts, WORKING_DAYS, "assessments")
+    return _within(con, ASSESSMENTS, dates, districts, WORKING_DAYS, "assessments")
 
 
 @kept_as("conferences_on_time")
@@ -193,7 +217,4 @@ def conferences_on_time(con: duckdb.DuckDBPyConnection, dates, districts=()) -> 
     """Initial child protection conferences held in the 12 months to each date, and the
     percentage held within 15 working days of the strategy discussion that started the section
     47 enquiry (Working Together): as_at, value, conferences."""
-    return _within(con, """SELECT e.start_date, e.icpc_date AS end_date, c.district_code
-                           FROM s47_enquiry e JOIN child c ON c.child_id = e.child_id
-                           WHERE e.icpc_date IS NOT NULL""",
-                   dates, districts, CONFERENCE_DAYS, "conferences")
+    return _within(con, CONFERENCES, dates, districts, CONFERENCE_DAYS, "conferences")

@@ -17,6 +17,7 @@ from fsdash.metrics.fragments import (
 )
 from fsdash.metrics.outcomes import HERTFORDSHIRE
 from fsdash.metrics.registry import register
+from fsdash.metrics.shares import REFERRALS_WITH_PREVIOUS, REREFERRAL
 
 register(
     name="cla",
@@ -88,16 +89,10 @@ register(
                 "months of a previous referral for the same child (DfE children in need "
                 "definition)."),
     unit="%", better="down", is_count=False,
-    sql=f"""WITH {DATES},
-        flagged AS (
-            SELECT r.referral_id, r.referral_date, c.district_code,
-                   lag(r.referral_date) OVER (PARTITION BY r.child_id ORDER BY r.referral_date,
-                                              r.referral_id) AS previous
-            FROM referral r JOIN child c USING (child_id))
+    sql=f"""WITH {DATES}, {REFERRALS_WITH_PREVIOUS}
         SELECT d.as_at,
-               round(100.0 * count(f.referral_id) FILTER (
-                   WHERE f.previous >= f.referral_date - INTERVAL 1 YEAR)
-                   / nullif(count(f.referral_id), 0), 1) AS value,
+               round(100.0 * count(f.referral_id) FILTER (WHERE {REREFERRAL})
+                     / nullif(count(f.referral_id), 0), 1) AS value,
                count(f.referral_id) AS referrals
         FROM dates d LEFT JOIN flagged f
           ON f.referral_date {TWELVE_MONTHS} AND {IN_AREA.format(column="f.district_code")}

@@ -12,18 +12,13 @@ import numpy as np
 import pandas as pd
 
 from fsdash import charts, metrics, spc
-from fsdash.access import Figures, base_too_small
+from fsdash.access import Figures
+from fsdash.access.shares import share_series
 from fsdash.config import Council
 from fsdash.extracts import EXTRACTS
 from fsdash.formatting import long_date, month, round_half_up
 from fsdash.metrics import sources
-from fsdash.metrics.front_door import (
-    JOURNEY,
-    ROUTE_NOT_RECORDED,
-    STEPS,
-    assessments_on_time,
-    conferences_on_time,
-)
+from fsdash.metrics.front_door import JOURNEY, ROUTE_NOT_RECORDED, STEPS
 from fsdash.views.care import ChartBlock, breakdown_block, comparison, district_block, shown
 
 TREND_MONTHS = 60
@@ -65,6 +60,12 @@ def front_door_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: C
         unloaded = tuple(dict.fromkeys(sources.SOURCE_OF_TABLE[t] for t in tables if t in gone))
         return waiting_block(title, stem, unloaded) if unloaded else build()
 
+    def share(name: str) -> ChartBlock:
+        """A percentage over month ends as the role sees it (``fsdash.access.shares``)."""
+        title, stem, phrase = SHARE_BLOCKS[name]
+        values = share_series(con, figures, council, name, dates, area)["value"]
+        return _benchmarked(values, name, con, label, title, "Per cent", stem, phrase)
+
     journey = ("assessment", "s47_enquiry", "cp_plan")
     return FrontDoorView(
         referrals=referrals, unusual=unusual, unusual_badge=badge,
@@ -85,27 +86,31 @@ def front_door_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: C
                         lambda: _referrals_by(figures, "outcome", as_at, area, label,
                                               "Where each referral ended",
                                               "the furthest step reached")),
-        rereferrals=_trend_block(con, "rereferral_pct", dates, districts, hidden, label,
-                                 "Referrals within 12 months of a previous referral",
-                                 "Per cent", "re-referrals", "per cent of referrals were "
-                                 "re-referrals within 12 months"),
-        repeat_plans=unless(("cp_plan",), "Second or later child protection plans",
-                            "repeat-plans", lambda: _repeat_plans_block(
-                                con, dates, districts, figures, label, council)),
-        timeliness=unless(("assessment",), "Assessments within 45 working days",
-                          "assessments-in-45-days", lambda: _timeliness_block(
-            con, assessments_on_time(con, dates, districts), "assessments", figures, label,
-            council, "Assessments within 45 working days", "assessments_in_45_days_pct",
-            "assessments-in-45-days",
-            "per cent of assessments were finished within 45 working days of the referral")),
-        conferences=unless(("s47_enquiry",), "Initial conferences within 15 working days",
-                           "conferences-in-15-days", lambda: _timeliness_block(
-            con, conferences_on_time(con, dates, districts), "conferences", figures, label,
-            council, "Initial conferences within 15 working days", "conferences_in_15_days_pct",
-            "conferences-in-15-days", "per cent of initial child protection conferences were "
-            "held within 15 working days of the strategy discussion")),
+        rereferrals=share("rereferral_pct"),
+        repeat_plans=unless(("cp_plan",), *SHARE_BLOCKS["repeat_cp_plan_pct"][:2],
+                            lambda: share("repeat_cp_plan_pct")),
+        timeliness=unless(("assessment",), *SHARE_BLOCKS["assessments_in_45_days_pct"][:2],
+                          lambda: share("assessments_in_45_days_pct")),
+        conferences=unless(("s47_enquiry",), *SHARE_BLOCKS["conferences_in_15_days_pct"][:2],
+                           lambda: share("conferences_in_15_days_pct")),
     )
 
+
+# Each percentage the page shows: its title, file stem and the phrase its reading uses.
+SHARE_BLOCKS = {
+    "rereferral_pct": ("Referrals within 12 months of a previous referral", "re-referrals",
+                       "per cent of referrals were re-referrals within 12 months"),
+    "repeat_cp_plan_pct": ("Second or later child protection plans", "repeat-plans",
+                           "per cent of child protection plans that started were a child's "
+                           "second or later plan"),
+    "assessments_in_45_days_pct": ("Assessments within 45 working days",
+                                   "assessments-in-45-days", "per cent of assessments were "
+                                   "finished within 45 working days of the referral"),
+    "conferences_in_15_days_pct": ("Initial conferences within 15 working days",
+                                   "conferences-in-15-days", "per cent of initial child "
+                                   "protection conferences were held within 15 working days "
+                                   "of the strategy discussion"),
+}
 
 # The extract that records each referral's route into the front door (the census does not).
 ROUTE_SOURCE = next(e.file for e in EXTRACTS if e.table == "referral"
@@ -211,30 +216,6 @@ def _benchmarked(values: pd.Series, benchmark: str, con, label: str, title: str,
                                         marks, label, title, y_title),
                       pd.DataFrame({"12 months to": [long_date(d.date()) for d in values.index],
                                     y_title: values.round(1).to_numpy()}), stem)
-
-
-def _repeat_plans_block(con, dates, districts, figures: Figures, label: str,
-                        council: Council) -> ChartBlock:
-    frame = metrics.series(con, "repeat_cp_plan_pct", dates, districts).set_index("as_at")
-    values = frame["value"]
-    if figures.suppress:
-        values = values.where(~base_too_small(frame, council.max_suppressed))
-    return _benchmarked(values, "repeat_cp_plan_pct", con, label,
-                        "Second or later child protection plans", "Per cent", "repeat-plans",
-                        "per cent of child protection plans that started were a child's second "
-                        "or later plan")
-
-
-def _timeliness_block(con, frame: pd.DataFrame, counted: str, figures: Figures, label: str,
-                      council: Council, title: str, benchmark: str, stem: str,
-                      phrase: str) -> ChartBlock:
-    """A share done within its working days over month ends, hidden where the number it rests
-    on is small, against published figures where there are any."""
-    frame = frame.set_index("as_at")
-    values = frame["value"]
-    if figures.suppress:
-        values = values.where(~frame[counted].between(1, council.max_suppressed))
-    return _benchmarked(values, benchmark, con, label, title, "Per cent", stem, phrase)
 
 
 def _journey_block(figures: Figures, as_at: dt.date, area: str, label: str) -> ChartBlock:

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from fsdash import metrics
-from fsdash.access import FAMILY_OF_MEASURE, SUPPRESSED, Figures, base_too_small
+from fsdash.access import FAMILY_OF_MEASURE, SUPPRESSED, Figures, base_too_small, shares
 from fsdash.config import Council
 from fsdash.formatting import YEAR_EARLIER, change, figure, long_date, month, round_half_up
 from fsdash.metrics import sources
@@ -72,11 +72,15 @@ def headline_cards(con: duckdb.DuckDBPyConnection, figures: Figures, council: Co
 
 def protected_series(figures: Figures, con, name: str, dates, area: str, districts,
                council: Council) -> tuple[pd.Series, pd.Series]:
-    """A headline measure over dates, and which dates' figures are hidden: by its count family's
-    decision where it has one, else by its own base count (for roles with small numbers
-    hidden)."""
+    """A headline measure over dates, and which dates' figures are hidden: a percentage with
+    its numerator and denominator (``fsdash.access.shares``), a count or a rate by its count
+    family's decision where it has one, else by its own base count (for roles with small
+    numbers hidden)."""
     frame = metrics.series(con, name, dates, districts).set_index("as_at")
-    if name in FAMILY_OF_MEASURE:
+    if name in shares.VALUES:
+        hidden = (shares.hidden_by_date(con, figures, council, name, frame.index)["share"]
+                  .xs(area, level="area").reindex(frame.index, fill_value=False))
+    elif name in FAMILY_OF_MEASURE:
         family, age = FAMILY_OF_MEASURE[name]
         hidden = figures.series(family, dates, area, age).reindex(frame.index).isna()
     elif figures.suppress:

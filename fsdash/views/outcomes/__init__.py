@@ -24,8 +24,8 @@ from fsdash.views.outcomes.adults import (
     percent_change,
     summary,
 )
-from fsdash.views.outcomes.children import child_results, children_block
-from fsdash.views.outcomes.common import ADULT_MEASURES, GROUP_PHRASES, Window, area_count_hidden
+from fsdash.views.outcomes.children import child_hidden, child_results, children_block
+from fsdash.views.outcomes.common import ADULT_MEASURES, GROUP_PHRASES, Window, counts_hidden
 from fsdash.views.outcomes.costs import cost_block, money
 from fsdash.views.outcomes.groups import breakdowns, trend_block
 
@@ -50,30 +50,37 @@ def outcomes_view(con: duckdb.DuckDBPyConnection, council: Council, suppress: bo
                   window_key: str, area: str) -> OutcomesView:
     """Everything the Outcomes page shows for a start window and an area."""
     _, data_end = outcomes.data_span(con)
-    window = windows(council, data_end)[window_key]
+    offered = windows(council, data_end)
+    window = offered[window_key]
     limit = council.max_suppressed if suppress else 0
     everyone = outcomes.cohort_adults(con, council, council.phase_in, data_end)
     adults = everyone[(everyone["grp"] == COMPARISON)
                       | everyone["start_date"].between(pd.Timestamp(window.start),
                                                        pd.Timestamp(window.end))]
-    children = outcomes.cohort_children(con, council, window.start, window.end)
-    plans = outcomes.cohort_plans(con, council, window.start, window.end)
+    first = min(w.start for w in offered.values())
+    children = outcomes.cohort_children(con, council, first, data_end)   # every window's
+    plans = outcomes.cohort_plans(con, council, first, data_end)
     label = council.area_label(area)
     districts = council.areas()[area]
     here = adults[adults["district_code"].isin(districts)]
     followed = here[here["followed_up"]]
-    shown = shown_groups(council, adults, area, limit)
+    followed_hidden = counts_hidden(council, everyone[everyone["followed_up"]], offered, limit)
+    shown = not followed_hidden.loc[(area, window_key)].any()
     results = {kind: adult_estimates(followed, kind) if shown else None
                for kind in ADULT_MEASURES}
-    child_figures = child_results(council, children, plans, area, limit)
+    child_figures = child_results(council, children, plans,
+                                  child_hidden(council, children, plans, offered, limit),
+                                  window_key, window, area)
     return OutcomesView(
         summary=summary(results, window, label),
         adults=tuple(adult_block(kind, results[kind], followed, window, label)
                      for kind in ADULT_MEASURES),
-        left_out=left_out(council, adults, area, limit, data_end),
+        left_out=left_out(council, adults, area, data_end, counts_hidden(
+            council, everyone[~everyone["followed_up"]], offered, limit).loc[(area, window_key)]),
         children=children_block(child_figures, window, label),
-        trend=trend_block(everyone, limit),
-        breakdowns=breakdowns(council, adults[adults["followed_up"]], window, limit),
+        trend=trend_block(everyone, limit, council.launch),
+        breakdowns=breakdowns(council, adults[adults["followed_up"]], window, limit,
+                              followed_hidden[MODEL].xs(window_key, level="window")),
         breakdown_note=None if area == WHOLE_COUNCIL else (
             f"The breakdowns are for all of {council.short_name}: split by {label} as well, most "
             "of their numbers would be too small to show."),
@@ -82,15 +89,10 @@ def outcomes_view(con: duckdb.DuckDBPyConnection, council: Council, suppress: bo
     )
 
 
-def shown_groups(council: Council, adults: pd.DataFrame, area: str, limit: int) -> bool:
-    """Whether both groups' followed-up adults in the area are numbers that may be shown."""
-    followed = adults[adults["followed_up"]]
-    return not any(area_count_hidden(council, followed[followed["grp"] == group], area, limit)
-                   for group in (MODEL, COMPARISON))
-
-
-def left_out(council: Council, adults: pd.DataFrame, area: str, limit: int,
-              data_end: dt.date) -> str:
+def left_out(council: Council, adults: pd.DataFrame, area: str, data_end: dt.date,
+             hidden: pd.Series) -> str:
+    """Who is left out for want of a year's records either side; ``hidden``: whether each
+    group's number left out in the area and window is hidden (``counts_hidden``)."""
     missing = adults[~adults["followed_up"] & adults["district_code"].isin(council.areas()[area])]
     months = council.outcomes.follow_up_months
     if not len(missing):
@@ -102,8 +104,7 @@ def left_out(council: Council, adults: pd.DataFrame, area: str, limit: int,
         count = int((rows["district_code"].isin(council.areas()[area])).sum())
         if not count:
             continue
-        hidden = area_count_hidden(council, rows, area, limit)
-        parts.append(f"{'a few' if hidden else f'{count:,}'} in families "
+        parts.append(f"{'a few' if hidden[group] else f'{count:,}'} in families "
                      f"{GROUP_PHRASES[group]}")
     return (f"Adults are counted only with {months} months of records either side of the start. "
             f"Left out, because the {months} months after their family's start run past the "

@@ -14,7 +14,7 @@ from fsdash.views.care import ChartBlock
 from fsdash.views.outcomes.common import (
     GROUP_NAMES,
     Window,
-    area_count_hidden,
+    hidden_by_window,
     one_decimal,
     whole,
 )
@@ -25,28 +25,60 @@ CHILD_MEASURES = {"care_12": "Started to be looked after within 12 months",
                   "repeat_plans": "Plans that were a second or later plan"}
 
 
-def child_results(council: Council, children: pd.DataFrame, plans: pd.DataFrame, area: str,
-                   limit: int) -> pd.DataFrame:
-    """Each children's measure for both groups in the area (NaN where the number of children or
-    plans it rests on is hidden), with the difference and its interval."""
-    districts = council.areas()[area]
-    here = children[children["district_code"].isin(districts)]
-    plans = plans.merge(children[["child_id", "district_code"]].drop_duplicates("child_id"),
-                        on="child_id")
-    plans_here = plans[plans["district_code"].isin(districts)]
-    rows = []
+def child_hidden(council: Council, children: pd.DataFrame, plans: pd.DataFrame,
+                 windows: dict[str, Window], limit: int) -> pd.DataFrame:
+    """Whether each children's measure's count (``counted``) and percentage or average
+    (``share``) are hidden, for each group, area and start window: decided for every area and
+    window at once (``fsdash.access.shares.hidden_parts``), so that no hidden number of
+    children or plans follows from the percentages and counts of the others, nor from the
+    difference between two windows. ``children`` and ``plans``: every window's cohort."""
+    found = {}
+    for measure, column, rows in _measure_rows(children, _plans_with_districts(children, plans)):
+        known = rows[rows[column].notna()]
+        for group in (MODEL, COMPARISON):
+            mine = known[known["grp"] == group]
+            yes = mine[column] if measure != "plan_days" else pd.Series(1, index=mine.index)
+            found[measure, group] = hidden_by_window(council, mine, yes, windows, group,
+                                                     limit)[["counted", "share"]]
+    if children["plan_days"].notna().equals(children["care_12"].notna()):
+        for group in (MODEL, COMPARISON):   # the same children: hidden where either hides them
+            care = found["care_12", group]["counted"]
+            found["plan_days", group] = found["plan_days", group].apply(care.__or__)
+    return pd.concat(found, names=["measure", "group"])
+
+
+def _plans_with_districts(children: pd.DataFrame, plans: pd.DataFrame) -> pd.DataFrame:
+    return plans.merge(children[["child_id", "district_code"]].drop_duplicates("child_id"),
+                       on="child_id")
+
+
+def _measure_rows(children: pd.DataFrame, plans: pd.DataFrame):
+    """Each measure, its column and the rows it counts (children, or plans)."""
     for measure in (*CHILD_MEASURES, "plan_days"):
-        source, frame = ((plans, plans_here) if measure == "repeat_plans"
-                         else (children, here))
-        column = "repeat_plan" if measure == "repeat_plans" else measure
-        known = frame[frame[column].notna()]
+        yield ((measure, "repeat_plan", plans) if measure == "repeat_plans"
+               else (measure, measure, children))
+
+
+def child_results(council: Council, children: pd.DataFrame, plans: pd.DataFrame,
+                  hidden: pd.DataFrame, window_key: str, window: Window,
+                  area: str) -> pd.DataFrame:
+    """Each children's measure for both groups in the area, for families whose work began in
+    the window (NaN where ``child_hidden`` hides it), with the difference and its interval
+    (None where either group's figure is hidden)."""
+    districts = council.areas()[area]
+    plans = _plans_with_districts(children, plans)
+    rows = []
+    for measure, column, source in _measure_rows(children, plans):
+        in_window = (source["grp"] == COMPARISON) | source["start_date"].between(
+            pd.Timestamp(window.start), pd.Timestamp(window.end))
+        known = source[in_window & source[column].notna()
+                       & source["district_code"].isin(districts)]
         row = {"measure": measure}
         for group in (MODEL, COMPARISON):
-            counted = source[source[column].notna() & (source["grp"] == group)]
             part = known[known["grp"] == group]
-            hidden = area_count_hidden(council, counted, area, limit)
-            row[f"{group}_n"] = np.nan if hidden else len(part)
-            row[group] = (np.nan if hidden or not len(part)
+            decided = hidden.loc[(measure, group, area, window_key)]
+            row[f"{group}_n"] = np.nan if decided["counted"] else len(part)
+            row[group] = (np.nan if decided["share"] or not len(part)
                           else part[column].astype(float).mean() * (
                               1 if measure == "plan_days" else 100))
         scale = 1 if measure == "plan_days" else 100

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from fsdash import charts
-from fsdash.access.cohorts import hidden_by_area, hidden_in_breakdown, hidden_with_totals
+from fsdash.access.cohorts import hidden_in_breakdown, hidden_with_totals
 from fsdash.config import WHOLE_COUNCIL, Council
 from fsdash.metrics.outcomes import COMPARISON, HERTFORDSHIRE, MODEL
 from fsdash.views.care import ChartBlock
@@ -28,7 +28,7 @@ PRACTITIONERS = {"domestic_abuse": "Domestic abuse practitioner",
 NO_PRACTITIONER = "None of these"
 
 
-def trend_block(everyone: pd.DataFrame, limit: int) -> ChartBlock:
+def trend_block(everyone: pd.DataFrame, limit: int, launch) -> ChartBlock:
     followed = everyone[everyone["followed_up"]].copy()
     followed["quarter"] = followed["start_date"].dt.to_period("Q").dt.start_time
     grouped = followed.groupby(["grp", "quarter"]).agg(
@@ -44,7 +44,7 @@ def trend_block(everyone: pd.DataFrame, limit: int) -> ChartBlock:
         part = grouped[grouped["grp"] == group]
         if part.empty:
             continue
-        hidden = part.index[_quarters_hidden(part, limit).to_numpy(bool)]
+        hidden = part.index[_quarters_hidden(part, limit, launch).to_numpy(bool)]
         grouped.loc[hidden, ["adults", "police", "admissions"]] = np.nan
     title, stem = "Over time, by the quarter the work began", "outcomes-by-quarter"
     shown = grouped.dropna(subset=["police"])
@@ -78,25 +78,29 @@ def trend_block(everyone: pd.DataFrame, limit: int) -> ChartBlock:
     return ChartBlock(title, reading, figure, table, stem)
 
 
-def _quarters_hidden(grouped: pd.DataFrame, limit: int) -> pd.Series:
-    """Whether each quarter is hidden, given that the totals of any financial year (the page's
-    start windows) are shown elsewhere."""
+def _quarters_hidden(grouped: pd.DataFrame, limit: int, launch) -> pd.Series:
+    """Whether each quarter is hidden, given that the totals of any financial year and of
+    everything since the launch (the page's start windows; taken from the launch's quarter,
+    which can only hide more) are shown elsewhere."""
     cells = grouped.set_index("quarter")["adults"]
-    years = {}
+    totals = {"since launch": [q for q in cells.index
+                               if q >= pd.Timestamp(launch).to_period("Q").start_time]}
     for quarter in cells.index:
-        years.setdefault(quarter.year - (quarter.month < 4), []).append(quarter)
-    return hidden_with_totals(cells, years, limit)
+        totals.setdefault(quarter.year - (quarter.month < 4), []).append(quarter)
+    return hidden_with_totals(cells, totals, limit)
 
 
-def breakdowns(council: Council, followed: pd.DataFrame, window: Window,
-                limit: int) -> tuple[ChartBlock, ...]:
+def breakdowns(council: Council, followed: pd.DataFrame, window: Window, limit: int,
+               by_area: pd.Series) -> tuple[ChartBlock, ...]:
+    """The model group's breakdowns for the whole council; ``by_area``: whether its count in
+    each area is hidden (the page's decision, ``counts_hidden``), which gives the localities'
+    rows and whether the total is shown."""
     model = followed[followed["grp"] == MODEL].copy()
     teams = {t.code: t.name for t in council.teams}
     localities = {d.code: council.localities[d.locality] for d in council.districts}
     model["team"] = model["team_code"].map(teams).fillna("Not recorded")
     model["locality"] = model["district_code"].map(localities)
     model["relationship"] = model["relationship"].map(RELATIONSHIPS).fillna("Not recorded")
-    by_area = hidden_by_area(council, model.groupby("district_code").size(), limit)
     total_shown = not by_area[WHOLE_COUNCIL]
     blocks = [
         _group_block(model, "team", "By team", limit, total_shown),
