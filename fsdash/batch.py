@@ -14,7 +14,8 @@ import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from fsdash import annex_a, annex_a_lists, census, textfiles, yearly
+from fsdash import annex_a, annex_a_lists, archives, census, textfiles, yearly
+from fsdash.config import LoadLimits
 from fsdash.extracts import CSV_EXTRACTS, DATE_FORMAT, EXTRACT_BY_FILE, SSDA903_FILES, Extract
 
 
@@ -46,20 +47,22 @@ class BatchProblem(Exception):
         self.problems = problems
 
 
-def _files(paths, scratch: Path) -> tuple[list[tuple[str, Path]], list[tuple]]:
-    """Every file under the paths as (name to report, path): zips unpacked into ``scratch``."""
+def _files(paths, scratch: Path,
+           limits: LoadLimits) -> tuple[list[tuple[str, Path]], list[tuple]]:
+    """Every file under the paths as (name to report, path): zips unpacked into ``scratch``
+    within ``limits`` (``fsdash.archives``)."""
     found, problems = [], []
     for number, path in enumerate(map(Path, paths)):
         if path.is_dir():
             found += [(str(p.relative_to(path)), p) for p in sorted(path.rglob("*"))
                       if p.is_file() and not p.name.startswith(".")]
         elif path.is_file() and path.suffix.lower() == ".zip":
+            folder = scratch / f"zip{number}"
             try:
-                with zipfile.ZipFile(path) as archive:
-                    folder = scratch / f"zip{number}"
-                    archive.extractall(folder)
                 found += [(f"{path.name}:{p.relative_to(folder)}", p)
-                          for p in sorted(folder.rglob("*")) if p.is_file()]
+                          for p in sorted(archives.unpack(path, folder, limits))]
+            except archives.TooBig as error:
+                problems.append((error.file, None, None, str(error)))
             except (zipfile.BadZipFile, OSError) as error:
                 problems.append((path.name, None, None, f"is not a zip file fsdash can open "
                                  f"({error})"))
@@ -82,14 +85,16 @@ def column_key(name: str) -> str:
 
 
 def find(paths, scratch: Path, notes: list[str] | None = None,
-         worker_secret: bytes | None = None) -> dict[str, list[Found]]:
+         worker_secret: bytes | None = None,
+         limits: LoadLimits | None = None) -> dict[str, list[Found]]:
     """The batch's extract files by extract file name: one each, or for a yearly return one
     for each collection year. What was left out, and any year whose SSDA903 return lacks a table
     the others have, is said in sentences in ``notes``. Annex A workbooks give their workers'
     keys under ``worker_secret`` (the store's: ``fsdash.annex_a_store.worker_secret``). Raises
-    ``BatchProblem``."""
+    ``BatchProblem``. Zips and CSV files are read within ``limits``."""
     notes = [] if notes is None else notes
-    files, problems = _files(paths, scratch)
+    limits = limits or LoadLimits()
+    files, problems = _files(paths, scratch, limits)
     by_name = {e.file.lower(): e for e in CSV_EXTRACTS}
     found: dict[str, list[Found]] = {}
     workbooks: list = []      # Annex A snapshots (``fsdash.annex_a``), given under annex_a_lists.KEY
@@ -105,7 +110,8 @@ def find(paths, scratch: Path, notes: list[str] | None = None,
                              "extracts described in docs/data-formats.md"))
             continue
         try:
-            readable = textfiles.readable(path, scratch, f"{number}-{path.name}")
+            readable = textfiles.readable(path, scratch, f"{number}-{path.name}",
+                                          limits.max_line_bytes)
         except textfiles.NotReadable as error:
             problems.append((shown_as, error.row, None, str(error)))
             continue

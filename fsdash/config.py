@@ -107,6 +107,19 @@ class Rating:
 
 
 @dataclass(frozen=True)
+class LoadLimits:
+    """How much a load reads before it refuses a file (``[load]``): what one zip may unpack to
+    and hold, how much more than its packed size one file in it may unpack to, and the longest
+    line of a CSV file. Real extracts are far inside them: a zip of every demo extract unpacks
+    to 62 MB, its files at most 26 times their packed size, their lines under 200 bytes."""
+
+    max_unzipped_megabytes: int = 2048
+    max_zip_files: int = 10_000
+    max_zip_ratio: int = 100
+    max_line_bytes: int = 100_000     # under Python's CSV field limit (131,072), so a header reads
+
+
+@dataclass(frozen=True)
 class AnnexA:
     """How an Ofsted Annex A workbook's allocated teams and workers are read: the council's
     team names as its workbook writes them, each to a team code (``[annex_a.teams]``; a
@@ -149,6 +162,7 @@ class Council:
     path: Path
     ratings: dict[str, Rating] = field(default_factory=dict)
     quarantine_share: float = 0.01   # of a file's rows a load may set aside instead of refusing
+    load_limits: LoadLimits = LoadLimits()
     placement_costs: dict[str, PlacementCost] = field(default_factory=dict)
     annex_a: AnnexA = field(default_factory=AnnexA)
 
@@ -215,6 +229,7 @@ def load_council(path: Path | None = None) -> Council:
         unit_costs={name: UnitCost(c["label"], float(c["low"]), float(c["high"]), c["source"])
                     for name, c in raw.get("unit_costs", {}).items()},
         quarantine_share=float(raw.get("load", {}).get("quarantine_share", 0.01)),
+        load_limits=_load_limits(path, raw.get("load", {})),
         placement_costs={group: PlacementCost(float(c["weekly"]), c["source"])
                          for group, c in raw.get("placement_costs", {}).items()},
         ratings={"caseload": Rating("down", float(raw["thresholds"]["caseload"]["amber"]),
@@ -225,6 +240,24 @@ def load_council(path: Path | None = None) -> Council:
         path=path,
         annex_a=_annex_a(path, raw.get("annex_a", {}), {t.code for t in teams}),
     )
+
+
+LINE_BYTES_RANGE = (1_000, 131_072)    # Python's CSV reader reads no longer field
+
+
+def _load_limits(path: Path, raw: dict) -> LoadLimits:
+    """``[load]``'s limits, each a whole number above nought (the line's within
+    ``LINE_BYTES_RANGE``), else the defaults."""
+    given = {name: raw[name] for name in LoadLimits.__dataclass_fields__ if name in raw}
+    for name, value in given.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{path}: [load] {name} must be a whole number above 0, not "
+                             f"{value!r}")
+    line = given.get("max_line_bytes", LoadLimits.max_line_bytes)
+    if not LINE_BYTES_RANGE[0] <= line <= LINE_BYTES_RANGE[1]:
+        raise ValueError(f"{path}: [load] max_line_bytes must be from {LINE_BYTES_RANGE[0]:,} "
+                         f"to {LINE_BYTES_RANGE[1]:,}, not {line:,}")
+    return LoadLimits(**given)
 
 
 def _annex_a(path: Path, raw: dict, team_codes: set[str]) -> AnnexA:

@@ -113,7 +113,8 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
         # every load into it, so Annex A workers keep their keys (a dry run makes no file)
         secret, new_secret = annex_a_store.worker_secret(db, create=not dry_run)
         try:
-            found = batch.find(paths, scratch, load_notes, worker_secret=secret)
+            found = batch.find(paths, scratch, load_notes, worker_secret=secret,
+                               limits=council.load_limits)
         except batch.BatchProblem as error:
             raise LoadError([Problem(*p) for p in error.problems]) from None
         snapshots = found.pop(annex_a_lists.KEY, [])     # Annex A workbooks (``fsdash.annex_a``)

@@ -1,9 +1,9 @@
 """Check that an extract is text fsdash can read, and give the CSV reader plain UTF-8 with Unix
 line endings. UTF-8, UTF-8 with a byte order mark and Windows-1252 (what Excel writes) are read
 alike; Windows line endings are fine when every line has them. Anything else (UTF-16, binary
-data, a file whose lines end in more than one way) is refused with a message that says what was
-found and what to do, never a traceback. Files are read in blocks, so a large file is never
-held in memory whole.
+data, a file whose lines end in more than one way, a line longer than the load reads) is
+refused with a message that says what was found and what to do, never a traceback. Files are
+read in blocks, so a large file is never held in memory whole.
 """
 
 from __future__ import annotations
@@ -12,6 +12,10 @@ import codecs
 import hashlib
 import re
 from pathlib import Path
+
+import numpy as np
+
+from fsdash.config import LoadLimits
 
 BLOCK = 1 << 24    # 16 MiB
 UTF8_BOM = codecs.BOM_UTF8
@@ -59,15 +63,17 @@ def _encoding(path: Path) -> str:
     raise NotReadable(f"is neither UTF-8 nor Windows-1252 text: {SAVE_AS}")
 
 
-def _line_endings(path: Path) -> tuple[bool, bool]:
-    """Whether the lines end in CR LF (Windows) or LF (Unix); refuses a mix, or old Mac CRs."""
+def _line_endings(path: Path, longest: int) -> tuple[bool, bool]:
+    """Whether the lines end in CR LF (Windows) or LF (Unix); refuses a mix, old Mac CRs, or a
+    line of more than ``longest`` bytes."""
     counts = {"windows": 0, "unix": 0, "mac": 0}
     first = {}
-    row, carry = 1, b""
+    row, carry, open_line = 1, b"", 0
     for block in _blocks(path):
         block = carry + block
         carry = b"\r" if block.endswith(b"\r") else b""
         block = block[:-1] if carry else block
+        open_line = _check_lengths(block, row, open_line, longest)
         newlines = block.count(b"\n")
         if b"\r" in block:
             windows = block.count(b"\r\n")
@@ -96,6 +102,22 @@ def _line_endings(path: Path) -> tuple[bool, bool]:
     return counts["windows"] > 0, counts["unix"] > 0
 
 
+def _check_lengths(block: bytes, row: int, open_line: int, longest: int) -> int:
+    """Refuse a line of ``block`` (its first on ``row``, after ``open_line`` bytes of that line
+    in earlier blocks) longer than ``longest`` bytes; the bytes of its last line, still open."""
+    ends = np.flatnonzero(np.frombuffer(block, np.uint8) == ord("\n"))
+    lengths = np.diff(ends, prepend=-1) - 1
+    lengths[:1] += open_line
+    still_open = len(block) - 1 - ends[-1] if len(ends) else open_line + len(block)
+    over = np.flatnonzero(lengths > longest)
+    if len(over) or still_open > longest:
+        raise NotReadable(f"has a line longer than the {longest:,} bytes fsdash reads in one "
+                          "line ([load] max_line_bytes in the council configuration): a real "
+                          "extract's rows are far shorter, so check this is the file meant",
+                          row + int(over[0]) if len(over) else row + len(ends))
+    return still_open
+
+
 ENDINGS = {"windows": re.compile(rb"\r\n"), "unix": re.compile(rb"(?<!\r)\n"),
            "mac": re.compile(rb"\r(?!\n)")}
 
@@ -105,11 +127,13 @@ def _row_of_first(block: bytes, kind: str) -> int:
     return block.count(b"\n", 0, ENDINGS[kind].search(block).start())
 
 
-def readable(path: Path, scratch: Path, name: str | None = None) -> Path:
+def readable(path: Path, scratch: Path, name: str | None = None,
+             longest_line: int = LoadLimits.max_line_bytes) -> Path:
     """``path`` itself if it is plain UTF-8 with Unix line endings, else a UTF-8 copy with Unix
-    line endings in the folder ``scratch`` (under ``name``). Raises ``NotReadable``."""
+    line endings in the folder ``scratch`` (under ``name``). Raises ``NotReadable``, also for a
+    line longer than ``longest_line`` bytes."""
     encoding = _encoding(path)
-    windows, _ = _line_endings(path)
+    windows, _ = _line_endings(path, longest_line)
     bom = _first_bytes(path, 3) == UTF8_BOM
     if encoding == "utf-8" and not windows and not bom:
         return path
