@@ -52,10 +52,12 @@ node_modules/.installed: package.json package-lock.json
 
 # With no sign-in set up (.streamlit/secrets.toml), `make run` starts fsdash's bannered
 # development mode as a director (DEV_ROLE=cabinet, analyst or team_manager:FS01 for others).
+# The app starts through its launcher, `python -m fsdash serve` (fsdash/serve.py), so its pages
+# only ever run inside app.py's navigation.
 DEV_ROLE ?= $(if $(wildcard .streamlit/secrets.toml),,director)
 
 run: $(VENV)/.installed $(DB) chromium
-	FSDASH_DB=$(DB) FSDASH_DEV_ROLE=$(DEV_ROLE) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	FSDASH_DB=$(DB) FSDASH_DEV_ROLE=$(DEV_ROLE) $(PY) -m fsdash serve --port $(PORT)
 
 test: $(VENV)/.installed $(DB) chromium haproxy node_modules/.installed .venv-903/.installed \
       .public-samples/.installed

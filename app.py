@@ -1,9 +1,17 @@
-"""fsdash: the Family Safeguarding performance dashboard. Run with `make run`."""
+"""fsdash: the Family Safeguarding performance dashboard. Run with `make run`, or
+`python -m fsdash serve` (fsdash.serve), never a bare `streamlit run app.py`.
+
+Every run of every page starts here: the sign-in and its expiry are checked, then the
+navigation runs the page the role may see."""
 
 import streamlit as st
 
+from fsdash import serve
 from fsdash.signin import current_scope
 
+# `python -m fsdash serve` turns off Streamlit's older handling of the pages/ folder before the
+# first session; a server started by a bare `streamlit run` has it until a run gets here.
+serve.navigation_only()
 st.set_page_config(page_title="Family Safeguarding dashboard", layout="wide")
 scope = st.session_state["fsdash_scope"] = current_scope()
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m fsdash demo|load|summary|pack|formats|migrate``."""
+"""Command line: ``python -m fsdash demo|load|summary|pack|formats|migrate|serve``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from fsdash import audit, metrics, store
 from fsdash.access import ROLE_NAMES, SUPPRESSED, AccessError, Figures, Published
@@ -66,6 +67,13 @@ def main(argv: list[str] | None = None) -> int:
 
     migrate = commands.add_parser("migrate", help="create or upgrade the store's schema")
     migrate.add_argument("--db", type=Path)
+
+    serve = commands.add_parser("serve", help="start the app (what `make run` and a deployment "
+                                "run); options after -- go to `streamlit run`")
+    serve.add_argument("--port", type=int, help="the port to serve on (default 8501)")
+    serve.add_argument("--address", help="the address to serve on (default: every address)")
+    serve.add_argument("streamlit_options", nargs="*", metavar="-- STREAMLIT_OPTION",
+                       help="options for `streamlit run`, e.g. -- --server.baseUrlPath fsdash")
 
     args = parser.parse_args(argv)
     try:
@@ -174,6 +182,12 @@ def _formats(args) -> int:
     return 0
 
 
+def _serve(args) -> NoReturn:
+    from fsdash.serve import serve
+
+    serve(args.port, args.address, args.streamlit_options)
+
+
 def _migrate(args) -> int:
     con = store.connect(args.db)
     print(f"{args.db or store.db_path()} is at schema version {store.schema_version(con)}.")
@@ -181,4 +195,4 @@ def _migrate(args) -> int:
 
 
 COMMANDS = {"demo": _demo, "load": _load, "summary": _summary, "pack": _pack,
-            "formats": _formats, "migrate": _migrate}
+            "formats": _formats, "migrate": _migrate, "serve": _serve}

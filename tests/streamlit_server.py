@@ -1,5 +1,6 @@
-"""Start `streamlit run` on a free loopback port and drive Debian's Chromium: shared by the
-browser tests and the benchmark."""
+"""Start the app (`python -m fsdash serve`, as `make run` and a deployment do) or another script
+(`streamlit run`) on a free loopback port and drive Debian's Chromium: shared by the browser
+tests, the benchmark and `make cluster`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
 CHROMIUM = os.environ.get("FSDASH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -28,13 +30,14 @@ def free_port() -> int:
 @contextmanager
 def streamlit_server(script: Path, db: Path, flags: tuple[str, ...] = (), env: dict | None = None,
                      port: int | None = None):
-    """Yield (process, url) for `streamlit run script` over the store ``db``; stop it after.
-    ``env`` adds to the environment (by default a development director, as `make run` does)."""
+    """Yield (process, url) for ``script`` served over the store ``db``; stop it after.
+    ``flags`` go to `streamlit run`; ``env`` adds to the environment (by default a development
+    director, as `make run` does)."""
     port = port or free_port()
     env = {"FSDASH_DEV_ROLE": "director", **(env or {})}
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", *flags],
+        [*_serve_command(script), "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", *flags],
         cwd=ROOT, env={**os.environ, "FSDASH_DB": str(db), **env},
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
@@ -44,6 +47,14 @@ def streamlit_server(script: Path, db: Path, flags: tuple[str, ...] = (), env: d
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def _serve_command(script: Path) -> list[str]:
+    """The app through its launcher (so every page runs inside its navigation from the first
+    session); any other script under a bare `streamlit run`."""
+    if script.resolve() == APP:
+        return [sys.executable, "-m", "fsdash", "serve", "--"]
+    return [sys.executable, "-m", "streamlit", "run", str(script)]
 
 
 def wait_for_health(url: str, process: subprocess.Popen) -> None:
