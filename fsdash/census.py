@@ -214,9 +214,17 @@ def _collection_year(day: str) -> int | None:
     return date.year + 1 if date.month > 3 else date.year
 
 
+LONGEST_VALUE = 10_000   # characters of one element's text (the census's are under 100)
+
+
 def _rows(element, level: Level, inherited: dict, writers: dict, seen: dict,
           reading: _Reading) -> None:
     values = inherited | {column: _value(element, path) for column, path in level.values.items()}
+    for column, value in values.items():
+        if len(value) > LONGEST_VALUE:     # else a traceback: Python's CSV field limit
+            raise CensusProblem(element.sourceline, (
+                f"field {column}: is {len(value):,} characters long, more than the "
+                f"{LONGEST_VALUE:,} fsdash reads in one value, so check this is the census meant"))
     extract = EXTRACT_BY_FILE[level.extract]
     if level.identity:
         values[extract.columns[0]] = "/".join(values[c] for c in level.identity)

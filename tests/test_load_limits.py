@@ -138,3 +138,14 @@ def test_the_limits_are_read_from_the_council_configuration(tmp_path):
     wrong.write_text(text.replace("[load]\n", "[load]\nmax_line_bytes = 500000\n"))
     with pytest.raises(ValueError, match="max_line_bytes must be from 1,000 to 131,072"):
         load_council(wrong)
+
+
+def test_a_census_value_too_long_to_read_is_named_by_file_and_line(tmp_path):
+    from test_census import _census, _child, _referral
+
+    census = tmp_path / "cin_2022-23.xml"
+    census.write_text(_census(2023, _child("K1", "1" * 200_000, _referral("2022-05-03"))))
+    with pytest.raises(LoadError) as raised:
+        load_paths([census], tmp_path / "store.duckdb")
+    assert ("cin_2022-23.xml, line 9: field Sex: is 200,000 characters long, more than the "
+            "10,000 fsdash reads in one value" in str(raised.value)), raised.value
