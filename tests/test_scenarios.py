@@ -186,3 +186,35 @@ def test_the_page_uses_the_target_in_force_and_says_when_history_is_short(demo_a
     short.switch_page("pages/scenarios.py").run()
     assert not short.exception
     assert "needs 36 months of figures before it" in short.info[0].value
+
+
+def test_resampling_by_years_draws_whole_12_month_spans(demo):
+    _, plan = demo
+    history = plan.history
+    last = len(history.months) - 1
+    spans = {weights: flows.estimate(history, last, 24, np.repeat(weights, 12)).entry
+             for weights in ((2, 0), (1, 1), (0, 2))}
+    for rates in flows.bootstrap(history, last, 24, draws=6, span=12):
+        assert any(np.allclose(rates.entry, entry) for entry in spans.values())
+
+
+class _AllHidden(Figures):
+    """A role that sees no count at all."""
+
+    def counts(self, family, dates):
+        return super().counts(family, dates).assign(shown=np.nan)
+
+
+def test_a_projection_resting_on_hidden_figures_says_which_and_shows_nothing(demo):
+    con, plan = demo
+    council = load_council()
+    hidden = _AllHidden(Published(lambda: con.cursor(), council), True)
+    as_at = plan.history.months[-1]
+    with pytest.raises(scenarios.RestsOnHiddenFigures) as refused:
+        scenarios.scenarios_view(con, hidden, council, plan, as_at, "all",
+                                 Scenario(dt.date(2027, 1, 31)), "24", 10, 3)
+    assert str(refused.value).startswith(
+        f"A projection for {council.short_name} from {as_at:%-d %B %Y} cannot be shown: "
+        "its rates would rest on numbers small enough to be hidden (the number of children")
+    assert str(refused.value).endswith(
+        "Choose another month or a shorter period to take the rates from.")

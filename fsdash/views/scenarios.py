@@ -190,8 +190,9 @@ def projection_bands(figures: Figures, council: Council, history: flows.History,
     ``RestsOnHiddenFigures`` where even the broadest would rest on a hidden figure."""
     chosen = disclosure.projection_bands(figures, area, history, history.index(as_at), reference)
     if chosen.bands is None:
-        other = ("another month or a longer period" if area == WHOLE_COUNCIL
-                 else f"all of {council.short_name}, or another month")
+        other = ("another month or a shorter period to take the rates from"
+                 if area == WHOLE_COUNCIL else
+                 f"all of {council.short_name}, another month or a shorter period")
         raise RestsOnHiddenFigures(
             f"A projection for {council.area_label(area)} from {long_date(as_at)} cannot be "
             f"shown: its rates would rest on numbers small enough to be hidden (the number of "
