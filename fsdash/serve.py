@@ -38,7 +38,10 @@ def serve(port: int | None, address: str | None, streamlit_options: list[str]) -
     the process); ``streamlit_options`` are passed on (``--secrets.files`` and so on)."""
     from streamlit.web import cli
 
-    navigation_only()
+    try:
+        navigation_only()
+    except RuntimeError as error:
+        raise SystemExit(f"fsdash cannot start: {error}") from None
     options = [*(["--server.port", str(port)] if port else []),
                *(["--server.address", address] if address else []), *streamlit_options]
     cli.main(["run", str(APP), *options], prog_name="streamlit")
