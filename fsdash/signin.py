@@ -79,6 +79,7 @@ def current_scope() -> Scope:
                 "You are signed in, but no role has been given to your account. If you need "
                 "access, please ask the performance team, who will arrange it with information "
                 "governance.", "Sign out", lambda: _sign_out(claims, identity, audit.NO_ROLE))
+    st.session_state.pop("fsdash_refused", None)      # a later refusal is recorded again
     with st.sidebar:
         st.caption(f"Signed in as {scope.who} · {ROLE_NAMES[scope.role]}{_teams(scope)}")
         st.button("Sign out", on_click=_sign_out, args=(claims, identity, scope.role))
