@@ -1,11 +1,12 @@
 """An attacker's audit of what a role with small numbers hidden can see (issue 24).
 
 Written as a determined councillor would attack the app, and independently of the app's own
-suppression rule (``fsdash.access.suppression`` is never asked what is safe): collect every figure
-the role is shown through the functions the pages, the board pack and ``fsdash summary`` call;
-write each as a linear equation over unknown non-negative whole-number cells (district by age
-group, by category or by month), add the identities that link measures across dates and pages;
-then bound every hidden figure by linear programming (HiGHS) over all of that.
+suppression rule (``fsdash.access.suppression`` is never asked what is safe): collect the figures
+the role is shown on a sample of dates through the functions the pages, the board pack and
+``fsdash summary`` call; write each as a linear equation over unknown non-negative whole-number
+cells (district by age group, by category, by month or by start window), add the identities
+that link measures across dates and pages; then bound every hidden figure by linear programming
+(HiGHS) over all of that, one connected group of equations at a time.
 
 Each unknown carries its true value, read from the store, only to check that every equation the
 attacker writes holds in the true data (those that do not, such as stock and flow for a
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,31 +35,36 @@ from fsdash.metrics.grids import AGE_GROUPS, grid
 from fsdash.metrics.outcomes import COMPARISON, MODEL
 from fsdash.projection import backtest, flows
 from fsdash.projection.scenario import Scenario
-from fsdash.views import outcomes, overview, scenarios
-from fsdash.views.outcomes.children import CHILD_MEASURES
+from fsdash.views import overview, scenarios
+from fsdash.views.outcomes.children import (
+    CHILD_MEASURES,
+    child_hidden,
+    child_results,
+    children_block,
+)
 from fsdash.views.outcomes.common import GROUP_NAMES
 
 EPSILON = 1e-6
 CAP = 1e5              # no count in the demo comes near it; keeps every maximum finite
 PROTECTION = 3         # a hidden count from 1 to 5 must keep at least this many possible values
 AGED = ("cla", "starts", "ceases")
-ON_A_DATE = ("cla", "cp_plans")
+COUNT_FAMILIES = ("cla", "starts", "ceases", "referrals", "cp_plans")
 TWELVE_MONTH = ("starts", "ceases", "referrals")
 RATE_COLUMN = "Starts a year per 10,000 children"   # Scenarios' table of the model's rates
-HALF_A_DECIMAL = 0.05                                # a figure shown to one decimal place
+RATE_PERIOD = "12"     # Scenarios' reference period the audit reads (the last year)
+RATE_AREAS = 2         # localities whose Scenarios rates are read on each sample date
+HALF_A_DECIMAL = 0.05  # a figure shown to one decimal place
+SHOWN_SOURCES = 12     # rows quoted for a finding (a degenerate programme can name hundreds)
+SAMPLING_ROUNDS = 3    # rounds of random objectives before any target gets programmes of its own
+# The routes issue 24 names: what marks their rows, and the kinds of figure that are theirs.
+ROUTES = {"Scenarios' rates times population": ("Scenarios", ()),
+          "a percentage beside its denominator": ("% of", ("Outcomes", "re-referrals")),
+          "stock and flow": ("stock and flow", ())}
 # Each age group's ages in whole years (the last open-ended, but no child in care is 18).
 GROUP_AGES = tuple(zip((0, 1, 5, 10, 12, 16), (0, 4, 9, 11, 15, 17)))
 # The ages of each band Scenarios may show its rates by.
-AGES_OF_BAND = {name: (low, high) for bands in (flows.BANDS, getattr(flows, "COARSE_BANDS", ()))
+AGES_OF_BAND = {name: (low, high) for bands in (flows.BANDS, flows.COARSE_BANDS)
                 for name, low, high in bands}
-
-
-def outcome_views(council: Council, offered: dict) -> list[tuple[str, str]]:
-    """The Outcomes start windows and areas the audit reads: since launch (the board pack's)
-    for every area, and the latest year for the whole council and each locality."""
-    latest = [k for k in offered if k != "all"][-1:]
-    return ([("all", area) for area in council.areas()]
-            + [(key, area) for key in latest for area in (WHOLE_COUNCIL, *council.localities)])
 
 
 def months_back(day: dt.date, count: int) -> list[dt.date]:
@@ -66,16 +72,18 @@ def months_back(day: dt.date, count: int) -> list[dt.date]:
     return metrics.month_ends(day, count)
 
 
+def month_before(day: dt.date) -> dt.date:
+    return months_back(day, 2)[0]
+
+
 def sample_dates(con) -> dict[str, dt.date]:
-    """The dates the audit looks at: the latest month end, the latest 31 March, a date in the
-    middle of the data, and a year before each."""
+    """The dates the audit attacks: the latest month end, the latest 31 March and a month end
+    in the middle of the data (each with a year and 13 months of records behind it)."""
     months = metrics.reliable_month_ends(con)
-    latest = months[-1]
-    march = max(d for d in months if d.month == 3)
-    middle = [d for d in months if d.month == 9][len([d for d in months if d.month == 9]) // 2]
-    chosen = {"latest month end": latest, "latest 31 March": march, "middle date": middle}
-    return {f"the {name}": day for name, day in chosen.items()} | {
-        f"a year before the {name}": metrics.year_before(day) for name, day in chosen.items()}
+    usable = [d for d in months if months_back(d, 13)[0] >= months[0]]
+    return {"the latest month end": usable[-1],
+            "the latest 31 March": max(d for d in usable if d.month == 3),
+            "a month end in the middle": usable[len(usable) // 2]}
 
 
 @dataclass(frozen=True)
@@ -104,23 +112,37 @@ class Finding:
     low: float
     high: float
     pinned_by: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)   # routes without which it stays hidden
 
     @property
     def values(self) -> int:
-        return max(0, math.floor(self.high + EPSILON) - math.ceil(self.low - EPSILON) + 1)
+        return possible_values(self.low, self.high)
+
+    @property
+    def routes(self) -> list[str]:
+        """The routes that give it away: those it needs, and the route of its kind of figure."""
+        return [route for route, (_, kinds) in ROUTES.items()
+                if route in self.needs or self.target.route.startswith(kinds)]
 
     def __str__(self) -> str:
-        sources = "; ".join(self.pinned_by[:6]) + (" ..." if len(self.pinned_by) > 6 else "")
+        needs = ", ".join(self.needs) or "none of the named routes alone"
+        more = len(self.pinned_by) - SHOWN_SOURCES
         return (f"{self.target.describe()}: bounded to {self.low:g} to {self.high:g} "
-                f"({self.values} possible values) by {sources}")
+                f"({self.values} possible values), needing {needs}, by "
+                + "; ".join(self.pinned_by[:SHOWN_SOURCES])
+                + (f" and {more} more" if more > 0 else ""))
+
+
+def possible_values(low: float, high: float) -> int:
+    return max(0, math.floor(high + EPSILON) - math.ceil(low - EPSILON) + 1)
 
 
 def exposed(target: Target, low: float, high: float, limit: int) -> bool:
     """Whether bounds give a target away: pinned exactly (a hidden figure), or a count from 1
     to the limit left fewer than ``PROTECTION`` possible whole numbers."""
-    values = math.floor(high + EPSILON) - math.ceil(low - EPSILON) + 1
     small = 1 <= round(target.truth) <= limit
-    return (target.hidden and high - low < EPSILON) or (small and values < PROTECTION)
+    return ((target.hidden and high - low < EPSILON)
+            or (small and possible_values(low, high) < PROTECTION))
 
 
 class Knowledge:
@@ -131,7 +153,7 @@ class Knowledge:
         self.index: dict[tuple, int] = {}
         self.truth: list[float] = []
         self.rows: list[tuple[tuple[tuple[int, float], ...], float, float, str]] = []
-        self.left_out: list[str] = []      # identities that do not hold in the true data
+        self.left_out: list[str] = []      # rows that do not hold in the true data
         self.targets: list[Target] = []
 
     def unknown(self, key: tuple, truth: float) -> int:
@@ -163,10 +185,9 @@ class Knowledge:
 
     def hide(self, route: str, day, area: str, detail: str, terms, hidden: bool = True) -> None:
         terms = _merged(terms)
-        if not terms:
-            return
-        self.targets.append(Target(route, str(day), area, detail, self.true_value(terms),
-                                   terms, hidden))
+        if terms:
+            self.targets.append(Target(route, str(day), area, detail, self.true_value(terms),
+                                       terms, hidden))
 
 
 def _merged(terms) -> tuple[tuple[int, float], ...]:
@@ -177,21 +198,23 @@ def _merged(terms) -> tuple[tuple[int, float], ...]:
 
 
 class Collector:
-    """Everything a role with small numbers hidden is shown on the sample dates, through the
-    functions the pages and exports call, written into a ``Knowledge``."""
+    """What a role with small numbers hidden is shown around the sample dates, through the
+    functions the pages and exports call, written into a ``Knowledge``.
+
+    Counts are read on each sample date, the month end before it and the date a year before
+    (what stock and flow over a month and a year need); monthly series over the 13 months to
+    each sample date (the months of its 12-month totals and the month before's); breakdowns on
+    the sample dates."""
 
     def __init__(self, con, council: Council, figures: Figures, dates: dict[str, dt.date]):
         self.con, self.council, self.figures = con, council, figures
         self.limit = council.max_suppressed
         self.samples = sorted(set(dates.values()))
-        # Counts on every month end from a year before the earliest sample: the Children in care
-        # page shows them month by month, and they tie the months' flows together.
-        first = metrics.first_reliable_date(con)
-        self.dates = sorted({d for s in self.samples for d in months_back(s, 2) if d >= first})
-        # The months of each date's 12-month flows, and of Scenarios' longest reference period.
-        self.months = sorted({m for d in [*self.dates, max(self.samples)] for m in
-                              months_back(d, 36 if d == max(self.samples) else 12) if m >= first})
+        self.dates = sorted({d for s in self.samples
+                             for d in (s, month_before(s), metrics.year_before(s))})
+        self.months = sorted({m for s in self.samples for m in months_back(s, 13)})
         self.cell_districts = [d.code for d in council.districts] + [NOT_KNOWN]
+        self.areas = [*council.areas(), NOT_KNOWN]
         self.knowledge = Knowledge()
         self._true: dict[tuple, pd.Series] = {}
 
@@ -222,34 +245,35 @@ class Collector:
 
     # ---- what is shown ------------------------------------------------------------------
     def counts(self) -> None:
-        """Each count family's figures for every area and age choice on every date."""
-        for family in ("cla", "starts", "ceases", "referrals", "cp_plans"):
+        """Each count family's figures for every area and age choice on every date read."""
+        for family in COUNT_FAMILIES:
             table = self.figures.counts(family, self.dates)
             for (day, area, age), row in table.iterrows():
                 day = day.date()
                 groups = AGE_CHOICES[age][0] if family in AGED else (0,)
                 terms = self.area_terms(family, day, area, groups)
-                name = f"{family} {day} {area} {age}"
                 if pd.notna(row["shown"]):
-                    self.knowledge.equal(terms, row["shown"], f"{name} shown {row['shown']:g}")
-                elif day in self.samples:
+                    self.knowledge.equal(terms, row["shown"],
+                                         f"{family} {day} {area} {age} shown {row['shown']:g}")
+                else:
                     self.knowledge.hide(family, day, area, f"age {age}", terms)
 
     def monthly(self) -> None:
-        """Monthly starts, ceases and referrals: each area and age choice's series, where
-        shown."""
+        """Monthly starts, ceases and referrals: each area and age choice's series, shown whole
+        or hidden whole (a hidden month is a target only where it is itself from 1 to the
+        limit)."""
         for family in TWELVE_MONTH:
-            for area in self.figures.counts(family, self.samples[:1]).index.unique("area"):
+            for area in self.areas:
                 for age in (AGE_CHOICES if family in AGED else ("all",)):
                     series = self.figures.monthly(family, self.months, area, age)
                     groups = AGE_CHOICES[age][0] if family in AGED else (0,)
                     for day in self.months:
                         terms = self.area_terms(f"{family}_in_month", day, area, groups)
                         if series is not None:
-                            self.knowledge.equal(terms, series[pd.Timestamp(day)],
-                                                 f"{family} in month to {day} {area} {age} "
-                                                 f"shown {series[pd.Timestamp(day)]:g}")
-                        elif day in self.samples:
+                            shown = series[pd.Timestamp(day)]
+                            self.knowledge.equal(terms, shown, f"{family} in the month to {day} "
+                                                 f"{area} {age} shown {shown:g}")
+                        elif 1 <= self.knowledge.true_value(terms) <= self.limit:
                             self.knowledge.hide(f"{family} in the month", day, area,
                                                 f"age {age}", terms)
 
@@ -260,7 +284,7 @@ class Collector:
                 true = metrics.breakdown_by_district(self.con, name, [day])
                 true = true.assign(district=true["district"].fillna(NOT_KNOWN)).groupby(
                     ["district", "category"])["value"].sum()
-                for area in self.figures.counts("cla", [day]).index.unique("area"):
+                for area in self.areas:
                     shown = self.figures.breakdown(name, day, area)["shown"]
                     for category, value in shown.items():
                         terms = [(self.knowledge.unknown((name, day, d, category),
@@ -298,8 +322,8 @@ class Collector:
                             self.knowledge.equal(terms, 0, f"identity: {family} in 12 months "
                                                  f"to {day} = its months, {district} group {g}")
             for before, flow, what in ((metrics.year_before(day), "", "a year"),
-                                       (months_back(day, 2)[0], "_in_month", "a month")):
-                if before not in self.dates:
+                                       (month_before(day), "_in_month", "a month")):
+                if before not in self.dates or (flow and day not in self.months):
                     continue
                 for district in self.cell_districts:
                     terms = [(self.cell("cla", day, district, g), 1.0) for g in range(6)]
@@ -314,36 +338,47 @@ class Collector:
     # ---- rates and percentages ----------------------------------------------------------
     def scenario_rates(self) -> None:
         """Scenarios' table of starts a year per 10,000 children, by age band, with the
-        population the projection divides by (published ONS estimates), for each area and
-        reference period; and its back-test's actual counts."""
-        for area in scenarios.area_options(self.council):
-            plan = scenarios.planning(self.con, self.council, area)
-            history = plan.history
-            for day in (d for d in self.samples if d in history.months):
-                for key, (label, months) in scenarios.REFERENCE_PERIODS.items():
-                    end = history.index(day)
-                    window = list(history.months[end - months + 1:end + 1])
-                    if end < months or not set(window) <= set(self.months):
-                        continue
-                    try:
-                        view = scenarios.scenarios_view(self.con, self.figures, self.council,
-                                                        plan, day, area, Scenario(day), key, 10, 3)
-                    except ValueError:       # the page shows why there is no projection
-                        continue
-                    for band, rate in view.rates.table.set_index("Age")[RATE_COLUMN].items():
-                        low, high = AGES_OF_BAND[band]
-                        people = history.population[end - months + 1:end + 1,
-                                                    low:high + 1].sum()
-                        groups = [g for g, (top, bottom) in enumerate(GROUP_AGES)
-                                  if low <= bottom and top <= high]
-                        terms = [t for m in window
-                                 for t in self.area_terms("starts_in_month", m, area, groups)]
-                        scale = people / (12 * 10000)
-                        self.knowledge.bound(
-                            terms, (rate - HALF_A_DECIMAL) * scale, (rate + HALF_A_DECIMAL) * scale,
-                            f"Scenarios rate {rate:g} per 10,000 ({band}, {label.lower()} to "
-                            f"{day}, {area}) × population {people:g}")
-                    self._back_test(view.accuracy.table, area)
+        population the projection divides by (published ONS estimates), over the last year to
+        each sample date, for the localities with the most hidden starts that day (the ones an
+        attacker would pick); and its back-test's actual counts."""
+        plans = {}
+        label, months = scenarios.REFERENCE_PERIODS[RATE_PERIOD]
+        for day in self.samples:
+            read = 0
+            for area in self._most_hidden_starts(day):
+                if read == RATE_AREAS:
+                    break
+                if area not in plans:
+                    plans[area] = scenarios.planning(self.con, self.council, area)
+                history = plans[area].history
+                try:
+                    view = scenarios.scenarios_view(self.con, self.figures, self.council,
+                                                    plans[area], day, area, Scenario(day),
+                                                    RATE_PERIOD, 10, 3)
+                except ValueError:       # the page shows why there is no projection
+                    continue
+                read += 1
+                end = history.index(day)
+                window = list(history.months[end - months + 1:end + 1])
+                for band, rate in view.rates.table.set_index("Age")[RATE_COLUMN].items():
+                    low, high = AGES_OF_BAND[band]
+                    people = history.population[end - months + 1:end + 1, low:high + 1].sum()
+                    groups = [g for g, (top, bottom) in enumerate(GROUP_AGES)
+                              if low <= bottom and top <= high]
+                    terms = [t for m in window
+                             for t in self.area_terms("starts_in_month", m, area, groups)]
+                    scale = people / (12 * 10000)
+                    self.knowledge.bound(
+                        terms, (rate - HALF_A_DECIMAL) * scale, (rate + HALF_A_DECIMAL) * scale,
+                        f"Scenarios rate {rate:g} per 10,000 ({band}, {label.lower()} to "
+                        f"{day}, {area}) × population {people:g}")
+                self._back_test(view.accuracy.table, area)
+
+    def _most_hidden_starts(self, day: dt.date) -> list[str]:
+        """The areas Scenarios offers, those with the most hidden starts on ``day`` first."""
+        shown = self.figures.counts("starts", [day])["shown"]
+        hidden = shown.isna().groupby(level="area").sum()
+        return sorted(scenarios.area_options(self.council), key=lambda a: -hidden.get(a, 0))
 
     def _back_test(self, table: pd.DataFrame, area: str) -> None:
         """The back-test's actual counts, a year after each forecast's month."""
@@ -403,50 +438,50 @@ class Collector:
         return {(r.as_at.date(), r.district): r.value for r in frame.itertuples()}
 
     def outcome_shares(self) -> None:
-        """Outcomes' children's measures as the page's table shows them: each group's
-        percentage beside how many it counts, for the start windows the page offers and every
-        area (the board pack shows the window since launch). The comparison group is the same
-        children in every window, and the window since launch is the sum of the years."""
-        latest = metrics.latest_month_end(self.con)
+        """Outcomes' children's measures as the page's table shows them (the functions
+        ``outcomes_view`` calls): each group's percentage beside how many it counts, for the
+        window since launch (the board pack's) and the financial years that make it up, in
+        every area. Unknowns are counts by district and stretch of start dates between the
+        windows' edges, so that each window is the sum of its stretches; the comparison group
+        is the same children in every window."""
+        _, latest = outcome_metrics.data_span(self.con)
         offered = outcome_metrics.windows(self.council, latest)
+        since = offered["all"]
+        read = {key: w for key, w in offered.items()
+                if key == "all" or (w.start <= since.end and w.end >= since.start)}
         first = min(w.start for w in offered.values())
         children = outcome_metrics.cohort_children(self.con, self.council, first, latest)
         plans = outcome_metrics.cohort_plans(self.con, self.council, first, latest)
-        true = _true_shares(children, plans, offered)
-        self._windows_add_up(offered, true)
-        for key, area in outcome_views(self.council, offered):
-            table = outcomes.outcomes_view(self.con, self.council, self.figures.suppress,
-                                           key, area).children.table
-            for measure, title in CHILD_MEASURES.items():
-                row = table.set_index("Measure").loc[title + " (%)"]
-                for group, counted_column in ((MODEL, "Counted (under the model)"),
-                                              (COMPARISON, "Counted (before the model)")):
-                    self._share(key, area, measure, group, true, _number(row[counted_column]),
-                                _number(row[GROUP_NAMES[group]]))
+        hidden = child_hidden(self.council, children, plans, offered, self.limit)
+        edges = sorted({w.start for w in read.values()}
+                       | {w.end + dt.timedelta(days=1) for w in read.values()})
+        true = _true_shares(children, plans, edges)
+        for key, window in read.items():
+            stretches = [i for i, start in enumerate(edges[:-1])
+                         if window.start <= start and edges[i + 1] <= window.end
+                         + dt.timedelta(days=1)]
+            for area in self.council.areas():
+                table = children_block(child_results(self.council, children, plans, hidden, key,
+                                                     window, area), window, area).table
+                for measure, title in CHILD_MEASURES.items():
+                    row = table.set_index("Measure").loc[title + " (%)"]
+                    for group, counted_column in ((MODEL, "Counted (under the model)"),
+                                                  (COMPARISON, "Counted (before the model)")):
+                        self._share(key, stretches, area, measure, group, true,
+                                    _number(row[counted_column]),
+                                    _number(row[GROUP_NAMES[group]]))
 
-    def _share_terms(self, part: str, window: str, measure: str, group: str, districts,
+    def _share_terms(self, part: str, stretches, measure: str, group: str, districts,
                      true: dict):
-        window = window if group == MODEL else "any"
-        return [(self.knowledge.unknown((part, window, measure, group, d),
-                                        true.get((part, window, measure, group, d), 0)), 1.0)
-                for d in districts]
+        stretches = stretches if group == MODEL else ("any",)
+        return [(self.knowledge.unknown(key, true.get(key, 0)), 1.0)
+                for s in stretches for d in districts
+                for key in [(part, s, measure, group, d)]]
 
-    def _windows_add_up(self, offered: dict, true: dict) -> None:
-        years = [k for k in offered if k != "all"]
-        for measure in CHILD_MEASURES:
-            for part in ("n", "k"):
-                for district in (d.code for d in self.council.districts):
-                    terms = self._share_terms(part, "all", measure, MODEL, [district], true)
-                    for year in years:
-                        terms += [(i, -c) for i, c in self._share_terms(
-                            part, year, measure, MODEL, [district], true)]
-                    self.knowledge.equal(terms, 0, f"identity: Outcomes {measure} since launch "
-                                         f"= the years' sum, {district}")
-
-    def _share(self, window: str, area: str, measure: str, group: str, true: dict,
-               counted: float, percent: float) -> None:
+    def _share(self, window: str, stretches: list, area: str, measure: str, group: str,
+               true: dict, counted: float, percent: float) -> None:
         districts = self.council.areas()[area]
-        n, k = (self._share_terms(part, window, measure, group, districts, true)
+        n, k = (self._share_terms(part, stretches, measure, group, districts, true)
                 for part in ("n", "k"))
         name = f"Outcomes {measure} ({group}, began {window}, {area})"
         if pd.notna(counted):
@@ -471,26 +506,27 @@ class Collector:
         return self.knowledge
 
 
-def _true_shares(children: pd.DataFrame, plans: pd.DataFrame, offered: dict) -> dict:
-    """Each measure's counted rows (n) and numerator (k) by window, group and district (the
-    comparison group's under window "any")."""
+def _true_shares(children: pd.DataFrame, plans: pd.DataFrame, edges: list[dt.date]) -> dict:
+    """Each measure's counted rows (n) and numerator (k) by stretch of start dates (the
+    position of the stretch between ``edges``), group and district (the comparison group's
+    under stretch "any")."""
     plans = plans.merge(children[["child_id", "district_code"]].drop_duplicates("child_id"),
                         on="child_id")
+    bins = pd.to_datetime(edges)
     true = {}
     for measure in CHILD_MEASURES:
         source, column = ((plans, "repeat_plan") if measure == "repeat_plans"
                           else (children, measure))
         known = source[source[column].notna()]
-        for key, window in [*offered.items(), ("any", None)]:
-            group = COMPARISON if window is None else MODEL
-            rows = known[known["grp"] == group]
-            if window is not None:
-                rows = rows[rows["start_date"].between(pd.Timestamp(window.start),
-                                                       pd.Timestamp(window.end))]
-            for district, part in rows.groupby("district_code"):
-                true[("n", key, measure, group, district)] = len(part)
-                true[("k", key, measure, group, district)] = float(
-                    part[column].astype(float).sum())
+        stretch = pd.Series(pd.cut(pd.to_datetime(known["start_date"]), bins, right=False,
+                                   labels=False), index=known.index)
+        stretch = stretch.where(known["grp"] == MODEL, "any")
+        keyed = known.assign(stretch=stretch, yes=known[column].astype(float)).dropna(
+            subset=["stretch"])
+        for (s, group, district), part in keyed.groupby(["stretch", "grp", "district_code"]):
+            s = s if s == "any" else int(s)
+            true[("n", s, measure, group, district)] = len(part)
+            true[("k", s, measure, group, district)] = float(part["yes"].sum())
     return true
 
 
@@ -507,34 +543,61 @@ class Result:
     left_out: list[str]
     rows: int
     unknowns: int
-    lp_solved: int
+    route_rows: dict[str, int] = field(default_factory=dict)
+    groups: int = 0
+    largest_group: int = 0
+    lp_solved: int = 0
     seconds: dict = field(default_factory=dict)
+
+    def given_away(self, route: str | None = None) -> list[Finding]:
+        """Findings by ``route`` (one of ``ROUTES``), or all of them for None."""
+        return [f for f in self.findings if route is None or route in f.routes]
 
 
 def attack(knowledge: Knowledge, limit: int) -> Result:
-    """Bound every target over everything the attacker knows; a finding for each one given
-    away."""
+    """Bound every target over everything the attacker knows, one connected group of
+    equations (unknowns linked by a shared row or target) at a time; a finding for each one
+    given away, with the routes it needs."""
     rows, unknowns = len(knowledge.rows), len(knowledge.truth)
+    sources = np.array([r[3] for r in knowledge.rows], dtype=object)
     matrix = _matrix([r[0] for r in knowledge.rows], unknowns)
     low = np.array([r[1] for r in knowledge.rows])
     high = np.array([r[2] for r in knowledge.rows])
-    component = _components(matrix, unknowns)
-    solved = 0
-    findings = []
+    component = _components(matrix, [t.terms for t in knowledge.targets], unknowns)
     by_component = defaultdict(list)
     for target in knowledge.targets:
         by_component[component[target.terms[0][0]]].append(target)
     row_component = component[matrix.indices[matrix.indptr[:-1]]] if rows else np.array([])
+    result = Result(knowledge.targets, [], knowledge.left_out, rows, unknowns,
+                    {route: sum(mark in s for s in sources)
+                     for route, (mark, _) in ROUTES.items()}, groups=len(by_component))
     for part, targets in by_component.items():
         columns = np.flatnonzero(component == part)
-        kept_rows = np.flatnonzero(row_component == part)
-        problem = _Problem(matrix[kept_rows][:, columns], low[kept_rows], high[kept_rows],
-                           columns, [knowledge.rows[i][3] for i in kept_rows])
-        for target, (lo, hi, used) in problem.bounds(targets, limit).items():
-            if exposed(target, lo, hi, limit):
-                findings.append(Finding(target, lo, hi, used))
-        solved += problem.solved
-    return Result(knowledge.targets, findings, knowledge.left_out, rows, unknowns, solved)
+        kept = np.flatnonzero(row_component == part)
+        result.largest_group = max(result.largest_group, len(columns))
+
+        def problem(keep=None, kept=kept, columns=columns):
+            chosen = kept if keep is None else kept[keep]
+            return _Problem(matrix[chosen][:, columns], low[chosen], high[chosen], columns,
+                            list(sources[chosen]))
+
+        whole = problem()
+        found = [Finding(t, lo, hi, used)
+                 for t, (lo, hi, used) in whole.bounds(targets, limit).items()
+                 if exposed(t, lo, hi, limit)]
+        result.lp_solved += whole.solved
+        for route, (mark, _) in ROUTES.items() if found else ():
+            keep = np.array([mark not in s for s in sources[kept]], bool)
+            if keep.all():
+                continue
+            without = problem(keep)
+            for finding in found:
+                if not exposed(finding.target, *without.extremes(finding.target, limit)[:2],
+                               limit):
+                    finding.needs.append(route)
+            result.lp_solved += without.solved
+        result.findings += found
+    return result
 
 
 def _matrix(rows, unknowns: int) -> sparse.csr_array:
@@ -543,25 +606,27 @@ def _matrix(rows, unknowns: int) -> sparse.csr_array:
         indices += [i for i, _ in terms]
         data += [c for _, c in terms]
         pointers.append(len(indices))
-    return sparse.csr_array((data, indices, pointers), shape=(len(rows), unknowns))
+    return sparse.csr_array((np.array(data, float), np.array(indices, int), pointers),
+                            shape=(len(rows), unknowns))
 
 
-def _components(matrix: sparse.csr_array, unknowns: int) -> np.ndarray:
-    """Which unknowns are linked by any row (an unknown in no row is its own component)."""
-    pattern = sparse.csr_array((np.ones(matrix.nnz), matrix.indices, matrix.indptr),
-                               shape=matrix.shape)
-    rows = matrix.shape[0]
+def _components(matrix: sparse.csr_array, targets: list, unknowns: int) -> np.ndarray:
+    """Which unknowns are linked by any row or target (an unknown in neither is its own
+    group)."""
+    links = sparse.vstack([matrix, _matrix(targets, unknowns)]).tocsr()
+    pattern = sparse.csr_array((np.ones(links.nnz), links.indices, links.indptr),
+                               shape=links.shape)
     graph = sparse.bmat([[None, pattern], [pattern.T, None]])
     _, labels = connected_components(graph, directed=False)
-    return labels[rows:] if rows else np.arange(unknowns)
+    return labels[links.shape[0]:]
 
 
 class _Problem:
-    """One component's linear programme: equalities and intervals, unknowns from 0 to CAP."""
+    """One group's linear programme: equalities and intervals, unknowns from 0 to CAP."""
 
     def __init__(self, matrix, low, high, columns, sources):
         self.position = {c: i for i, c in enumerate(columns)}
-        self.sources, self.solved = sources, 0
+        self.solved = 0
         equal = np.abs(high - low) < EPSILON
         self.a_eq, self.b_eq = matrix[equal], low[equal]
         ranged = np.flatnonzero(~equal)
@@ -572,10 +637,10 @@ class _Problem:
         self.ub_sources = [sources[i] for i in ranged] * 2
         self.size = len(columns)
 
-    def objective(self, target: Target, sign: float = 1.0) -> np.ndarray:
+    def objective(self, target: Target) -> np.ndarray:
         c = np.zeros(self.size)
         for i, coef in target.terms:
-            c[self.position[i]] += sign * coef
+            c[self.position[i]] += coef
         return c
 
     def solve(self, c: np.ndarray):
@@ -589,32 +654,43 @@ class _Problem:
         return result
 
     def bounds(self, targets: list[Target], limit: int) -> dict:
-        """Each target's least and greatest value (LP). Batches first: maximising and
-        minimising the sum of the targets not yet shown safe proves many safe at once."""
-        seen = {t: [t.truth, t.truth] for t in targets}
+        """Each target's least and greatest value, and the rows that bind them. First
+        cheaply: every solution of a programme is a possible truth, so programmes with random
+        objectives (each open target pushed up or down at random) show most targets keep
+        enough possible values; only the targets they leave open get programmes of their
+        own."""
+        objectives = {t: self.objective(t) for t in targets}
+        seen = {t: (t.truth, t.truth, []) for t in targets}   # the truth is a solution too
         open_ = list(targets)
-        for _ in range(3):
-            for sign in (-1.0, 1.0):      # maximise, then minimise, the open targets' sum
-                if not open_:
-                    break
-                c = sum(self.objective(t, sign) for t in open_)
-                x = self.solve(c).x
+        rng = np.random.default_rng(24)
+        for _ in range(SAMPLING_ROUNDS):
+            if not open_:
+                break
+            signs = rng.choice((-1.0, 1.0), len(open_))
+            pushed = sum(s * objectives[t] for s, t in zip(signs, open_))
+            for direction in (1.0, -1.0):
+                x = self.solve(direction * pushed).x
                 for t in open_:
-                    value = float(self.objective(t) @ x)
-                    seen[t] = [min(seen[t][0], value), max(seen[t][1], value)]
-                open_ = [t for t in open_ if exposed(t, *seen[t], limit)]
-        found = {}
-        for t in open_:      # one at a time: the greatest value, then (if needed) the least
-            highest, used_high = self._extreme(t, -1.0)
-            if not exposed(t, seen[t][0], highest, limit):
-                continue
-            lowest, used_low = self._extreme(t, 1.0)
-            found[t] = (lowest, highest, sorted(set(used_low + used_high)))
-        return found | {t: (*seen[t], []) for t in targets if t not in found}
+                    value = float(objectives[t] @ x)
+                    seen[t] = (min(seen[t][0], value), max(seen[t][1], value), [])
+            open_ = [t for t in open_ if exposed(t, *seen[t][:2], limit)]
+        return seen | {t: self.extremes(t, limit, seen[t][0]) for t in open_}
 
-    def _extreme(self, target: Target, sign: float) -> tuple[float, list[str]]:
-        """The target's least (sign 1) or greatest (-1) value, and the rows that bind it."""
-        result = self.solve(self.objective(target, sign))
+    def extremes(self, target: Target, limit: int, low: float | None = None):
+        """The target's greatest value and, where that leaves it exposed, its least (else
+        ``low``, or its true value), with the rows that bind them."""
+        c = self.objective(target)
+        high, used = self._extreme(c, -1.0)
+        low = target.truth if low is None else low
+        if exposed(target, low, high, limit):
+            low, more = self._extreme(c, 1.0)
+            used += more
+        return low, high, sorted(set(used))
+
+    def _extreme(self, c: np.ndarray, sign: float) -> tuple[float, list[str]]:
+        """The least (sign 1) or greatest (-1) value of ``c @ x``, and the rows that bind it
+        (those with a dual value)."""
+        result = self.solve(sign * c)
         used = []
         if self.a_eq.shape[0]:
             used += [s for s, m in zip(self.eq_sources, result.eqlin.marginals)
@@ -626,19 +702,21 @@ class _Problem:
 
 
 def route_of(target: Target) -> str:
-    """The route a target belongs to, for the report."""
-    return target.route.split(" (")[0].split(" in the month")[0]
+    """The kind of figure a target is, for the report."""
+    return target.route.split(" (")[0]
 
 
 def summary(result: Result) -> str:
-    """How many hidden figures were tried and given away, by route."""
-    tried, given = defaultdict(int), defaultdict(int)
-    for t in result.targets:
-        tried[route_of(t)] += 1
-    for f in result.findings:
-        given[route_of(f.target)] += 1
-    lines = [f"{route}: {given[route]} of {tried[route]} given away" for route in sorted(tried)]
-    return (f"{len(result.findings)} of {len(result.targets)} targets given away; "
-            f"{result.rows} equations over {result.unknowns} unknowns, {result.lp_solved} "
-            f"linear programmes; {len(result.left_out)} identities left out (false in the "
-            "data)\n" + "\n".join(lines))
+    """What the attack tried and found: its size, its time, and hidden figures given away by
+    route and by kind of figure."""
+    tried = Counter(route_of(t) for t in result.targets)
+    given = Counter(route_of(f.target) for f in result.findings)
+    seconds = ", ".join(f"{what} {s:.0f} s" for what, s in result.seconds.items())
+    routes = "; ".join(f"{route}: {len(result.given_away(route))} pinned "
+                       f"({result.route_rows.get(route, 0)} rows)" for route in ROUTES)
+    lines = [f"  {given[kind]} of {tried[kind]} given away: {kind}" for kind in sorted(tried)]
+    return (f"Disclosure audit: {len(result.findings)} of {len(result.targets)} hidden figures "
+            f"given away; {result.rows} equations over {result.unknowns} unknowns in "
+            f"{result.groups} groups (the largest {result.largest_group} unknowns), "
+            f"{result.lp_solved} linear programmes, {len(result.left_out)} rows left out "
+            f"(false in the data); {seconds}\nBy route: {routes}\n" + "\n".join(lines))
