@@ -10,12 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fsdash import store
+from fsdash import metrics, store
 from fsdash.access import Published
 from fsdash.access.cohorts import hidden_in_breakdown
 from fsdash.access.published import AGE_FAMILIES, CATEGORY_TOTALS, category_layout, count_layout
 from fsdash.access.suppression import protect
 from fsdash.config import NOT_KNOWN, Council, District, load_council
+from fsdash.metrics.grids import grid
 
 LIMIT = 5
 
@@ -133,3 +134,41 @@ def test_overlapping_groups_of_families_with_their_total(cells, total_shown):
     if total_shown:
         rows, hidden = np.vstack([rows, np.ones(8, int)]), np.r_[hidden.to_numpy(), False]
     assert given_away(rows, np.asarray(hidden)) == []
+
+
+def test_stock_and_flow_give_no_hidden_figure_away(demo_db):
+    """Children looked after now less a year (and a month) earlier is the starts less the ceases
+    between, for every district over all ages. With those identities known, no hidden figure
+    of the four (nor a small month of a hidden monthly series) can be worked out, on any of the
+    latest 14 month ends (a rank check written apart from ``fsdash.access.linked``)."""
+    con = store.connect_readonly(demo_db)
+    published = Published(con.cursor, load_council())
+    layout = published.layouts[True]
+    districts, groups = layout.cells.levshape
+    totals = np.kron(np.eye(districts), np.ones(groups))
+    # Blocks: cla, starts, ceases, cla a year before, cla a month before, the month's starts
+    # and ceases.
+    year = np.hstack([c * totals for c in (1, -1, 1, -1, 0, 0, 0)])
+    month = np.hstack([c * totals for c in (1, 0, 0, 0, -1, -1, 1)])
+    matrix = np.kron(np.eye(7), layout.matrix)
+    monthly_hidden = [~published.monthly_shown(f).to_numpy() for f in ("starts", "ceases")]
+    for end in pd.date_range(end=pd.Timestamp(metrics.latest_month_end(con)), periods=14,
+                             freq="ME"):
+        day = end.date()
+        before = (end - pd.offsets.MonthEnd(1)).date()
+        hidden = [published.counts(f, [d])["shown"].isna().to_numpy()
+                  for f, d in (("cla", day), ("starts", day), ("ceases", day),
+                               ("cla", metrics.year_before(day)), ("cla", before))]
+        in_month = [layout.matrix @ grid(con, f"{f}_in_month", [day])
+                    .set_index(["district", "age_group"])["value"]
+                    .reindex(layout.cells, fill_value=0).to_numpy()
+                    for f in ("starts", "ceases")]
+        hidden_all = np.concatenate([*hidden, *monthly_hidden])
+        shown = np.vstack([matrix[~hidden_all], year, month]).astype(float)
+        base = np.linalg.matrix_rank(shown)
+        guarded = np.concatenate([*hidden, *[h & (v >= 1) & (v <= LIMIT)
+                                             for h, v in zip(monthly_hidden, in_month,
+                                                             strict=True)]])
+        for row in np.flatnonzero(guarded):
+            assert np.linalg.matrix_rank(np.vstack([shown, matrix[row]])) > base, (day, row)
+    con.close()

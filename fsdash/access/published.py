@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from fsdash import metrics
+from fsdash.access import linked
 from fsdash.access.suppression import protect
 from fsdash.config import NOT_KNOWN, WHOLE_COUNCIL, Council
 from fsdash.metrics.grids import AGE_GROUPS, grid
@@ -104,6 +105,18 @@ def category_layout(council: Council, categories: tuple[str, ...]) -> Layout:
         level=np.add.outer(area_level, np.r_[np.zeros(len(categories), int), 1]).ravel())
 
 
+def _on(cells: pd.DataFrame, day: dt.date) -> pd.Series:
+    """The cells' values on one date (none where the grid has no cell then)."""
+    day = pd.Timestamp(day)
+    if day not in cells.index.get_level_values(0):
+        return pd.Series(dtype=float)
+    return cells["value"].xs(day, level="as_at")
+
+
+def _is_month_end(day: dt.date) -> bool:
+    return (day + dt.timedelta(days=1)).day == 1
+
+
 def _figures(layout: Layout, cells: pd.Series) -> np.ndarray:
     """Each figure's value from the cells' values (missing cells are zero)."""
     return layout.matrix @ cells.reindex(layout.cells, fill_value=0).to_numpy(float)
@@ -131,39 +144,128 @@ class Published:
                          names=["as_at"])
 
     def _compute(self, family: str, dates: list[dt.date]) -> None:
+        if family in linked.DECIDED_HERE:
+            self._compute_linked(dates)
+            return
         layout = self.layouts[family in AGE_FAMILIES]
         cells = grid(self.cursor(), family, dates).set_index(["as_at", "district", "age_group"])
         forced = self.monthly_shown(family) if family in MONTHLY_FAMILIES else None
         for day in dates:
-            values = _figures(layout, cells["value"].xs(pd.Timestamp(day), level="as_at")
-                              if pd.Timestamp(day) in cells.index.get_level_values(0)
-                              else pd.Series(dtype=float))
+            values = _figures(layout, _on(cells, day))
             hidden = protect(layout.matrix, values, self.limit, layout.level,
                              forced_shown=None if forced is None else forced.to_numpy())
-            with self.lock:
-                self.kept[family, day] = pd.DataFrame(
-                    {"value": values, "shown": np.where(hidden, np.nan, values)},
-                    index=layout.figures)
+            self._keep(family, day, layout, values, hidden)
+
+    def _keep(self, family: str, day: dt.date, layout: Layout, values, hidden) -> None:
+        with self.lock:
+            self.kept[family, day] = pd.DataFrame(
+                {"value": values, "shown": np.where(hidden, np.nan, values)},
+                index=layout.figures)
+
+    # ---- children looked after, starts and ceases, tied by stock and flow -----------------
+    @staticmethod
+    def _links(day: dt.date, first: dt.date) -> dict[str, dt.date]:
+        """The dates whose figures ``day``'s are tied to: a year before, and the month end
+        before where ``day`` is a month end (none before the first reliable date)."""
+        before = {"cla_year_before": metrics.year_before(day)}
+        if _is_month_end(day):
+            before["cla_month_before"] = (pd.Timestamp(day) - pd.offsets.MonthEnd(1)).date()
+        return {name: d for name, d in before.items() if d >= first}
+
+    def _chain(self, dates: list[dt.date]) -> list[dt.date]:
+        """``dates`` and every date they are tied to, back to the first reliable date, that is
+        not yet decided: earliest first."""
+        first = metrics.first_reliable_date(self.cursor())
+        chain, waiting = set(), list(dates)
+        while waiting:
+            day = waiting.pop()
+            if day in chain or ("cla", day) in self.kept:
+                continue
+            chain.add(day)
+            waiting.extend(self._links(day, first).values())
+        return sorted(chain)
+
+    def _compute_linked(self, dates: list[dt.date]) -> None:
+        """Children looked after, starts and ceases on each date, decided with the dates
+        before them (``fsdash.access.linked``), earliest first."""
+        chain = self._chain(dates)
+        if not chain:
+            return
+        first = metrics.first_reliable_date(self.cursor())
+        layout = self.layouts[True]
+        cells = {family: grid(self.cursor(), family, chain)
+                 .set_index(["as_at", "district", "age_group"])
+                 for family in linked.DECIDED_HERE}
+        month_ends = [d for d in chain if _is_month_end(d)]
+        in_month = {family: grid(self.cursor(), f"{family}_in_month", month_ends)
+                    .set_index(["as_at", "district", "age_group"])
+                    for family in ("starts", "ceases")}
+        shown_monthly = {family: self.monthly_shown(family).to_numpy()
+                         for family in ("starts", "ceases")}
+        all_ages = layout.figures.get_level_values("age") == "all"
+        for day in chain:
+            blocks = {}
+            for family in linked.DECIDED_HERE:
+                values = _figures(layout, _on(cells[family], day))
+                keep = shown_monthly.get(family)
+                hidden = protect(layout.matrix, values, self.limit, layout.level,
+                                 forced_shown=keep)
+                blocks[family] = linked.Block(
+                    layout.matrix, values, layout.level, hidden, settled=False, kept_shown=keep,
+                    first_to_hide=None if family == "cla" else all_ages)
+            for name, before in self._links(day, first).items():
+                blocks[name] = self._settled("cla", before, layout)
+            if "cla_month_before" in blocks:
+                for family in ("starts", "ceases"):
+                    values = _figures(layout, _on(in_month[family], day))
+                    blocks[f"{family}_in_month"] = linked.Block(
+                        layout.matrix, values, layout.level, ~shown_monthly[family],
+                        settled=True, unguarded=(values == 0) | (values > self.limit))
+            decided = linked.decide_together(blocks, self.limit, len(cell_districts(
+                self.council)), len(ALL_GROUPS))
+            for family in linked.DECIDED_HERE:
+                self._keep(family, day, layout, blocks[family].values, decided[family])
+
+    def _settled(self, family: str, day: dt.date, layout: Layout) -> linked.Block:
+        kept = self.kept[family, day]
+        return linked.Block(layout.matrix, kept["value"].to_numpy(), layout.level,
+                            kept["shown"].isna().to_numpy(), settled=True)
 
     # ---- monthly starts and ceases --------------------------------------------------------
     def monthly_shown(self, family: str) -> pd.Series:
         """For starts, ceases or referrals, whether each area and age choice's monthly series is
         shown."""
-        key = ("monthly", family)
-        if key not in self.kept:
-            months = metrics.reliable_month_ends(self.cursor())
+        if ("monthly", family) not in self.kept:
+            self._decide_monthly(linked.PAIRED if family in linked.PAIRED else (family,))
+        return self.kept["monthly", family]
+
+    def _decide_monthly(self, families: tuple[str, ...]) -> None:
+        """Decide the monthly series of ``families`` together: a series is hidden where any
+        month is small, and as the rule needs (judged on its typical month); for starts and
+        ceases, an area's all-ages series are shown together or not at all, since the change in
+        children looked after gives their difference every month."""
+        months = metrics.reliable_month_ends(self.cursor())
+        layout = self.layouts[families[0] in AGE_FAMILIES]
+        together = np.zeros(len(layout.figures), bool)
+        all_ages = layout.figures.get_level_values(-1) == "all"
+        by_month = {}
+        for family in families:
             cells = grid(self.cursor(), f"{family}_in_month", months)
-            layout = self.layouts[family in AGE_FAMILIES]
-            by_month = np.array([
+            by_month[family] = np.array([
                 _figures(layout, cells[cells["as_at"] == pd.Timestamp(m)]
                          .set_index(["district", "age_group"])["value"]) for m in months])
-            small = ((by_month >= 1) & (by_month <= self.limit)).any(axis=0)
-            typical = by_month.mean(axis=0)
-            hidden = protect(layout.matrix, typical, self.limit, layout.level,
-                             forced_hidden=small)
-            with self.lock:
-                self.kept[key] = pd.Series(~hidden, index=layout.figures)
-        return self.kept[key]
+        while True:
+            hidden = {family: protect(layout.matrix, counts.mean(axis=0), self.limit,
+                                      layout.level, forced_hidden=together | (
+                                          (counts >= 1) & (counts <= self.limit)).any(axis=0))
+                      for family, counts in by_month.items()}
+            paired = np.logical_or.reduce(list(hidden.values())) & all_ages
+            if len(families) == 1 or not (paired & ~together).any():
+                break
+            together |= paired
+        with self.lock:
+            for family in families:
+                self.kept["monthly", family] = pd.Series(~hidden[family], index=layout.figures)
 
     def monthly(self, family: str, dates, area: str, age: str = "all",
                 suppress: bool = True) -> pd.Series | None:

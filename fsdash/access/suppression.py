@@ -15,33 +15,38 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import scipy.linalg
 
 TOLERANCE = 1e-8
 
 
 class _Shown:
-    """The shown figures' rows, decomposed once (SVD) to answer both questions asked of them:
-    which hidden figures they determine, and which of them a figure's working-out uses."""
+    """The shown figures' rows, decomposed once (a rank-revealing QR of their transpose) to
+    answer both questions asked of them: which hidden figures they determine, and which of them
+    a figure's working-out uses."""
 
     def __init__(self, matrix: np.ndarray, hidden: np.ndarray):
         self.index = np.flatnonzero(~hidden)
-        rows = matrix[self.index].astype(float)
-        if not len(rows):
-            rows = np.zeros((1, matrix.shape[1]))
-        u, s, vt = np.linalg.svd(rows, full_matrices=True)
-        rank = int((s > TOLERANCE * max(s.max(initial=0), 1)).sum())
-        self.u, self.s, self.basis, self.free = u[:, :rank], s[:rank], vt[:rank], vt[rank:]
+        self.rows = matrix[self.index].astype(float)
+        if not len(self.rows):
+            self.free = np.eye(matrix.shape[1])
+            return
+        q, r, _ = scipy.linalg.qr(self.rows.T, pivoting=True)
+        diagonal = np.abs(np.diag(r))
+        rank = int((diagonal > TOLERANCE * max(diagonal.max(initial=0), 1) * 1e3).sum())
+        self.free = q[:, rank:]
 
     def determines(self, rows: np.ndarray) -> np.ndarray:
         """Whether each row is a combination of the shown rows."""
-        if not len(self.free):
+        if not self.free.shape[1]:
             return np.ones(len(rows), bool)
-        return np.abs(rows @ self.free.T).max(axis=1) < TOLERANCE
+        return np.abs(rows @ self.free).max(axis=1) < TOLERANCE * 1e3
 
     def used_by(self, row: np.ndarray) -> np.ndarray:
-        """The shown figures (their positions in the full list) a combination for ``row`` uses."""
-        weights = self.u @ ((self.basis @ row) / self.s)
-        return self.index[np.abs(weights) > TOLERANCE]
+        """The shown figures (their positions in the full list) a combination for ``row`` uses:
+        the combination with the smallest weights."""
+        weights = np.linalg.lstsq(self.rows.T, row, rcond=None)[0]
+        return self.index[np.abs(weights) > TOLERANCE * 1e3]
 
 
 def recoverable(matrix: np.ndarray, hidden: np.ndarray) -> np.ndarray:
@@ -51,11 +56,13 @@ def recoverable(matrix: np.ndarray, hidden: np.ndarray) -> np.ndarray:
 
 def protect(matrix: np.ndarray, values: np.ndarray, limit: int, level: np.ndarray,
             forced_hidden: np.ndarray | None = None,
-            forced_shown: np.ndarray | None = None) -> np.ndarray:
+            forced_shown: np.ndarray | None = None,
+            unguarded: np.ndarray | None = None) -> np.ndarray:
     """Which figures to hide. ``matrix``: figures by cells (0/1); ``values``: each figure;
     ``level``: how aggregated each figure is (0 the finest: hidden first in secondary
     suppression); ``forced_hidden`` and ``forced_shown``: decisions already made elsewhere
-    (figures another family hides or shows), which this one keeps."""
+    (figures another family hides or shows), which this one keeps; ``unguarded``: hidden
+    figures that may be worked out (not small, hidden only with a series that is)."""
     count = len(values)
     forced_hidden = np.zeros(count, bool) if forced_hidden is None else forced_hidden
     forced_shown = np.zeros(count, bool) if forced_shown is None else forced_shown
@@ -65,7 +72,8 @@ def protect(matrix: np.ndarray, values: np.ndarray, limit: int, level: np.ndarra
     eligible = (values > 0) & ~forced_shown
     while True:
         shown = _Shown(matrix, hidden)
-        exposed = np.flatnonzero(hidden & shown.determines(matrix))
+        exposed = np.flatnonzero(hidden & shown.determines(matrix)
+                                 & (True if unguarded is None else ~unguarded))
         if not len(exposed):
             return hidden
         target = exposed[np.argmin(values[exposed])]
