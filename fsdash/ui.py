@@ -359,7 +359,7 @@ def pack_files(as_at: dt.date, area: str, sections: tuple, progress) -> dict[str
     from fsdash.export import pack_files as files
 
     return files(cursor(), load_council(), scope(), as_at, area, sections=sections,
-                 progress=progress)
+                 progress=progress, published=published(store_key()))
 
 
 def as_at_caption(council: Council, filters: Filters) -> str:

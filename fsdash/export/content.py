@@ -57,10 +57,12 @@ def cursors(con: duckdb.DuckDBPyConnection):
 
 
 def build_pack(con: duckdb.DuckDBPyConnection, council: Council, scope: Scope, as_at: dt.date,
-               area: str, sections=tuple(SECTIONS), progress=lambda step, total, what: None
-               ) -> Pack:
-    """The pack for a date, an area and a reader's scope, with the chosen sections."""
-    figures = Figures(Published(cursors(con), council), scope.suppress)
+               area: str, sections=tuple(SECTIONS), progress=lambda step, total, what: None,
+               published: Published | None = None) -> Pack:
+    """The pack for a date, an area and a reader's scope, with the chosen sections (from
+    ``published``, the store's published figures, where the caller holds them: deciding them
+    anew takes a while)."""
+    figures = Figures(published or Published(cursors(con), council), scope.suppress)
     label = council.area_label(area)
     found = {}
 
