@@ -18,7 +18,7 @@ import os
 import streamlit as st
 
 from fsdash import audit, signouts
-from fsdash.access import ROLE_NAMES, AccessError, Scope
+from fsdash.access import ROLE_NAMES, Access, AccessError, Scope
 from fsdash.access.roles import (
     Identity,
     development_scope,
@@ -86,7 +86,7 @@ def current_scope() -> Scope:
     return scope
 
 
-def _access(development: str | None):
+def _access(development: str | None) -> Access:
     """The access configuration as it is now. A mistake in it stops every page: named in
     development mode, and otherwise in the server's log only (it may name people)."""
     try:
