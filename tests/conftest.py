@@ -1,7 +1,9 @@
+
 """Shared fixtures: a demo store built once per run, and a small hand-built store with known answers."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -201,3 +203,10 @@ def public_samples() -> Path:
         import subprocess
         subprocess.run([sys.executable, str(ROOT / "tools" / "public_samples.py")], check=True)
     return PUBLIC_SAMPLES
+
+
+def copy_of_store(db: Path, folder: Path) -> Path:
+    """A copy of a store in ``folder``, so a load in one test changes nothing another reads."""
+    copy = folder / db.name
+    shutil.copy(db, copy)
+    return copy

@@ -71,3 +71,17 @@ def wait_for_health(url: str, process: subprocess.Popen) -> None:
     process.kill()
     raise RuntimeError(f"streamlit did not start at {url}: "
                        f"{process.stderr.read().decode()[-2000:]}")
+
+
+@contextmanager
+def launched_chromium():
+    """Debian's Chromium under Playwright (``make test`` installs it), closed afterwards."""
+    import pytest
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"No Chromium at {CHROMIUM}: run `make test`, which installs it.")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from conftest import ROOT
-from streamlit_server import CHROMIUM, CHROMIUM_ARGS, READY, streamlit_server
+from conftest import ROOT, copy_of_store
+from streamlit_server import READY, launched_chromium, streamlit_server
 
 pytestmark = pytest.mark.browser
 CRAFTED = ("[sign in again here](https://evil.example)![x](https://evil.example/x.png)"
@@ -26,20 +24,13 @@ COMMAND = "=cmd|' /C calc'!A0"
 
 @pytest.fixture(scope="module")
 def chromium():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"No Chromium at {CHROMIUM}: run `make test`, which installs it.")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
 def store_copy(demo_db, tmp_path_factory) -> Path:
-    """A copy of the demo store, so the load here changes nothing another test reads."""
-    db = tmp_path_factory.mktemp("escaping") / "demo.duckdb"
-    shutil.copy(demo_db, db)
-    return db
+    return copy_of_store(demo_db, tmp_path_factory.mktemp("escaping"))
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ import re
 import time
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from test_signin import sign_in, signed_in_app
 
 from conftest import ROOT
-from streamlit_server import CHROMIUM, CHROMIUM_ARGS, READY, streamlit_server
+from streamlit_server import READY, launched_chromium, streamlit_server
 
 pytestmark = pytest.mark.browser
 # Every page's address and its heading; an analyst may open them all.
@@ -27,13 +27,11 @@ FIGURES = ('[data-testid="stMetric"], .js-plotly-plot, [data-testid="stDataFrame
            '[data-testid="stTable"]')
 
 
+
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
-
 
 def _heading(page, text: str) -> None:
     expect(page.get_by_role("heading", level=1).first).to_have_text(text, timeout=WAIT)

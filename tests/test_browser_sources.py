@@ -18,11 +18,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from conftest import ROOT
+from conftest import ROOT, copy_of_store
 from fsdash.ingest import load_paths
-from streamlit_server import CHROMIUM, CHROMIUM_ARGS, READY, free_port, wait_for_health
+from streamlit_server import READY, free_port, launched_chromium, wait_for_health
 
 pytestmark = pytest.mark.browser
 ERROR_BOX = '[data-testid="stException"]'
@@ -72,12 +72,8 @@ def _tail(log: Path, lines: int = 40) -> str:
 
 @pytest.fixture(scope="module")
 def chromium():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"No Chromium at {CHROMIUM}: run `make test`, which installs it.")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 def _warm(browser, url: str) -> None:
@@ -202,10 +198,7 @@ def test_the_board_pack_page_downloads_both_files_for_every_role(demo_db, chromi
 
 @pytest.fixture(scope="module")
 def demo_copy(demo_db, tmp_path_factory) -> Path:
-    """A copy of the demo store, so nothing another test reads is changed."""
-    db = tmp_path_factory.mktemp("data-page") / "demo.duckdb"
-    shutil.copy(demo_db, db)
-    return db
+    return copy_of_store(demo_db, tmp_path_factory.mktemp("data-page"))
 
 
 @pytest.fixture(scope="module")
