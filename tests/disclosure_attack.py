@@ -45,6 +45,7 @@ from fsdash.views.outcomes.children import (
 from fsdash.views.outcomes.common import GROUP_NAMES
 
 EPSILON = 1e-6
+DUAL = 1e-9            # a row with a dual value above this binds a bound
 CAP = 1e5              # no count in the demo comes near it; keeps every maximum finite
 PROTECTION = 3         # a hidden count from 1 to 5 must keep at least this many possible values
 AGED = ("cla", "starts", "ceases")
@@ -55,7 +56,7 @@ RATE_PERIOD = "12"     # Scenarios' reference period the audit reads (the last y
 RATE_AREAS = 2         # localities whose Scenarios rates are read on each sample date
 HALF_A_DECIMAL = 0.05  # a figure shown to one decimal place
 SHOWN_SOURCES = 12     # rows quoted for a finding (a degenerate programme can name hundreds)
-SAMPLING_ROUNDS = 3    # rounds of random objectives before any target gets programmes of its own
+SAMPLING_ROUNDS = 10   # at most, rounds of random objectives before targets get their own
 # The routes issue 24 names: what marks their rows, and the kinds of figure that are theirs.
 ROUTES = {"Scenarios' rates times population": ("Scenarios", ()),
           "a percentage beside its denominator": ("% of", ("Outcomes", "re-referrals")),
@@ -586,14 +587,15 @@ def attack(knowledge: Knowledge, limit: int) -> Result:
                  for t, (lo, hi, used) in whole.bounds(targets, limit).items()
                  if exposed(t, lo, hi, limit)]
         result.lp_solved += whole.solved
-        for route, (mark, _) in ROUTES.items() if found else ():
-            keep = np.array([mark not in s for s in sources[kept]], bool)
-            if keep.all():
+        for route, (mark, _) in ROUTES.items():
+            # a finding whose bounds' certificates use none of the route's rows does not need it
+            using = [f for f in found if any(mark in s for s in f.pinned_by)]
+            if not using:
                 continue
-            without = problem(keep)
-            for finding in found:
-                if not exposed(finding.target, *without.extremes(finding.target, limit)[:2],
-                               limit):
+            without = problem(np.array([mark not in s for s in sources[kept]], bool))
+            bounds = without.bounds([f.target for f in using], limit)
+            for finding in using:
+                if not exposed(finding.target, *bounds[finding.target][:2], limit):
                     finding.needs.append(route)
             result.lp_solved += without.solved
         result.findings += found
@@ -654,51 +656,52 @@ class _Problem:
         return result
 
     def bounds(self, targets: list[Target], limit: int) -> dict:
-        """Each target's least and greatest value, and the rows that bind them. First
-        cheaply: every solution of a programme is a possible truth, so programmes with random
-        objectives (each open target pushed up or down at random) show most targets keep
-        enough possible values; only the targets they leave open get programmes of their
-        own."""
+        """Each target's least and greatest value, and the rows that bind them. Every
+        solution of a programme is a possible truth, so programmes with random objectives
+        (each open target pushed up or down at random) show most targets keep enough possible
+        values; only those left open get programmes of their own, for their greatest value
+        and then (if still open) their least, each solution noted for the others."""
         objectives = {t: self.objective(t) for t in targets}
-        seen = {t: (t.truth, t.truth, []) for t in targets}   # the truth is a solution too
+        seen = {t: [t.truth, t.truth] for t in targets}   # the truth is a solution too
+
+        def note(x, open_):
+            for t in open_:
+                value = float(objectives[t] @ x)
+                seen[t] = [min(seen[t][0], value), max(seen[t][1], value)]
+
         open_ = list(targets)
         rng = np.random.default_rng(24)
         for _ in range(SAMPLING_ROUNDS):
-            if not open_:
-                break
-            signs = rng.choice((-1.0, 1.0), len(open_))
-            pushed = sum(s * objectives[t] for s, t in zip(signs, open_))
+            pushed = sum(s * objectives[t]
+                         for s, t in zip(rng.choice((-1.0, 1.0), len(open_)), open_))
             for direction in (1.0, -1.0):
-                x = self.solve(direction * pushed).x
-                for t in open_:
-                    value = float(objectives[t] @ x)
-                    seen[t] = (min(seen[t][0], value), max(seen[t][1], value), [])
-            open_ = [t for t in open_ if exposed(t, *seen[t][:2], limit)]
-        return seen | {t: self.extremes(t, limit, seen[t][0]) for t in open_}
+                note(self.solve(direction * pushed).x, open_)
+            still = [t for t in open_ if exposed(t, *seen[t], limit)]
+            progress, open_ = len(still) < len(open_), still
+            if not (open_ and progress):
+                break
+        used = {t: [] for t in targets}
+        for t in open_:
+            for sign, end in ((-1.0, 1), (1.0, 0)):      # the greatest value, then the least
+                if not exposed(t, *seen[t], limit):
+                    break
+                result = self.solve(sign * objectives[t])
+                note(result.x, open_)
+                seen[t][end] = sign * result.fun
+                used[t] += self._binding(result)
+        return {t: (*seen[t], sorted(set(used[t]))) for t in targets}
 
-    def extremes(self, target: Target, limit: int, low: float | None = None):
-        """The target's greatest value and, where that leaves it exposed, its least (else
-        ``low``, or its true value), with the rows that bind them."""
-        c = self.objective(target)
-        high, used = self._extreme(c, -1.0)
-        low = target.truth if low is None else low
-        if exposed(target, low, high, limit):
-            low, more = self._extreme(c, 1.0)
-            used += more
-        return low, high, sorted(set(used))
-
-    def _extreme(self, c: np.ndarray, sign: float) -> tuple[float, list[str]]:
-        """The least (sign 1) or greatest (-1) value of ``c @ x``, and the rows that bind it
-        (those with a dual value)."""
-        result = self.solve(sign * c)
+    def _binding(self, result) -> list[str]:
+        """The rows with a dual value in a solved programme: its bound follows from them
+        alone."""
         used = []
         if self.a_eq.shape[0]:
             used += [s for s, m in zip(self.eq_sources, result.eqlin.marginals)
-                     if abs(m) > EPSILON]
+                     if abs(m) > DUAL]
         if self.a_ub is not None:
             used += [s for s, m in zip(self.ub_sources, result.ineqlin.marginals)
-                     if abs(m) > EPSILON]
-        return sign * result.fun, used
+                     if abs(m) > DUAL]
+        return used
 
 
 def route_of(target: Target) -> str:
