@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from fsdash import annex_a_lists, annex_a_store, batch, census, store, textfiles, yearly
+from fsdash.access.published import keep_decisions
 from fsdash.config import NOT_KNOWN, Council, load_council
 from fsdash.extracts import (
     DATE_FORMAT,
@@ -178,6 +179,7 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
                 progress(len(EXTRACTS), len(EXTRACTS),
                          "Counting every measure for every month end and area")
                 aggregate.build(con, council)
+                keep_decisions(con, council)
             progress(len(EXTRACTS), len(EXTRACTS), "Done")
     notes = tuple(dict.fromkeys([*load_notes, *(n for files in found.values() for f in files
                                    for n in f.notes), *annex_notes]))

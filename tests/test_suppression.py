@@ -172,3 +172,17 @@ def test_stock_and_flow_give_no_hidden_figure_away(demo_db):
         for row in np.flatnonzero(guarded):
             assert np.linalg.matrix_rank(np.vstack([shown, matrix[row]])) > base, (day, row)
     con.close()
+
+
+def test_a_load_keeps_the_tied_decisions_and_the_app_reads_the_same(known):
+    """The load decides children looked after, starts and ceases on every month end and keeps
+    them; a reader takes those, the same as deciding afresh."""
+    kept_first, afresh = (Published(known.cursor, load_council()) for _ in range(2))
+    afresh.read_kept = True            # as a store loaded before decisions were kept
+    months = metrics.reliable_month_ends(known)
+    for family in ("cla", "starts", "ceases"):
+        pd.testing.assert_frame_equal(kept_first.counts(family, months),
+                                      afresh.counts(family, months))
+    assert kept_first.decisions().shape == afresh.decisions().shape
+    assert known.execute("SELECT count(*) FROM kept_result WHERE name = 'published_linked'"
+                         ).fetchone()[0] == 1

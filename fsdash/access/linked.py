@@ -96,8 +96,14 @@ def decide_together(blocks: dict[str, Block], limit: int, districts: int,
     unguarded = np.r_[np.concatenate([
         np.zeros(len(b.values), bool) if b.unguarded is None else b.unguarded
         for b in blocks.values()]), np.zeros(count, bool)]
-    decided = protect(matrix, values, limit, level, forced_hidden=hidden,
-                      forced_shown=must_show, unguarded=unguarded)
+    try:
+        decided = protect(matrix, values, limit, level, forced_hidden=hidden,
+                          forced_shown=must_show, unguarded=unguarded)
+    except RuntimeError:
+        # Only figures decided on earlier dates could close it (a tiny store, where a month's
+        # change is the whole of a small count): hide everything this date may hide.
+        decided = hidden | ~must_show
+
     result, start = {}, 0
     for name, block in blocks.items():
         end = start + len(block.values)

@@ -17,6 +17,7 @@ Figures come in families, each the sums of one grid of cells (``fsdash.metrics.g
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from fsdash import metrics
 from fsdash.access import linked
 from fsdash.access.suppression import protect
 from fsdash.config import NOT_KNOWN, WHOLE_COUNCIL, Council
+from fsdash.metrics import kept as kept_results
 from fsdash.metrics.grids import AGE_GROUPS, grid
 
 ALL_GROUPS = tuple(range(len(AGE_GROUPS)))
@@ -41,6 +43,7 @@ CATEGORY_TOTALS = {"cla_by_legal_status": "cla", "cla_by_placement": "cla",
                    "ceases_by_reason": "ceases", "referrals_by_source": "referrals",
                    "referrals_by_route": "referrals", "referrals_by_outcome": "referrals"}
 MONTHLY_FAMILIES = ("starts", "ceases", "referrals")   # shown month by month as well
+KEPT_DECISIONS = "published_linked"     # children looked after, starts and ceases, decided at load
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,7 @@ class Published:
         self.cursor, self.council, self.limit = cursor, council, council.max_suppressed
         self.layouts = {True: count_layout(council, True), False: count_layout(council, False)}
         self.kept: dict[tuple, pd.DataFrame] = {}
+        self.read_kept = False
         self.lock = threading.Lock()
 
     # ---- counts ---------------------------------------------------------------------------
@@ -188,6 +192,7 @@ class Published:
     def _compute_linked(self, dates: list[dt.date]) -> None:
         """Children looked after, starts and ceases on each date, decided with the dates
         before them (``fsdash.access.linked``), earliest first."""
+        self._read_kept_decisions()
         chain = self._chain(dates)
         if not chain:
             return
@@ -226,6 +231,32 @@ class Published:
             for family in linked.DECIDED_HERE:
                 self._keep(family, day, layout, blocks[family].values, decided[family])
 
+    def _decisions_key(self) -> str:
+        """What kept decisions depend on besides the records: the limit and the areas."""
+        areas = repr((self.limit, sorted(self.council.areas().items())))
+        return hashlib.sha256(areas.encode()).hexdigest()[:16]
+
+    def _read_kept_decisions(self) -> None:
+        """Take the decisions a load kept (``keep_decisions``), once, where the store holds
+        them for this configuration."""
+        if self.read_kept:
+            return
+        rows = kept_results.read(self.cursor(), KEPT_DECISIONS, self._decisions_key(), None)
+        figures = self.layouts[True].figures
+        for (family, day), frame in ({} if rows is None else rows.groupby(["family", "as_at"])):
+            frame = frame.set_index(["area", "age"]).reindex(figures)
+            self._keep(family, pd.Timestamp(day).date(), self.layouts[True],
+                       frame["value"].to_numpy(), frame["hidden"].to_numpy(bool))
+        self.read_kept = True
+
+    def decisions(self) -> pd.DataFrame:
+        """Every decision on children looked after, starts and ceases made so far: family,
+        as_at, area, age, value, hidden (for a load to keep)."""
+        return pd.concat([frame.assign(hidden=frame["shown"].isna()).drop(columns="shown")
+                          .reset_index().assign(family=family, as_at=day)
+                          for (family, day), frame in list(self.kept.items())
+                          if family in linked.DECIDED_HERE], ignore_index=True)
+
     def _settled(self, family: str, day: dt.date, layout: Layout) -> linked.Block:
         kept = self.kept[family, day]
         return linked.Block(layout.matrix, kept["value"].to_numpy(), layout.level,
@@ -256,7 +287,8 @@ class Published:
                          .set_index(["district", "age_group"])["value"]) for m in months])
         while True:
             hidden = {family: protect(layout.matrix, counts.mean(axis=0), self.limit,
-                                      layout.level, forced_hidden=together | (
+                                      layout.level, forced_hidden=(
+                                          together & (counts > 0).any(axis=0)) | (
                                           (counts >= 1) & (counts <= self.limit)).any(axis=0))
                       for family, counts in by_month.items()}
             paired = np.logical_or.reduce(list(hidden.values())) & all_ages
@@ -308,6 +340,19 @@ class Published:
             self.kept[name, day] = pd.DataFrame(
                 {"value": values, "shown": np.where(hidden, np.nan, values)},
                 index=layout.figures)
+
+
+def keep_decisions(con, council: Council) -> None:
+    """At load: decide children looked after, starts and ceases on every month end (the
+    slowest decisions, each date tied to those before it) and keep them in the store."""
+    try:
+        months = metrics.reliable_month_ends(con)
+    except ValueError:
+        return
+    published = Published(lambda: con, council)
+    published.counts("cla", months)
+    kept_results.save(con, KEPT_DECISIONS,
+                      {published._decisions_key(): published.decisions()})
 
 
 class Figures:
