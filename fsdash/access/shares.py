@@ -12,8 +12,9 @@ keeps that decision. Rates per 10,000 children rest on a published count and the
 population, and are hidden with their count.
 
 ``share_series`` gives the percentages the Front door page, the Overview, At a glance, the board
-pack and ``fsdash summary`` show; ``hidden_parts`` is the rule itself, which the Outcomes page
-also calls for its children's measures.
+pack and ``fsdash summary`` show; ``hidden_parts`` is the rule itself, and ``hidden_measures``
+the rule for percentages over the same people decided together, which the Outcomes page calls
+for its counts and children's measures.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from fsdash.metrics.front_door import (
 from fsdash.metrics.shares import share_cells
 
 PARTS = ("counted", "yes", "no")          # the denominator, the numerator, its complement
-PART_ROWS = np.array([[1, 1], [1, 0], [0, 1]])   # each part over the cells (yes, no)
+ONE_PERCENTAGE = {"yes": ("yes",), "no": ("no",)}   # its numerator's kind of person, and not
 ONE_WINDOW = "12 months"
 # The count family that publishes a percentage's denominator, where one does.
 DENOMINATOR_FAMILY = {"rereferral_pct": "referrals"}
@@ -61,42 +62,69 @@ def hidden_parts(council: Council, cells: pd.DataFrame, limit: int,
     ``counted_hidden``: by area, the denominator's decision where a count family has made it.
     Returns, indexed by (area, window), whether ``counted``, ``yes`` and ``no`` are hidden, and
     ``share``: whether the percentage is."""
+    cells = cells.assign(no=cells["counted"] - cells["yes"])
+    return hidden_measures(council, cells, {"": ONE_PERCENTAGE}, limit, windows,
+                           counted_hidden).xs("", level="measure")
+
+
+def hidden_measures(council: Council, cells: pd.DataFrame,
+                    measures: dict[str, dict[str, tuple]], limit: int,
+                    windows: dict[str, list] | None = None,
+                    counted_hidden: pd.Series | None = None,
+                    unshown: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Which parts of several percentages counted over the same people are hidden in each area
+    and window, decided together, so that none follows from the others (the children counted
+    for 24 months are some of those counted for 12: the difference of the two counts is a
+    figure too).
+
+    ``cells``: one row per district and ``segment``, with a count of each kind of person (the
+    kinds the measures' parts are made of). ``measures``: for each, the kinds in its numerator
+    (``yes``) and in its complement (``no``); its denominator is both. ``windows`` and
+    ``counted_hidden`` as ``hidden_parts``'. ``unshown``: measures never shown (a difference of
+    two that are, say), protected only where small. Returns, indexed by (measure, area, window),
+    whether ``counted``, ``yes`` and ``no`` are hidden, and ``share``."""
     cells = cells if "segment" in cells else cells.assign(segment=0)
     windows = windows or {ONE_WINDOW: sorted(cells["segment"].unique())}
     decided = () if counted_hidden is None else tuple(counted_hidden.items())
+    kinds = tuple(sorted({k for parts in measures.values() for ks in parts.values() for k in ks}))
+    cells = cells.reindex(columns=["district", "segment", *kinds], fill_value=0)
     found = _decide(
         tuple(council.areas().items()), tuple(cell_districts(council)),
         tuple((w, tuple(segments)) for w, segments in windows.items()),
-        tuple(sorted(cells[["district", "segment", "yes", "counted"]]
-                     .itertuples(index=False, name=None), key=str)),
-        limit, decided, tuple(districts_of(council, WHOLE_COUNCIL)))
+        tuple(sorted(cells.itertuples(index=False, name=None), key=str)), kinds,
+        tuple((m, tuple(parts["yes"]), tuple(parts["no"])) for m, parts in measures.items()),
+        limit, decided, tuple(districts_of(council, WHOLE_COUNCIL)), unshown)
     return found.copy()
 
 
 @lru_cache(maxsize=1024)
-def _decide(areas: tuple, districts: tuple, windows: tuple, cells: tuple, limit: int,
-            decided: tuple, whole: tuple) -> pd.DataFrame:
-    """``hidden_parts`` on hashable arguments, so that a decision is made once."""
+def _decide(areas: tuple, districts: tuple, windows: tuple, cells: tuple, kinds: tuple,
+            measures: tuple, limit: int, decided: tuple, whole: tuple,
+            unshown: tuple) -> pd.DataFrame:
+    """``hidden_measures`` on hashable arguments, so that a decision is made once."""
     area_names = [a for a, _ in areas] + [NOT_KNOWN]
     area_districts = {**dict(areas), WHOLE_COUNCIL: whole, NOT_KNOWN: (NOT_KNOWN,)}
     segments = sorted({segment for _, segment, *_ in cells} | {s for _, ss in windows for s in ss},
                       key=str)
     position = {(d, s): i for i, (d, s) in enumerate(
         (d, s) for d in districts for s in segments)}
-    values = np.zeros((len(position), 2))
-    for district, segment, yes, counted in cells:
+    values = np.zeros((len(position), len(kinds)))
+    for district, segment, *counts in cells:
         if (district, segment) in position:
-            values[position[district, segment]] += (yes, counted - yes)
+            values[position[district, segment]] += counts
     area_rows = np.array([[d in area_districts[a] for d in districts] for a in area_names], int)
     window_rows = np.array([[s in members for s in segments] for _, members in windows], int)
-    matrix = np.kron(np.kron(area_rows, window_rows), PART_ROWS)
+    part_rows = np.vstack([[[k in yes or k in no for k in kinds], [k in yes for k in kinds],
+                            [k in no for k in kinds]] for _, yes, no in measures]).astype(int)
+    matrix = np.kron(np.kron(area_rows, window_rows), part_rows)
     area_level = np.array([2 if a == WHOLE_COUNCIL else 0 if a in (NOT_KNOWN, *districts)
                            else 1 for a in area_names])
     window_level = np.array([int(len(members) > 1) for _, members in windows])
-    part_level = np.array([100, 0, 0])      # hide a numerator before a denominator
+    part_level = np.tile([100, 0, 0], len(measures))   # hide a numerator before a denominator
     level = (np.add.outer(np.add.outer(10 * area_level, window_level), part_level)).ravel()
-    index = pd.MultiIndex.from_product([area_names, [w for w, _ in windows], PARTS],
-                                       names=["area", "window", "part"])
+    index = pd.MultiIndex.from_product(
+        [area_names, [w for w, _ in windows], [m for m, *_ in measures], PARTS],
+        names=["area", "window", "measure", "part"])
     forced_hidden, forced_shown = (np.zeros(len(index), bool) for _ in range(2))
     for area, hidden in decided:
         rows = (index.get_level_values("area") == area) & (
@@ -109,8 +137,11 @@ def _decide(areas: tuple, districts: tuple, windows: tuple, cells: tuple, limit:
     partners = np.zeros_like(small)
     partners[:, 1:] = small[:, :0:-1]
     forced_hidden |= (partners & (figures.reshape(-1, 3) > 0)).ravel() & ~forced_shown
-    hidden = protect(matrix, figures, limit, level, forced_hidden, forced_shown)
-    table = pd.Series(hidden, index=index).unstack("part")[list(PARTS)].drop(index=NOT_KNOWN)
+    never = index.get_level_values("measure").isin(unshown)
+    hidden = protect(matrix, figures, limit, level, forced_hidden | never, forced_shown,
+                     unguarded=never & ~small.ravel())
+    table = (pd.Series(hidden, index=index).unstack("part")[list(PARTS)].drop(index=NOT_KNOWN)
+             .reorder_levels(["measure", "area", "window"]))
     return table.assign(share=table.any(axis=1))
 
 

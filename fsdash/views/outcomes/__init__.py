@@ -79,8 +79,8 @@ def outcomes_view(con: duckdb.DuckDBPyConnection, council: Council, suppress: bo
             council, everyone[~everyone["followed_up"]], offered, limit).loc[(area, window_key)]),
         children=children_block(child_figures, window, label),
         trend=trend_block(everyone, limit, council.launch),
-        breakdowns=breakdowns(council, adults[adults["followed_up"]], window, limit,
-                              followed_hidden[MODEL].xs(window_key, level="window")),
+        breakdowns=breakdowns(council, everyone[everyone["followed_up"]], offered, window_key,
+                              limit, followed_hidden[MODEL]),
         breakdown_note=None if area == WHOLE_COUNCIL else (
             f"The breakdowns are for all of {council.short_name}: split by {label} as well, most "
             "of their numbers would be too small to show."),

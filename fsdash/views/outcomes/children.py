@@ -29,7 +29,7 @@ def child_hidden(council: Council, children: pd.DataFrame, plans: pd.DataFrame,
                  windows: dict[str, Window], limit: int) -> pd.DataFrame:
     """Whether each children's measure's count (``counted``) and percentage or average
     (``share``) are hidden, for each group, area and start window: decided for every area and
-    window at once (``fsdash.access.shares.hidden_parts``), so that no hidden number of
+    window at once (``fsdash.access.shares.hidden_measures``), so that no hidden number of
     children or plans follows from the percentages and counts of the others, nor from the
     difference between two windows. ``children`` and ``plans``: every window's cohort."""
     found = {}
@@ -37,9 +37,11 @@ def child_hidden(council: Council, children: pd.DataFrame, plans: pd.DataFrame,
         known = rows[rows[column].notna()]
         for group in (MODEL, COMPARISON):
             mine = known[known["grp"] == group]
-            yes = mine[column] if measure != "plan_days" else pd.Series(1, index=mine.index)
-            found[measure, group] = hidden_by_window(council, mine, yes, windows, group,
-                                                     limit)[["counted", "share"]]
+            kinds = (pd.Series("yes", index=mine.index) if measure == "plan_days"
+                     else mine[column].astype(bool).map({True: "yes", False: "no"}))
+            found[measure, group] = hidden_by_window(council, mine, kinds, windows, group,
+                                                     limit).xs("", level="measure")[
+                                                         ["counted", "share"]]
     if children["plan_days"].notna().equals(children["care_12"].notna()):
         for group in (MODEL, COMPARISON):   # the same children: hidden where either hides them
             care = found["care_12", group]["counted"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from fsdash.access import SUPPRESSED
-from fsdash.access.shares import hidden_parts
+from fsdash.access.shares import ONE_PERCENTAGE, hidden_measures
 from fsdash.config import Council
 from fsdash.metrics.outcomes import COMPARISON, MODEL, Window  # noqa: F401  (Window for the page)
 
@@ -33,21 +33,34 @@ def segments(rows: pd.DataFrame, windows: dict[str, Window]) -> pd.Series:
     return bits
 
 
-def hidden_by_window(council: Council, rows: pd.DataFrame, yes: pd.Series,
-                     windows: dict[str, Window], group: str, limit: int) -> pd.DataFrame:
-    """For one group's ``rows`` (with ``yes``, the numerator's rows, where there is one):
-    whether the count, numerator and complement are hidden in each area and start window,
-    decided for every area and window at once (``fsdash.access.shares.hidden_parts``), so
-    that no hidden count follows from the others, nor from the difference of two windows."""
-    mine = rows.assign(yes=yes.astype(float), counted=1, segment=segments(rows, windows))
-    cells = (mine.groupby(["district_code", "segment"], as_index=False)[["yes", "counted"]].sum()
+def window_segments(present, windows: dict[str, Window]) -> dict[str, list]:
+    """Each window's segments among those ``present`` (``segments``' bits)."""
+    return {w: [s for s in present if s >> i & 1] for i, w in enumerate(windows)}
+
+
+def hidden_by_window(council: Council, rows: pd.DataFrame, kinds: pd.Series,
+                     windows: dict[str, Window], group: str, limit: int,
+                     measures: dict[str, dict[str, tuple]] | None = None,
+                     unshown: tuple[str, ...] = ()) -> pd.DataFrame:
+    """For one group's ``rows``, each of a kind (``kinds``; by default ``yes``, in the
+    numerator, or ``no``): whether the count, numerator and complement of each measure
+    (``fsdash.access.shares.hidden_measures``; by default one percentage, "") are hidden in
+    each area and start window, indexed (measure, area, window); ``unshown`` measures are
+    never shown, only protected where small. Decided for every measure,
+    area and window at once, so that no hidden count follows from the others, nor from the
+    difference of two windows or two measures."""
+    measures = measures or {"": ONE_PERCENTAGE}
+    mine = rows.assign(kind=kinds, segment=segments(rows, windows))
+    cells = (mine.groupby(["district_code", "segment", "kind"]).size()
+             .unstack("kind", fill_value=0).reset_index()
              .rename(columns={"district_code": "district"}))
     if group != MODEL:
-        hidden = hidden_parts(council, cells, limit, {EVERY: [0]}).xs(EVERY, level="window")
-        return pd.concat({w: hidden for w in windows}, names=["window"]).swaplevel()
-    present = cells["segment"].unique()
-    return hidden_parts(council, cells, limit, {
-        w: [s for s in present if s >> i & 1] for i, w in enumerate(windows)})
+        hidden = hidden_measures(council, cells, measures, limit, {EVERY: [0]},
+                                 unshown=unshown)
+        return (pd.concat({w: hidden.xs(EVERY, level="window") for w in windows},
+                          names=["window"]).reorder_levels(["measure", "area", "window"]))
+    return hidden_measures(council, cells, measures, limit,
+                           window_segments(cells["segment"].unique(), windows), unshown=unshown)
 
 
 def counts_hidden(council: Council, rows: pd.DataFrame, windows: dict[str, Window],
@@ -55,8 +68,8 @@ def counts_hidden(council: Council, rows: pd.DataFrame, windows: dict[str, Windo
     """Whether each group's number of ``rows`` is hidden in each area and window: index
     (area, window), a column for each group."""
     return pd.DataFrame({
-        group: hidden_by_window(council, part, pd.Series(1, index=part.index), windows, group,
-                                limit)["counted"]
+        group: hidden_by_window(council, part, pd.Series("yes", index=part.index), windows,
+                                group, limit).xs("", level="measure")["counted"]
         for group, part in ((g, rows[rows["grp"] == g]) for g in (MODEL, COMPARISON))})
 
 

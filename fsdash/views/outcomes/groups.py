@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 
 from fsdash import charts
-from fsdash.access.cohorts import hidden_in_breakdown, hidden_with_totals
-from fsdash.config import WHOLE_COUNCIL, Council
+from fsdash.access.cohorts import hidden_across_windows, hidden_with_totals
+from fsdash.config import Council
 from fsdash.metrics.outcomes import COMPARISON, HERTFORDSHIRE, MODEL
 from fsdash.views.care import ChartBlock
 from fsdash.views.outcomes.common import (
@@ -16,7 +16,9 @@ from fsdash.views.outcomes.common import (
     GROUP_NAMES,
     Window,
     one_decimal,
+    segments,
     whole,
+    window_segments,
 )
 
 RELATIONSHIPS = {"MOTHER": "Mother", "FATHER": "Father",
@@ -90,26 +92,42 @@ def _quarters_hidden(grouped: pd.DataFrame, limit: int, launch) -> pd.Series:
     return hidden_with_totals(cells, totals, limit)
 
 
-def breakdowns(council: Council, followed: pd.DataFrame, window: Window, limit: int,
-               by_area: pd.Series) -> tuple[ChartBlock, ...]:
-    """The model group's breakdowns for the whole council; ``by_area``: whether its count in
-    each area is hidden (the page's decision, ``counts_hidden``), which gives the localities'
-    rows and whether the total is shown."""
+def breakdowns(council: Council, followed: pd.DataFrame, windows: dict[str, Window],
+               window_key: str, limit: int, area_hidden: pd.Series) -> tuple[ChartBlock, ...]:
+    """The model group's breakdowns for the whole council, for families whose work began in
+    the window ``window_key``. ``followed``: every window's adults followed up;
+    ``area_hidden``: whether the model group's count in each area and window is hidden (the
+    page's decision, ``counts_hidden``), which gives the localities' rows and the counts each
+    breakdown adds up to. Each breakdown is decided for every window at once."""
     model = followed[followed["grp"] == MODEL].copy()
     teams = {t.code: t.name for t in council.teams}
     localities = {d.code: council.localities[d.locality] for d in council.districts}
     model["team"] = model["team_code"].map(teams).fillna("Not recorded")
     model["locality"] = model["district_code"].map(localities)
     model["relationship"] = model["relationship"].map(RELATIONSHIPS).fillna("Not recorded")
-    total_shown = not by_area[WHOLE_COUNCIL]
-    blocks = [
-        _group_block(model, "team", "By team", limit, total_shown),
-        _group_block(model, "locality", "By locality", limit, total_shown, hidden={
-            council.localities[code]: bool(by_area[code]) for code in council.localities}),
-        _group_block(model, "relationship", "By relationship to the children", limit,
-                     total_shown),
-        _practitioner_block(model, limit, total_shown),
-    ]
+    flags = model[list(PRACTITIONERS)].fillna(False).astype(bool).to_numpy()
+    model["practitioners"] = flags @ (1 << np.arange(len(PRACTITIONERS)))   # as bits
+    model["segment"] = segments(model, windows)
+    by_window = window_segments(model["segment"].unique(), windows)
+
+    def hidden(column: str, groups: dict[str, list]) -> pd.Series:
+        return hidden_across_windows(council, model.assign(key=model[column]), groups,
+                                     by_window, area_hidden, limit)[window_key]
+
+    in_window = model[model["segment"].isin(by_window[window_key])]
+    blocks = [_group_block(in_window, column, title, hidden(column, {
+        name: [name] for name in model[column].unique()}))
+        for column, title in (("team", "By team"),
+                              ("relationship", "By relationship to the children"))]
+    blocks.insert(1, _group_block(in_window, "locality", "By locality", pd.Series({
+        council.localities[code]: bool(area_hidden[code, window_key])
+        for code in council.localities})))
+    combinations = model["practitioners"].unique()
+    groups = {name: [c for c in combinations if c >> i & 1]
+              for i, name in enumerate(PRACTITIONERS.values())}
+    groups[NO_PRACTITIONER] = [c for c in combinations if c == 0]
+    groups = {k: v for k, v in groups.items() if v}
+    blocks.append(_practitioner_block(in_window, groups, hidden("practitioners", groups)))
     return tuple(blocks)
 
 
@@ -128,32 +146,23 @@ def _nothing_to_break_down(title: str, stem: str) -> ChartBlock:
                       pd.DataFrame(), stem)
 
 
-def _group_block(model: pd.DataFrame, column: str, title: str, limit: int, total_shown: bool,
-                 hidden: dict | None = None) -> ChartBlock:
+def _group_block(model: pd.DataFrame, column: str, title: str,
+                 hidden: pd.Series) -> ChartBlock:
     if model.empty:
         return _nothing_to_break_down(title, f"outcomes-by-{column}")
-    groups = {name: _changes(rows) for name, rows in model.groupby(column)}
-    table = pd.DataFrame(groups).T
-    if hidden is None:
-        hidden = hidden_in_breakdown(table["adults"], limit, total_shown).to_dict()
-    return _breakdown_block(table, pd.Series(hidden).reindex(table.index).fillna(False), title,
+    table = pd.DataFrame({name: _changes(rows) for name, rows in model.groupby(column)}).T
+    return _breakdown_block(table, hidden.reindex(table.index).fillna(False), title,
                             f"outcomes-by-{column}")
 
 
-def _practitioner_block(model: pd.DataFrame, limit: int, total_shown: bool) -> ChartBlock:
+def _practitioner_block(model: pd.DataFrame, groups: dict[str, list],
+                        hidden: pd.Series) -> ChartBlock:
     title, stem = "By the adult practitioners involved", "outcomes-by-practitioner"
     if model.empty:
         return _nothing_to_break_down(title, stem)
-    flags = model[list(PRACTITIONERS)].fillna(False).astype(bool).to_numpy()
-    combination = pd.Series(flags @ (1 << np.arange(len(PRACTITIONERS))), index=model.index)
-    cells = combination.value_counts()      # each combination of practitioners, as bits
-    groups = {name: [c for c in cells.index if c >> i & 1]
-              for i, name in enumerate(PRACTITIONERS.values())}
-    groups[NO_PRACTITIONER] = [c for c in cells.index if c == 0]
-    groups = {k: v for k, v in groups.items() if v}
-    hidden = hidden_in_breakdown(cells, limit, total_shown, groups)
-    table = pd.DataFrame({name: _changes(model[combination.isin(members)])
-                          for name, members in groups.items()}).T
+    present = set(model["practitioners"])
+    table = pd.DataFrame({name: _changes(model[model["practitioners"].isin(members)])
+                          for name, members in groups.items() if present & set(members)}).T
     return _breakdown_block(table, hidden.reindex(table.index).fillna(False), title, stem)
 
 
