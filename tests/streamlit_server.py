@@ -85,3 +85,21 @@ def launched_chromium():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def pressed_download(page, button, tries: int = 3, on_miss=lambda attempt: None):
+    """Press a download button and return Playwright's download. A press while the page is
+    still rerunning can go unheard (on a loaded machine), so it is pressed again, up to
+    ``tries`` times; ``on_miss(attempt)`` runs after each press that made no download."""
+    from playwright.sync_api import TimeoutError as Timeout
+
+    for attempt in range(tries):
+        page.wait_for_selector(READY, timeout=180_000)
+        button.scroll_into_view_if_needed()
+        try:
+            with page.expect_download(timeout=90_000) as caught:
+                button.click()
+            return caught.value
+        except Timeout:
+            on_miss(attempt)
+    raise AssertionError(f"no download after {tries} presses")

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import ROOT, copy_of_store
-from streamlit_server import READY, launched_chromium, streamlit_server
+from streamlit_server import READY, launched_chromium, pressed_download, streamlit_server
 
 pytestmark = pytest.mark.browser
 CRAFTED = ("[sign in again here](https://evil.example)![x](https://evil.example/x.png)"
@@ -55,12 +55,9 @@ def _open(browser, url: str, requests: list | None = None):
 
 def _download_csv(page, button) -> tuple[str, list[list[str]], str]:
     """Press a CSV download button: (file name, rows as a spreadsheet would split them, text)."""
-    page.wait_for_selector(READY, timeout=180_000)
-    button.scroll_into_view_if_needed()
-    with page.expect_download(timeout=90_000) as caught:
-        button.click()
-    text = Path(caught.value.path()).read_text(encoding="utf-8")
-    return caught.value.suggested_filename, list(csv.reader(io.StringIO(text))), text
+    download = pressed_download(page, button)
+    text = Path(download.path()).read_text(encoding="utf-8")
+    return download.suggested_filename, list(csv.reader(io.StringIO(text))), text
 
 
 def test_a_crafted_page_address_shows_as_plain_text(analyst, chromium):

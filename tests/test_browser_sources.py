@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 
 from conftest import ROOT, copy_of_store
 from fsdash.ingest import load_paths
-from streamlit_server import READY, free_port, launched_chromium, wait_for_health
+from streamlit_server import READY, free_port, launched_chromium, pressed_download, wait_for_health
 
 pytestmark = pytest.mark.browser
 ERROR_BOX = '[data-testid="stException"]'
@@ -101,25 +101,14 @@ def _no_error_box(page, log: Path, where) -> None:
                              f"\n--- server log ---\n{_tail(log)}")
 
 
-def _download(page, button, log: Path, tries=3) -> tuple[str, bytes]:
-    """Press a download button and read back what the browser saved. A press while the page is
-    still rerunning can go unheard (it made no download once, on a loaded machine), so it is
-    pressed again, up to ``tries`` times."""
-    from playwright.sync_api import TimeoutError as Timeout
-
-    for attempt in range(tries):
-        page.wait_for_selector(READY, timeout=180_000)
-        button.scroll_into_view_if_needed()
-        try:
-            with page.expect_download(timeout=90_000) as caught:
-                button.click()
-            break
-        except Timeout:
-            _no_error_box(page, log, ("download", attempt))
-            if attempt == tries - 1:
-                raise AssertionError(f"no download after {tries} presses\n--- server log ---\n"
-                                     f"{_tail(log)}") from None
-    download = caught.value
+def _download(page, button, log: Path) -> tuple[str, bytes]:
+    """Press a download button and read back what the browser saved (pressed again where a
+    press went unheard, after checking the page shows no error)."""
+    try:
+        download = pressed_download(
+            page, button, on_miss=lambda attempt: _no_error_box(page, log, ("download", attempt)))
+    except AssertionError as missed:
+        raise AssertionError(f"{missed}\n--- server log ---\n{_tail(log)}") from None
     assert download.failure() is None, download.failure()
     return download.suggested_filename, Path(download.path()).read_bytes()
 
