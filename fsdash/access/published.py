@@ -336,10 +336,7 @@ class Published:
             layout.figures[is_total].get_level_values("area")).isna().to_numpy()
         hidden = protect(layout.matrix, values, self.limit, layout.level,
                          forced_hidden=total_hidden, forced_shown=is_total & ~total_hidden)
-        with self.lock:
-            self.kept[name, day] = pd.DataFrame(
-                {"value": values, "shown": np.where(hidden, np.nan, values)},
-                index=layout.figures)
+        self._keep(name, day, layout, values, hidden)
 
 
 def keep_decisions(con, council: Council) -> None:
