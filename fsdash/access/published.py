@@ -134,7 +134,14 @@ class Published:
         self.layouts = {True: count_layout(council, True), False: count_layout(council, False)}
         self.kept: dict[tuple, pd.DataFrame] = {}
         self.read_kept = False
+        self._first_reliable: dt.date | None = None
         self.lock = threading.Lock()
+
+    def first_reliable(self) -> dt.date:
+        """The store's first reliable date (``metrics.first_reliable_date``), asked once."""
+        if self._first_reliable is None:
+            self._first_reliable = metrics.first_reliable_date(self.cursor())
+        return self._first_reliable
 
     # ---- counts ---------------------------------------------------------------------------
     def counts(self, family: str, dates) -> pd.DataFrame:
@@ -153,12 +160,22 @@ class Published:
             return
         layout = self.layouts[family in AGE_FAMILIES]
         cells = grid(self.cursor(), family, dates).set_index(["as_at", "district", "age_group"])
-        forced = self.monthly_shown(family) if family in MONTHLY_FAMILIES else None
         for day in dates:
             values = _figures(layout, _on(cells, day))
             hidden = protect(layout.matrix, values, self.limit, layout.level,
-                             forced_shown=None if forced is None else forced.to_numpy())
+                             forced_shown=self._sum_of_shown_months(family, day))
             self._keep(family, day, layout, values, hidden)
+
+    def _sum_of_shown_months(self, family: str, day: dt.date) -> np.ndarray | None:
+        """For a family also shown month by month, the 12-month figures on ``day`` that are the
+        sum of shown monthly figures (so hiding them would hide nothing): those whose series is
+        shown, where ``day`` is a month end and its 12 months are all among the months shown."""
+        if family not in MONTHLY_FAMILIES:
+            return None
+        shown = self.monthly_shown(family).to_numpy()
+        window_start = (pd.Timestamp(day) - pd.offsets.MonthEnd(11)).date()
+        covered = _is_month_end(day) and window_start >= self.first_reliable()
+        return shown & covered
 
     def _keep(self, family: str, day: dt.date, layout: Layout, values, hidden) -> None:
         with self.lock:
@@ -179,7 +196,7 @@ class Published:
     def _chain(self, dates: list[dt.date]) -> list[dt.date]:
         """``dates`` and every date they are tied to, back to the first reliable date, that is
         not yet decided: earliest first."""
-        first = metrics.first_reliable_date(self.cursor())
+        first = self.first_reliable()
         chain, waiting = set(), list(dates)
         while waiting:
             day = waiting.pop()
@@ -196,7 +213,7 @@ class Published:
         chain = self._chain(dates)
         if not chain:
             return
-        first = metrics.first_reliable_date(self.cursor())
+        first = self.first_reliable()
         layout = self.layouts[True]
         cells = {family: grid(self.cursor(), family, chain)
                  .set_index(["as_at", "district", "age_group"])
@@ -212,7 +229,7 @@ class Published:
             blocks = {}
             for family in linked.DECIDED_HERE:
                 values = _figures(layout, _on(cells[family], day))
-                keep = shown_monthly.get(family)
+                keep = self._sum_of_shown_months(family, day)
                 hidden = protect(layout.matrix, values, self.limit, layout.level,
                                  forced_shown=keep)
                 blocks[family] = linked.Block(
