@@ -60,7 +60,7 @@ class _Connection:
             return store.snapshot_cursor(self.con)
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def _shared_connection() -> _Connection:
     return _Connection()
 
@@ -70,7 +70,7 @@ def cursor():
     return _shared_connection().cursor(store_key())
 
 
-@st.cache_resource(max_entries=2)
+@st.cache_resource(max_entries=2, show_spinner="Opening the published figures…")
 def published(key) -> Published:
     """The published figures of one store version, shared by every page and session."""
     return Published(cursor, load_council())
@@ -98,12 +98,12 @@ def record_view(page: str, action: str = "view", **details) -> None:
         st.session_state["fsdash_last_view"] = entry
 
 
-@st.cache_data(max_entries=16)
+@st.cache_data(max_entries=16, show_spinner=False)
 def _lacking(key, tables: tuple[str, ...]) -> tuple[str, ...]:
     return sources.lacking(cursor(), tables)
 
 
-@st.cache_data(max_entries=4)
+@st.cache_data(max_entries=4, show_spinner=False)
 def annex_a_cases_unplaced(key) -> bool:
     return sources.annex_a_cases_unplaced(cursor())
 
@@ -123,12 +123,12 @@ def stop_unless_loaded(tables: tuple[str, ...]) -> None:
         st.stop()
 
 
-@st.cache_data(max_entries=4)
+@st.cache_data(max_entries=4, show_spinner=False)
 def available_month_ends(key) -> list[dt.date]:
     return metrics.reliable_month_ends(cursor())
 
 
-@st.cache_data(max_entries=4)
+@st.cache_data(max_entries=4, show_spinner=False)
 def districts_known(key) -> bool:
     """Whether the store knows any child's district (else only the whole council is offered)."""
     return sources.districts_known(cursor())
@@ -259,20 +259,20 @@ def chart_block(block, page: str, heading_level: int = 3) -> None:
 
 # Views are cached by store version, the caller's scope (``Scope.key``: role, teams and whether
 # small numbers are hidden) and the filters, so one role's figures never serve another.
-@st.cache_data(max_entries=64)
+@st.cache_data(max_entries=64, show_spinner="Counting the headline figures…")
 def headline_cards(key, scope_key: tuple, as_at: dt.date, area: str) -> list[overview.Card]:
     """The Overview's cards."""
     return overview.headline_cards(cursor(), figures(key, scope_key), load_council(), as_at, area)
 
 
-@st.cache_resource(max_entries=64)
+@st.cache_resource(max_entries=64, show_spinner="Projecting under-12s in care against the target…")
 def target_section(key, scope_key: tuple, filters: Filters) -> dict:
     """Under-12s against the target (built once, then shared by callers of the same scope)."""
     return care.target_section(cursor(), figures(key, scope_key), load_council(), filters.as_at,
                                filters.area)
 
 
-@st.cache_resource(max_entries=64)
+@st.cache_resource(max_entries=64, show_spinner="Counting children in care…")
 def care_view(key, scope_key: tuple, filters: Filters, age_key: str,
               period_key: str) -> care.CareView:
     """The Children in care page (built once, then shared by callers of the same scope)."""
@@ -280,51 +280,51 @@ def care_view(key, scope_key: tuple, filters: Filters, age_key: str,
                           filters.area, age_key, period_key)
 
 
-@st.cache_resource(max_entries=64)
+@st.cache_resource(max_entries=64, show_spinner="Counting referrals…")
 def front_door_view(key, scope_key: tuple, filters: Filters) -> front_door.FrontDoorView:
     """The Front door page (built once, then shared by callers of the same scope)."""
     return front_door.front_door_view(cursor(), figures(key, scope_key), load_council(),
                                       filters.as_at, filters.area)
 
 
-@st.cache_resource(max_entries=64)
+@st.cache_resource(max_entries=64, show_spinner="Counting every team's caseloads…")
 def all_teams_view(key, scope_key: tuple, as_at: dt.date) -> team.AllTeamsView:
     """Every team side by side (refused outside the scope; a refusal is never cached)."""
     return team.all_teams_view(cursor(), load_council(), Scope(*scope_key), as_at)
 
 
-@st.cache_resource(max_entries=64)
+@st.cache_resource(max_entries=64, show_spinner="Counting the team's caseloads…")
 def team_view(key, scope_key: tuple, team_code: str, as_at: dt.date) -> team.TeamView:
     """One team's caseloads (refused outside the scope; a refusal is never cached)."""
     return team.team_view(cursor(), load_council(), Scope(*scope_key), team_code, as_at)
 
 
-@st.cache_data(max_entries=4)
+@st.cache_data(max_entries=4, show_spinner=False)
 def outcome_windows(key) -> dict[str, outcomes.Window]:
     """The start windows the Outcomes page offers for this store."""
     return outcomes.windows(load_council(), metrics.latest_month_end(cursor()))
 
 
-@st.cache_resource(max_entries=32)
+@st.cache_resource(max_entries=32, show_spinner="Comparing families' outcomes…")
 def outcomes_view(key, scope_key: tuple, window_key: str, area: str) -> outcomes.OutcomesView:
     """The Outcomes page (built once, then shared by callers of the same scope)."""
     return outcomes.outcomes_view(cursor(), load_council(), scope_key[-1], window_key, area)
 
 
-@st.cache_data(max_entries=16)
+@st.cache_data(max_entries=16, show_spinner=False)
 def target_in_force(key, as_at: dt.date):
     """The council's under-12s target in force on a date, or None."""
     return scenarios.target_in_force(cursor(), as_at)
 
 
-@st.cache_resource(max_entries=8)
+@st.cache_resource(max_entries=8, show_spinner="Working out the flows of care and testing past projections…")
 def planning(key, area: str) -> scenarios.Planning:
     """The flows of care and the back-test for an area (the same for every role: model
     inputs, never shown as counts)."""
     return scenarios.planning(cursor(), load_council(), area)
 
 
-@st.cache_resource(max_entries=32)
+@st.cache_resource(max_entries=32, show_spinner="Projecting children in care…")
 def scenarios_view(key, scope_key: tuple, filters: Filters, scenario, reference_key: str,
                    aim_percent: int, aim_years: int) -> scenarios.ScenariosView:
     """The Scenarios page for one scenario (built once, then shared by callers of the same
@@ -334,20 +334,20 @@ def scenarios_view(key, scope_key: tuple, filters: Filters, scenario, reference_
                                     scenario, reference_key, aim_percent, aim_years)
 
 
-@st.cache_resource(max_entries=16)
+@st.cache_resource(max_entries=16, show_spinner="Looking for unusual changes this month…")
 def changed(key, scope_key: tuple, as_at: dt.date) -> list:
     """What changed in the month to ``as_at``: every signal, most unusual first (built once,
     then shared by callers of the same scope)."""
     return glance.scan(cursor(), figures(key, scope_key), load_council(), as_at)
 
 
-@st.cache_data(max_entries=4)
+@st.cache_data(max_entries=4, show_spinner=False)
 def untested(key) -> list[str]:
     """What At a glance cannot test yet, for the sources the store lacks."""
     return glance.untested(cursor())
 
 
-@st.cache_resource(max_entries=16)
+@st.cache_resource(max_entries=16, show_spinner="Rating every indicator by area…")
 def heat(key, scope_key: tuple, as_at: dt.date) -> tuple:
     """The heat map's chart block and its links to each measure's page for an area."""
     return glance.heat_block(cursor(), figures(key, scope_key), load_council(), as_at)
