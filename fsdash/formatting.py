@@ -17,6 +17,12 @@ def round_half_up(value: float) -> int:
     return int(math.floor(value + 0.5))
 
 
+def with_article(noun: str) -> str:
+    """'an analyst', 'a director' (by the first letter: no noun used here starts with a silent
+    or sounded-as-consonant vowel)."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def long_date(day: dt.date) -> str:
     """31 March 2024 (no leading zero)."""
     return f"{day.day} {day:%B %Y}"

@@ -27,6 +27,7 @@ from fsdash.access.roles import (
     scope_for_claims,
 )
 from fsdash.config import load_council
+from fsdash.formatting import with_article
 
 DEV_ROLE = "FSDASH_DEV_ROLE"
 
@@ -49,9 +50,9 @@ def current_scope() -> Scope:
             scope = development_scope(development, access, [t.code for t in load_council().teams])
         except AccessError as error:
             _stop("fsdash cannot start", str(error))
-        st.warning(f"**Development mode**: no sign-in; everyone is treated as a "
-                   f"{ROLE_NAMES[scope.role].lower()}{_teams(scope)} ({DEV_ROLE}). Never run "
-                   "it like this on council data.", icon=":material/construction:")
+        st.warning(f"**Development mode**: no sign-in; everyone is treated as "
+                   f"{with_article(ROLE_NAMES[scope.role].lower())}{_teams(scope)} "
+                   f"({DEV_ROLE}). Never run it like this on council data.", icon=":material/construction:")
         return scope
     if not sign_in_configured():
         _stop("Sign-in is not set up",
