@@ -186,3 +186,30 @@ def test_a_load_keeps_the_tied_decisions_and_the_app_reads_the_same(known):
     assert kept_first.decisions().shape == afresh.decisions().shape
     assert known.execute("SELECT count(*) FROM kept_result WHERE name = 'published_linked'"
                          ).fetchone()[0] == 1
+
+
+def test_a_load_of_the_same_counts_reuses_the_decisions_and_other_counts_decide_again(
+        tmp_path, monkeypatch):
+    """Deciding the tied families is the slowest part of a load: a load whose counts, limit and
+    areas are those the replaced store decided keeps its decisions; any other decides again."""
+    from pathlib import Path
+
+    from fsdash.ingest import load_folder
+    returns = Path(__file__).parent / "fixtures" / "ssda903"
+    db = tmp_path / "store.duckdb"
+
+    def kept_rows():
+        with store.connect_readonly(db) as con:
+            return con.execute("SELECT * FROM kept_published_linked ORDER BY kept_position").df()
+
+    load_folder(returns, db)
+    first = kept_rows()
+
+    def decided_again(*_):
+        raise AssertionError("decided again")
+    monkeypatch.setattr(Published, "_compute_linked", decided_again)
+    load_folder(returns, db)
+    pd.testing.assert_frame_equal(kept_rows(), first)
+    with pytest.raises(AssertionError, match="decided again"):
+        load_folder(returns / "2022-23", db, allow_shrink=True)
+    pd.testing.assert_frame_equal(kept_rows(), first)     # a failed load changes nothing

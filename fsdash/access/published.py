@@ -136,6 +136,13 @@ class Published:
         self.read_kept = False
         self._first_reliable: dt.date | None = None
         self.lock = threading.Lock()
+        self.computations: dict[str, threading.Lock] = {}
+
+    def _computing(self, name: str) -> threading.Lock:
+        """The lock one computation of ``name`` holds, so sessions arriving together wait for
+        it rather than each deciding the same figures again."""
+        with self.lock:
+            return self.computations.setdefault(name, threading.Lock())
 
     def first_reliable(self) -> dt.date:
         """The store's first reliable date (``metrics.first_reliable_date``), asked once."""
@@ -148,9 +155,11 @@ class Published:
         """The family's figures on each date: index (as_at, area, age), columns value and shown
         (the value, or NaN where hidden)."""
         dates = [pd.Timestamp(d).date() for d in dates]
-        missing = [d for d in dates if (family, d) not in self.kept]
-        if missing:
-            self._compute(family, missing)
+        if any((family, d) not in self.kept for d in dates):
+            with self._computing("linked" if family in linked.DECIDED_HERE else family):
+                missing = [d for d in dates if (family, d) not in self.kept]
+                if missing:
+                    self._compute(family, missing)
         return pd.concat({pd.Timestamp(d): self.kept[family, d] for d in dates},
                          names=["as_at"])
 
@@ -248,17 +257,24 @@ class Published:
             for family in linked.DECIDED_HERE:
                 self._keep(family, day, layout, blocks[family].values, decided[family])
 
-    def _decisions_key(self) -> str:
-        """What kept decisions depend on besides the records: the limit and the areas."""
-        areas = repr((self.limit, sorted(self.council.areas().items())))
-        return hashlib.sha256(areas.encode()).hexdigest()[:16]
+    def decisions_key(self) -> str:
+        """What kept decisions depend on: the limit, the areas, and the counts decided (every
+        reliable month end's cells of children looked after, starts and ceases, and the
+        months' starts and ceases), so a load whose counts did not change can reuse them."""
+        digest = hashlib.sha256(repr((self.limit, sorted(self.council.areas().items())))
+                                .encode())
+        months = metrics.reliable_month_ends(self.cursor())
+        for family in (*linked.DECIDED_HERE, "starts_in_month", "ceases_in_month"):
+            cells = grid(self.cursor(), family, months)
+            digest.update(pd.util.hash_pandas_object(cells, index=False).to_numpy().tobytes())
+        return digest.hexdigest()[:16]
 
     def _read_kept_decisions(self) -> None:
         """Take the decisions a load kept (``keep_decisions``), once, where the store holds
         them for this configuration."""
         if self.read_kept:
             return
-        rows = kept_results.read(self.cursor(), KEPT_DECISIONS, self._decisions_key(), None)
+        rows = kept_results.read(self.cursor(), KEPT_DECISIONS, self.decisions_key(), None)
         figures = self.layouts[True].figures
         for (family, day), frame in ({} if rows is None else rows.groupby(["family", "as_at"])):
             frame = frame.set_index(["area", "age"]).reindex(figures)
@@ -284,7 +300,10 @@ class Published:
         """For starts, ceases or referrals, whether each area and age choice's monthly series is
         shown."""
         if ("monthly", family) not in self.kept:
-            self._decide_monthly(linked.PAIRED if family in linked.PAIRED else (family,))
+            with self._computing("monthly"):
+                if ("monthly", family) not in self.kept:
+                    self._decide_monthly(
+                        linked.PAIRED if family in linked.PAIRED else (family,))
         return self.kept["monthly", family]
 
     def _decide_monthly(self, families: tuple[str, ...]) -> None:
@@ -336,7 +355,9 @@ class Published:
         day = pd.Timestamp(day).date()
         key = (name, day)
         if key not in self.kept:
-            self._compute_breakdown(name, day)
+            with self._computing(name):
+                if key not in self.kept:
+                    self._compute_breakdown(name, day)
         return self.kept[key].xs(area, level="area").drop(index=TOTAL)
 
     def _compute_breakdown(self, name: str, day: dt.date) -> None:
@@ -358,15 +379,28 @@ class Published:
 
 def keep_decisions(con, council: Council) -> None:
     """At load: decide children looked after, starts and ceases on every month end (the
-    slowest decisions, each date tied to those before it) and keep them in the store."""
+    slowest decisions, each date tied to those before it) and keep them in the store; or,
+    where the store being replaced (attached as ``previous``) kept them for the same counts,
+    limit and areas, keep those."""
     try:
         months = metrics.reliable_month_ends(con)
     except ValueError:
         return
     published = Published(lambda: con, council)
-    published.counts("cla", months)
-    kept_results.save(con, KEPT_DECISIONS,
-                      {published._decisions_key(): published.decisions()})
+    key = published.decisions_key()
+    earlier = kept_results.read(con, KEPT_DECISIONS, key, None, database="previous") \
+        if _attached(con, "previous") else None
+    if earlier is None:
+        published.counts("cla", months)
+        earlier = published.decisions()
+    kept_results.save(con, KEPT_DECISIONS, {key: earlier})
+
+
+def _attached(con, database: str) -> bool:
+    """Whether ``database`` is attached and holds kept results (a store from this fsdash)."""
+    return bool(con.execute("""
+        SELECT count(*) FROM duckdb_tables()
+        WHERE database_name = ? AND table_name = 'kept_result'""", [database]).fetchone()[0])
 
 
 class Figures:
