@@ -6,6 +6,7 @@ import streamlit as st
 from fsdash import ui
 from fsdash.config import load_council
 from fsdash.views.team import NEEDS, TeamRefused
+from fsdash.views.team_workers import COUNTING_RULE
 
 PAGE = "Team caseloads"
 council = load_council()
@@ -46,15 +47,19 @@ except TeamRefused:
 st.header(view.title)
 st.write(view.reading)
 if not view.workers.empty:
+    st.markdown(f"### {view.workers_heading}")
+    st.write(view.workers_reading)
     st.dataframe(view.workers, hide_index=True)
+    st.caption(COUNTING_RULE)
     ui.download_button(view.workers, f"team-{team}-{month}", PAGE)
 if view.flows is not None:
     ui.chart_block(view.flows, PAGE)
     st.markdown("### Case mix, case age and adult practitioners' work")
     st.dataframe(view.mix, hide_index=True)
-st.caption("Caseload: children with an open case held by each case-holding social worker (social "
+st.caption("Caseload: children with an open case held by a case-holding social worker (social "
            "worker or senior practitioner), over their full-time equivalent; a case closed on the "
-           "date is not open. Adult practitioners' figures: families with Family Safeguarding work "
+           "date is not open. A child held by two workers counts for each worker and once for the "
+           "team. Adult practitioners' figures: families with Family Safeguarding work "
            "open on the date that involve the specialism, over the team's practitioners' FTE. "
            f"Thresholds: amber from {council.caseload_amber:g}, red from {council.caseload_red:g} "
            "children per social worker (council configuration). Workers are shown by their "

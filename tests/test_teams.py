@@ -11,9 +11,12 @@ from streamlit.testing.v1 import AppTest
 from conftest import ROOT, known_answer_rows
 from extract_files import write_extracts
 from fsdash import metrics, store
+from fsdash.access import Scope
 from fsdash.config import load_council
 from fsdash.ingest import load_folder
-from fsdash.metrics.teams import team_caseloads
+from fsdash.metrics.teams import PLAN_LENGTHS, children_by_holders, team_caseloads
+from fsdash.views.team import team_view
+from fsdash.views.team_workers import worker_caseloads
 
 COUNT_DATE = dt.date(2020, 3, 31)
 
@@ -100,6 +103,7 @@ def test_the_team_page_renders_for_every_team(demo_db, monkeypatch, team):
     assert not app.exception
     names = {t.code: t.name for t in load_council().teams}
     assert [h.value for h in app.header] == ["All teams", f"{names[team]} team"]
+    assert "### Caseloads worker by worker, highest first" in [m.value for m in app.markdown]
     assert len(app.dataframe) == 6 and len(app.get("plotly_chart")) == 3
 
 
@@ -137,3 +141,95 @@ def test_a_team_that_splits_is_counted_as_it_was(tmp_path):
     assert frame.loc[(pd.Timestamp(march), "FS22"), "children"] == 1        # C4 with W5
     # Lancaster's caseload follows the teams serving it on each date: FS01 (W1, W2), then FS22 (W5)
     assert list(lancaster["fte"].astype(float)) == [1.5, 1.0]
+
+
+
+def test_a_child_held_by_two_workers_counts_for_each_and_once_for_the_team(known):
+    # On 31 March 2020 W1 (1.0 FTE) holds C1 (looked after) and C4; W2 (0.5 FTE) holds C1's
+    # child protection case. C1 counts for both workers and once for the team.
+    council, analyst = load_council(), Scope("analyst", suppress=False)
+    holders = children_by_holders(known, COUNT_DATE, "FS01")
+    assert {tuple(h): c for h, c in zip(holders["holders"], holders["children"])} == {
+        ("W1",): 1, ("W1", "W2"): 1}
+    workers = metrics.caseload_by_worker(known, COUNT_DATE, "FS01")
+    table = worker_caseloads(workers, holders, 2, council, analyst).table
+    assert table[["Rank", "Worker", "Children held", "Held by this worker alone",
+                  "Shared with another worker", "Children per full-time equivalent"]
+                 ].values.tolist() == [["1", "W1", "2", "1", "1", "2.0"],
+                                       ["2", "W2", "1", "0", "1", "2.0"],
+                                       ["", "All 2 workers", "3", "1", "2", "2.0"],
+                                       ["", "The team, each child once", "2", "1", "1", "1.3"]]
+    view = team_view(known, council, analyst, "FS01", COUNT_DATE)
+    assert ("The 2 workers hold 3 cases between them: 2 children, 1 of them with cases held by "
+            "two or more workers and counted for each (1 counts more than children).") in view.reading
+    with pytest.raises(ValueError, match="not the team's"):
+        worker_caseloads(workers, holders, 3, council, analyst)
+
+
+HOLDINGS = """
+    SELECT count(DISTINCT (a.child_id, w.worker_id)) AS cases, count(DISTINCT a.child_id) AS children
+    FROM worker w JOIN allocation a ON a.worker_id = w.worker_id AND a.open_date <= $day
+     AND (a.close_date IS NULL OR a.close_date > $day)
+    WHERE w.team_code = $team AND w.role IN ('SW', 'SP') AND w.start_date <= $day
+      AND (w.end_date IS NULL OR w.end_date > $day)"""
+
+
+@pytest.mark.parametrize("team", ["FS01", "FS12"])
+def test_workers_cases_are_the_teams_children_and_the_shared_ones_again(demo_con, team):
+    day, council = dt.date(2026, 10, 31), load_council()
+    view = team_view(demo_con, council, Scope("analyst", suppress=False), team, day)
+    cases, children = demo_con.execute(HOLDINGS, {"day": day, "team": team}).fetchone()
+    measure = metrics.caseload_by_team(demo_con, day).set_index("team").loc[team]
+    table = view.workers
+    rows, everyone, whole = table.iloc[:-2], table.iloc[-2], table.iloc[-1]
+    number = lambda column: column.str.replace(",", "").astype(int)   # noqa: E731
+    assert number(rows["Children held"]).sum() == int(everyone["Children held"]) == cases
+    assert int(whole["Children held"]) == measure["children"] == children < cases
+    for row in (rows, table.iloc[-2:]):           # held alone and shared add up on every row
+        assert (number(row["Held by this worker alone"]) + number(row["Shared with another worker"])
+                == number(row["Children held"])).all()
+    # The double counts: all workers' shared cases less the team's shared children.
+    assert (int(everyone["Shared with another worker"]) - int(whole["Shared with another worker"])
+            == cases - children)
+    held = metrics.caseload_by_worker(demo_con, day, team).set_index("worker")["children"]
+    assert dict(zip(rows["Worker"], number(rows["Children held"]))) == held.to_dict()
+    per_fte = rows["Children per full-time equivalent"].astype(float)
+    assert per_fte.is_monotonic_decreasing and list(rows["Rank"]) == [
+        str(i) for i in range(1, len(rows) + 1)]
+    assert float(whole["Children per full-time equivalent"]) == measure["value"]
+    top = rows.iloc[0]
+    assert view.workers_reading.startswith(f"{top['Worker']} holds the most, {per_fte.iloc[0]:.1f}")
+    assert view.workers_heading == "Caseloads worker by worker, highest first"
+    reds = int((rows["Against thresholds"].str.startswith("Red")).sum())
+    assert (f"held the cases of {children:,} children: {measure['value']:.1f} per full-time worker"
+            in view.reading)
+    assert (f"The {len(rows)} workers hold {cases:,} cases between them: {children:,} children, "
+            f"{whole['Shared with another worker']} of them") in view.reading
+    assert f"{reds} of the {len(rows)} workers are red" in view.reading
+
+
+def test_a_director_sees_worker_figures_with_small_numbers_hidden_and_no_rank(demo_con):
+    view = team_view(demo_con, load_council(), Scope("director"), "FS02", dt.date(2022, 6, 30))
+    counts = view.workers[["Children held", "Held by this worker alone",
+                           "Shared with another worker"]].to_numpy().ravel()
+    assert "c" in counts and all(c == "c" or c == "0" or int(c.replace(",", "")) > 5
+                                 for c in counts)
+    hidden = view.workers[view.workers["Children held"] == "c"]
+    assert (hidden["Rank"] == "").all() and (hidden["Against thresholds"] == "c").all()
+    assert "hidden to protect small numbers and are listed last" in view.workers_reading
+
+
+def test_plan_lengths_add_up_to_the_child_protection_children(demo_con):
+    dates = metrics.month_ends(dt.date(2026, 10, 31), 24)
+    frame = team_caseloads.counted(demo_con, dates)
+    assert (frame[list(PLAN_LENGTHS)].sum(axis=1) == frame["cp"]).all()
+    # The demo has children with a second plan opened before the first ended: each counts once.
+    assert demo_con.execute("""SELECT count(*) FROM cp_plan a JOIN cp_plan b
+        ON a.child_id = b.child_id AND a.plan_id < b.plan_id
+        AND b.start_date >= a.start_date AND a.end_date IS NULL""").fetchone()[0] > 0
+    mix = team_view(demo_con, load_council(), Scope("analyst", suppress=False), "FS01",
+                    dt.date(2026, 10, 31)).mix.set_index("Measure")["Children, families or cases"]
+    plans = mix[mix.index.str.startswith("Child protection: ")].astype(int)
+    assert plans.sum() == int(mix["Child protection"])
+    ages = mix[["Open under 3 months", "Open 3 to 12 months", "Open over 12 months"]].astype(int)
+    assert ages.sum() == int(mix["Children"].replace(",", ""))

@@ -117,7 +117,9 @@ register(
     definition=("Children with an open case held by a case-holding social worker (social worker or "
                 "senior practitioner) on the count date, divided by those workers' full-time "
                 "equivalent (DfE children's social work workforce census method: a case is a "
-                "child). Teams are those serving the chosen area."),
+                "child). A child whose cases are held by two or more workers counts once here; "
+                "on the Team caseloads page each worker's own caseload counts them for each "
+                "worker, shown as shared. Teams are those serving the chosen area."),
     unit="per FTE", better="down", is_count=False,
     sql=f"""WITH {DATES}, {CASE_HOLDERS},
         per_date AS (SELECT as_at, count(DISTINCT child_id) AS children FROM cases GROUP BY as_at),

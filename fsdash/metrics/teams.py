@@ -18,11 +18,15 @@ SPECIALISMS = {"mental_health": ("AMH", "Adult mental health"),
                "substance_misuse": ("SM", "Substance misuse"),
                "psychologist": ("PSY", "Psychology")}
 IN_MONTH = "BETWEEN date_trunc('month', d.as_at) AND d.as_at"
-# Children on child protection plans by how long the plan has run (on the count date).
-PLAN_LENGTHS = {"plans_under_3_months": "Plans under 3 months old",
-                "plans_3_to_12_months": "Plans 3 to 12 months old",
-                "plans_1_to_2_years": "Plans 1 to 2 years old",
-                "plans_over_2_years": "Plans over 2 years old"}
+# The team's child protection children (``cp``) by how long their plan has run on the count
+# date: each child once, by their oldest open plan (a child can have a second plan opened
+# before the first is ended), so the lengths add up to ``cp``; a CP case with no open plan
+# recorded is counted apart.
+PLAN_LENGTHS = {"plans_under_3_months": "Plan under 3 months old",
+                "plans_3_to_12_months": "Plan 3 to 12 months old",
+                "plans_1_to_2_years": "Plan 1 to 2 years old",
+                "plans_over_2_years": "Plan over 2 years old",
+                "plans_none_open": "No open plan recorded"}
 
 _SQL = f"""WITH {DATES},
     staff AS (
@@ -74,21 +78,21 @@ _SQL = f"""WITH {DATES},
         JOIN referral r ON r.child_id = a.child_id AND r.closure_date = a.close_date
          AND r.closure_reason = 'RC9'
         GROUP BY ALL),
-    plans AS (
-        SELECT d.as_at, a.team_code,
-               count(DISTINCT p.child_id) FILTER (WHERE p.start_date > d.as_at - INTERVAL 3 MONTH)
+    plans AS (     -- each child on a CP case with the team by their oldest open plan
+        SELECT as_at, team_code,
+               count(*) FILTER (WHERE plan_start > as_at - INTERVAL 3 MONTH)
                    AS plans_under_3_months,
-               count(DISTINCT p.child_id) FILTER (WHERE p.start_date <= d.as_at - INTERVAL 3 MONTH
-                   AND p.start_date > d.as_at - INTERVAL 12 MONTH) AS plans_3_to_12_months,
-               count(DISTINCT p.child_id) FILTER (WHERE p.start_date <= d.as_at - INTERVAL 12 MONTH
-                   AND p.start_date > d.as_at - INTERVAL 24 MONTH) AS plans_1_to_2_years,
-               count(DISTINCT p.child_id) FILTER (WHERE p.start_date <= d.as_at - INTERVAL 24 MONTH)
-                   AS plans_over_2_years
-        FROM dates d
-        JOIN cp_plan p ON p.start_date <= d.as_at AND (p.end_date IS NULL OR p.end_date > d.as_at)
-        JOIN allocation a ON a.child_id = p.child_id AND a.case_type = 'CP'
-         AND a.open_date <= d.as_at AND (a.close_date IS NULL OR a.close_date > d.as_at)
-        GROUP BY ALL),
+               count(*) FILTER (WHERE plan_start <= as_at - INTERVAL 3 MONTH
+                   AND plan_start > as_at - INTERVAL 12 MONTH) AS plans_3_to_12_months,
+               count(*) FILTER (WHERE plan_start <= as_at - INTERVAL 12 MONTH
+                   AND plan_start > as_at - INTERVAL 24 MONTH) AS plans_1_to_2_years,
+               count(*) FILTER (WHERE plan_start <= as_at - INTERVAL 24 MONTH)
+                   AS plans_over_2_years,
+               count(*) FILTER (WHERE plan_start IS NULL) AS plans_none_open
+        FROM (SELECT o.as_at, o.team_code, o.child_id, min(p.start_date) AS plan_start
+              FROM open_cases o LEFT JOIN cp_plan p ON p.child_id = o.child_id
+               AND p.start_date <= o.as_at AND (p.end_date IS NULL OR p.end_date > o.as_at)
+              WHERE o.case_type = 'CP' GROUP BY ALL) GROUP BY ALL),
     adults AS (
         SELECT d.as_at, f.team_code,
                {", ".join(f"count(DISTINCT f.family_id) FILTER (WHERE f.{name}) AS {name}_families"
@@ -137,7 +141,27 @@ def team_caseloads(con: duckdb.DuckDBPyConnection, dates) -> pd.DataFrame:
     open_3_to_12_months, open_over_12_months, and within that open_over_18_months),
     allocated_in_month, closed_in_month,
     stepped_down_in_month (children in need cases closed after assessment and referred to early
-    help, ReasonForClosure RC9), children on child protection plans by plan length
-    (``PLAN_LENGTHS``, with the team holding their CP case), and for each specialism its
-    families and FTE (``<specialism>_families``, ``<specialism>_fte``)."""
+    help, ReasonForClosure RC9), the children counted in ``cp`` by the length of their oldest
+    open plan (``PLAN_LENGTHS``, adding up to ``cp``), and for each specialism its families and
+    FTE (``<specialism>_families``, ``<specialism>_fte``)."""
     return con.execute(_SQL, {"dates": [pd.Timestamp(d).date() for d in dates]}).df()
+
+
+_HOLDERS_SQL = """
+    WITH held AS (
+        SELECT DISTINCT a.child_id, w.worker_id
+        FROM worker w JOIN allocation a ON a.worker_id = w.worker_id AND a.open_date <= $as_at
+         AND (a.close_date IS NULL OR a.close_date > $as_at)
+        WHERE w.team_code = $team AND w.role IN ('SW', 'SP') AND w.start_date <= $as_at
+          AND (w.end_date IS NULL OR w.end_date > $as_at))
+    SELECT holders, count(*) AS children
+    FROM (SELECT child_id, list(worker_id ORDER BY worker_id) AS holders FROM held GROUP BY child_id)
+    GROUP BY holders ORDER BY len(holders), holders"""
+
+
+def children_by_holders(con: duckdb.DuckDBPyConnection, as_at, team: str) -> pd.DataFrame:
+    """A team's children on a date by which of its case-holding social workers hold their open
+    cases: ``holders`` (worker ids, in order) and ``children``. Each child is in one row, so the
+    rows add up to the team's children (the caseload measure's); a worker's children are the
+    rows naming them, and a child held by several workers is in each one's count."""
+    return con.execute(_HOLDERS_SQL, {"as_at": pd.Timestamp(as_at).date(), "team": team}).df()

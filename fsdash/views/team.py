@@ -15,8 +15,10 @@ from fsdash.access import SUPPRESSED, Scope
 from fsdash.access.suppression import protect
 from fsdash.config import Council
 from fsdash.formatting import long_date, month
-from fsdash.metrics.teams import PLAN_LENGTHS, SPECIALISMS, team_caseloads
+from fsdash.metrics.teams import SPECIALISMS, children_by_holders, team_caseloads
 from fsdash.views.care import ChartBlock
+from fsdash.views.team_mix import team_mix
+from fsdash.views.team_workers import rating, worker_caseloads
 
 TREND_MONTHS = 12
 NEEDS = ("allocation", "worker")     # the store tables the page's figures come from
@@ -37,18 +39,11 @@ class TeamRefused(PermissionError):
 class TeamView:
     title: str
     reading: str
-    workers: pd.DataFrame
+    workers: pd.DataFrame                # ranked by caseload, then all workers and the team
     flows: ChartBlock | None = None      # allocations and closures by month
     mix: pd.DataFrame | None = None      # case mix, case age and adult practitioners' families
-
-
-def rating(caseload: float, council: Council) -> str:
-    """Caseload against the council's thresholds, in words (never colour alone)."""
-    if caseload >= council.caseload_red:
-        return f"Red: {council.caseload_red:g} or more"
-    if caseload >= council.caseload_amber:
-        return f"Amber: {council.caseload_amber:g} or more"
-    return f"Green: under {council.caseload_amber:g}"
+    workers_heading: str = ""
+    workers_reading: str = ""            # who holds the most and the fewest, against thresholds
 
 
 @dataclass(frozen=True)
@@ -151,23 +146,18 @@ def team_view(con: duckdb.DuckDBPyConnection, council: Council, scope: Scope, te
         return TeamView(title, f"The team had no case-holding social workers in post on "
                                f"{long_date(as_at)}.", pd.DataFrame())
     row = teams.loc[team]
-    counts = _children_as_seen(workers["children"].to_numpy(), int(row["children"]), scope,
-                               council.max_suppressed)
+    caseloads = worker_caseloads(workers, children_by_holders(con, as_at, team),
+                                 int(row["children"]), council, scope)
+    team_row = caseloads.table.iloc[-1]
+    held = (f"held the cases of {team_row['Children held']} children: {row['value']:.1f} per "
+            f"full-time worker, {rating(row['value'], council).split(':')[0].lower()} against the "
+            f"council's thresholds of {council.caseload_amber:g} and {council.caseload_red:g}"
+            if team_row["Children held"] != SUPPRESSED else
+            "held the cases of a number of children too small to show")
     reading = (f"On {long_date(as_at)} the team's {len(workers)} case-holding social workers "
-               f"({row['fte']:.1f} full-time equivalent) held the cases of "
-               f"{counts[-1]} children: {row['value']:.1f} per full-time worker "
-               f"({rating(row['value'], council).split(':')[0].lower()} against the council's "
-               f"thresholds of {council.caseload_amber:g} and {council.caseload_red:g}).")
-    per_fte = workers["children"] / workers["fte"]
-    table = pd.DataFrame({
-        "Worker": workers["worker"], "Role": workers["role"].map(
-            {"SW": "Social worker", "SP": "Senior practitioner"}),
-        "Full-time equivalent": workers["fte"].round(2), "Children": counts[:-1],
-        "Children per full-time equivalent": np.where(
-            [c == SUPPRESSED for c in counts[:-1]], SUPPRESSED, per_fte.round(1).astype(str)),
-        "Against thresholds": [SUPPRESSED if c == SUPPRESSED else rating(v, council)
-                               for c, v in zip(counts[:-1], per_fte)]})
-    return TeamView(title, reading, table, *_team_history(con, council, scope, team, as_at))
+               f"({row['fte']:.1f} full-time equivalent) {held}. {caseloads.reconciled}")
+    return TeamView(title, reading, caseloads.table, *_team_history(con, council, scope, team, as_at),
+                    workers_heading=caseloads.heading, workers_reading=caseloads.reading)
 
 
 def _team_history(con, council: Council, scope: Scope, team: str, as_at: dt.date):
@@ -196,31 +186,9 @@ def _team_history(con, council: Council, scope: Scope, team: str, as_at: dt.date
                                      "Allocated": [_count(v) for v in flows["allocated"]],
                                      "Closed": [_count(v) for v in flows["closed"]]}),
                        f"team-{team}-allocations")
-    now = mine.iloc[-1]
-    items = {label: now[column] for column, label in COUNTS.items()
-             if column not in ("allocated_in_month", "closed_in_month")}
-    items |= {"Open under 3 months": now["open_under_3_months"],
-              "Open 3 to 12 months": now["open_3_to_12_months"]}
-    items |= {"Stepped down to early help in the month": now["stepped_down_in_month"]}
-    items |= {label: now[column] for column, label in PLAN_LENGTHS.items()}
-    items |= {f"Families with {label.lower()} work": now[f"{name}_families"]
-              for name, (_, label) in SPECIALISMS.items()}
-    mix = pd.DataFrame({"Measure": list(items),
-                        "Children or families": [_count(v) for v in seen(items.values())]})
+    mix = team_mix(mine.iloc[-1], limit, scope.suppress)
     return block, mix
 
 
 def _count(value) -> str:
     return SUPPRESSED if pd.isna(value) else f"{value:,.0f}"
-
-
-def _children_as_seen(children: np.ndarray, total: int, scope: Scope, limit: int) -> list[str]:
-    """Each worker's children and the team total, as text: with small numbers hidden (and one
-    more where needed, so none can be worked out from the total) for roles that have them
-    hidden."""
-    values = np.r_[children, total].astype(float)
-    if not scope.suppress:
-        return [f"{v:,.0f}" for v in values]
-    matrix = np.vstack([np.eye(len(children), dtype=int), np.ones(len(children), int)])
-    hidden = protect(matrix, values, limit, np.r_[np.zeros(len(children), int), 1])
-    return [SUPPRESSED if h else f"{v:,.0f}" for v, h in zip(values, hidden)]
