@@ -15,7 +15,7 @@ from fsdash.access import Scope
 from fsdash.config import load_council
 from fsdash.ingest import load_folder
 from fsdash.metrics.teams import PLAN_LENGTHS, children_by_holders, team_caseloads
-from fsdash.views.team import team_view
+from fsdash.views.team import all_teams_view, team_view
 from fsdash.views.team_workers import worker_caseloads
 
 COUNT_DATE = dt.date(2020, 3, 31)
@@ -153,7 +153,7 @@ def test_a_child_held_by_two_workers_counts_for_each_and_once_for_the_team(known
         ("W1",): 1, ("W1", "W2"): 1}
     workers = metrics.caseload_by_worker(known, COUNT_DATE, "FS01")
     table = worker_caseloads(workers, holders, 2, council, analyst).table
-    assert table[["Rank", "Worker", "Children held", "Held by this worker alone",
+    assert table[["Rank", "Worker", "Children", "Held by this worker alone",
                   "Shared with another worker", "Children per full-time equivalent"]
                  ].values.tolist() == [["1", "W1", "2", "1", "1", "2.0"],
                                        ["2", "W2", "1", "0", "1", "2.0"],
@@ -183,16 +183,16 @@ def test_workers_cases_are_the_teams_children_and_the_shared_ones_again(demo_con
     table = view.workers
     rows, everyone, whole = table.iloc[:-2], table.iloc[-2], table.iloc[-1]
     number = lambda column: column.str.replace(",", "").astype(int)   # noqa: E731
-    assert number(rows["Children held"]).sum() == int(everyone["Children held"]) == cases
-    assert int(whole["Children held"]) == measure["children"] == children < cases
+    assert number(rows["Children"]).sum() == int(everyone["Children"]) == cases
+    assert int(whole["Children"]) == measure["children"] == children < cases
     for row in (rows, table.iloc[-2:]):           # held alone and shared add up on every row
         assert (number(row["Held by this worker alone"]) + number(row["Shared with another worker"])
-                == number(row["Children held"])).all()
+                == number(row["Children"])).all()
     # The double counts: all workers' shared cases less the team's shared children.
     assert (int(everyone["Shared with another worker"]) - int(whole["Shared with another worker"])
             == cases - children)
     held = metrics.caseload_by_worker(demo_con, day, team).set_index("worker")["children"]
-    assert dict(zip(rows["Worker"], number(rows["Children held"]))) == held.to_dict()
+    assert dict(zip(rows["Worker"], number(rows["Children"]))) == held.to_dict()
     per_fte = rows["Children per full-time equivalent"].astype(float)
     assert per_fte.is_monotonic_decreasing and list(rows["Rank"]) == [
         str(i) for i in range(1, len(rows) + 1)]
@@ -210,11 +210,11 @@ def test_workers_cases_are_the_teams_children_and_the_shared_ones_again(demo_con
 
 def test_a_director_sees_worker_figures_with_small_numbers_hidden_and_no_rank(demo_con):
     view = team_view(demo_con, load_council(), Scope("director"), "FS02", dt.date(2022, 6, 30))
-    counts = view.workers[["Children held", "Held by this worker alone",
+    counts = view.workers[["Children", "Held by this worker alone",
                            "Shared with another worker"]].to_numpy().ravel()
     assert "c" in counts and all(c == "c" or c == "0" or int(c.replace(",", "")) > 5
                                  for c in counts)
-    hidden = view.workers[view.workers["Children held"] == "c"]
+    hidden = view.workers[view.workers["Children"] == "c"]
     assert (hidden["Rank"] == "").all() and (hidden["Against thresholds"] == "c").all()
     assert "hidden to protect small numbers and are listed last" in view.workers_reading
 
@@ -233,3 +233,19 @@ def test_plan_lengths_add_up_to_the_child_protection_children(demo_con):
     assert plans.sum() == int(mix["Child protection"])
     ages = mix[["Open under 3 months", "Open 3 to 12 months", "Open over 12 months"]].astype(int)
     assert ages.sum() == int(mix["Children"].replace(",", ""))
+
+
+def test_all_teams_say_how_many_workers_are_at_red_on_their_own_cases(demo_con):
+    day, council = dt.date(2026, 10, 31), load_council()
+    ranked = all_teams_view(demo_con, council, Scope("director"), day).ranked
+    team = ranked.table.set_index("Team").loc["Lancaster North"]
+    workers = team_view(demo_con, council, Scope("analyst", suppress=False), "FS01",
+                        day).workers.iloc[:-2]
+    reds = int(workers["Against thresholds"].str.startswith("Red").sum())
+    assert team["Workers at red on their own cases"] == f"{reds} of {len(workers)}"
+    in_post = metrics.caseload_by_worker(demo_con, day, "FS01")
+    assert len(workers) == len(in_post)
+    assert "case-holding workers were at red" in ranked.reading
+    caseloads = team_caseloads(demo_con, [day]).set_index("team")["caseload"]
+    by_team = metrics.caseload_by_team(demo_con, day).set_index("team")["value"]
+    assert caseloads.loc[by_team.index].tolist() == by_team.tolist()   # one figure on each page

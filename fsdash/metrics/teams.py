@@ -165,3 +165,19 @@ def children_by_holders(con: duckdb.DuckDBPyConnection, as_at, team: str) -> pd.
     rows add up to the team's children (the caseload measure's); a worker's children are the
     rows naming them, and a child held by several workers is in each one's count."""
     return con.execute(_HOLDERS_SQL, {"as_at": pd.Timestamp(as_at).date(), "team": team}).df()
+
+
+def children_by_worker(con: duckdb.DuckDBPyConnection, as_at) -> pd.DataFrame:
+    """Every team's case-holding social workers in post on a date, each with the children whose
+    open cases they hold (a child held by two workers counts for each): team, worker, fte,
+    children."""
+    return con.execute("""
+        SELECT w.team_code AS team, w.worker_id AS worker, CAST(w.fte AS DOUBLE) AS fte,
+               count(DISTINCT a.child_id) AS children
+        FROM worker w
+        LEFT JOIN allocation a ON a.worker_id = w.worker_id AND a.open_date <= $as_at
+             AND (a.close_date IS NULL OR a.close_date > $as_at)
+        WHERE w.role IN ('SW', 'SP') AND w.start_date <= $as_at
+          AND (w.end_date IS NULL OR w.end_date > $as_at)
+        GROUP BY ALL ORDER BY w.team_code, w.worker_id""",
+        {"as_at": pd.Timestamp(as_at).date()}).df()

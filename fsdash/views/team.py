@@ -15,7 +15,7 @@ from fsdash.access import SUPPRESSED, Scope
 from fsdash.access.suppression import protect
 from fsdash.config import Council
 from fsdash.formatting import long_date, month
-from fsdash.metrics.teams import SPECIALISMS, children_by_holders, team_caseloads
+from fsdash.metrics.teams import SPECIALISMS, children_by_holders, children_by_worker, team_caseloads
 from fsdash.views.care import ChartBlock
 from fsdash.views.team_mix import team_mix
 from fsdash.views.team_workers import rating, worker_caseloads
@@ -64,12 +64,18 @@ def all_teams_view(con: duckdb.DuckDBPyConnection, council: Council, scope: Scop
     now["rating"] = [RATINGS[rating(c, council).split(":")[0]] if pd.notna(c) else ""
                      for c in now["caseload"]]
     now = now.sort_values("caseload", ascending=False)
+    workers = children_by_worker(con, as_at)
+    red_workers = workers["children"] / workers["fte"] >= council.caseload_red
+    at_red = red_workers.groupby(workers["team"]).sum().reindex(now["team"], fill_value=0)
+    in_post = workers.groupby("team").size().reindex(now["team"], fill_value=0)
     red = now[now["caseload"] >= council.caseload_red]
     amber = now[(now["caseload"] >= council.caseload_amber) & (now["caseload"] < council.caseload_red)]
     reading = (f"On {long_date(as_at)}, {len(red)} of {len(now)} teams had caseloads at or above "
                f"the red threshold of {council.caseload_red:g} children per social worker and "
                f"{len(amber)} at amber ({council.caseload_amber:g} or more). The most stretched "
-               f"was {now.iloc[0]['name']}, at {now.iloc[0]['caseload']:.1f}."
+               f"was {now.iloc[0]['name']}, at {now.iloc[0]['caseload']:.1f}. Counted as each "
+               "worker's own cases (a child shared by two workers counts for each), "
+               f"{int(at_red.sum())} of the {int(in_post.sum())} case-holding workers were at red."
                if now["caseload"].notna().any() else
                f"On {long_date(as_at)} no team had a case-holding social worker in post in the "
                "records loaded, so there is no caseload to show.")
@@ -77,7 +83,9 @@ def all_teams_view(con: duckdb.DuckDBPyConnection, council: Council, scope: Scop
         "Caseload per social worker, team by team", reading,
         charts.team_bars(now, council.caseload_amber, council.caseload_red,
                          f"Children per full-time social worker, {long_date(as_at)}"),
-        pd.DataFrame({"Team": now["name"], "Caseload": now["caseload"], "Rating": now["rating"]}),
+        pd.DataFrame({"Team": now["name"], "Caseload": now["caseload"], "Rating": now["rating"],
+                      "Workers at red on their own cases": [
+                          f"{r} of {n}" for r, n in zip(at_red, in_post)]}),
         "team-caseloads")
     grid = frame.pivot_table(index="name", columns="as_at", values="caseload", sort=False)
     grid = grid.reindex(now["name"])
@@ -149,10 +157,10 @@ def team_view(con: duckdb.DuckDBPyConnection, council: Council, scope: Scope, te
     caseloads = worker_caseloads(workers, children_by_holders(con, as_at, team),
                                  int(row["children"]), council, scope)
     team_row = caseloads.table.iloc[-1]
-    held = (f"held the cases of {team_row['Children held']} children: {row['value']:.1f} per "
+    held = (f"held the cases of {team_row['Children']} children: {row['value']:.1f} per "
             f"full-time worker, {rating(row['value'], council).split(':')[0].lower()} against the "
             f"council's thresholds of {council.caseload_amber:g} and {council.caseload_red:g}"
-            if team_row["Children held"] != SUPPRESSED else
+            if team_row["Children"] != SUPPRESSED else
             "held the cases of a number of children too small to show")
     reading = (f"On {long_date(as_at)} the team's {len(workers)} case-holding social workers "
                f"({row['fte']:.1f} full-time equivalent) {held}. {caseloads.reconciled}")

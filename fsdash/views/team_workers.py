@@ -112,7 +112,7 @@ def _ranked_table(workers: pd.DataFrame, children: np.ndarray, figures: _Figures
         "Rank": [str(i + 1) for i in range(shown_count)] + [""] * (len(frame) - shown_count),
         "Worker": frame["worker"], "Role": frame["role"],
         "Full-time equivalent": [f"{f:.2f}" for f in frame["fte"]],
-        "Children held": frame["children"], "Held by this worker alone": frame["alone"],
+        "Children": frame["children"], "Held by this worker alone": frame["alone"],
         "Shared with another worker": frame["shared"],
         "Children per full-time equivalent": [SUPPRESSED if h else f"{v:.1f}"
                                               for v, h in zip(frame["per_fte"], frame["hidden"])],
@@ -133,7 +133,7 @@ def _total_rows(count: int, fte: float, totals: np.ndarray, figures: _Figures,
         hidden = shown[key] == SUPPRESSED
         per_fte = total / fte if fte else np.nan
         rows.append({"Rank": "", "Worker": name, "Role": "", "Full-time equivalent": f"{fte:.2f}",
-                     "Children held": shown[key], "Held by this worker alone": shown["alone"],
+                     "Children": shown[key], "Held by this worker alone": shown["alone"],
                      "Shared with another worker": shown[shared],
                      "Children per full-time equivalent": SUPPRESSED if hidden else
                      f"{per_fte:.1f}",
