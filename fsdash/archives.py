@@ -45,6 +45,16 @@ def unpack(path: Path, folder: Path, limits: LoadLimits) -> list[Path]:
     return unpacked
 
 
+def check_workbook(path: Path, shown_as: str, limits: LoadLimits) -> None:
+    """Refuse an .xlsx workbook (itself a zip, read in place) whose directory says it unpacks
+    beyond the load's limits; an older binary .xls is not a zip and is left to its reader.
+    Raises ``TooBig``."""
+    if not zipfile.is_zipfile(path):
+        return
+    with zipfile.ZipFile(path) as archive:
+        _check_directory(shown_as, [m for m in archive.infolist() if not m.is_dir()], limits)
+
+
 def _inside(name: str) -> tuple[str, ...]:
     """A member's path as parts inside the folder it is unpacked to (no drive, root or '..')."""
     return tuple(part for part in PurePosixPath(name.replace("\\", "/")).parts

@@ -103,7 +103,7 @@ def find(paths, scratch: Path, notes: list[str] | None = None,
             _add_census(shown_as, path, scratch / f"census{number}", found, problems, notes)
             continue
         if path.suffix.lower() in annex_a_lists.SUFFIXES:
-            _add_annex_a(shown_as, path, workbooks, problems, worker_secret)
+            _add_annex_a(shown_as, path, workbooks, problems, worker_secret, limits)
             continue
         if path.suffix.lower() != ".csv":
             problems.append((shown_as, None, None, "is not a CSV or XML file: fsdash loads the "
@@ -143,8 +143,14 @@ def find(paths, scratch: Path, notes: list[str] | None = None,
 
 
 def _add_annex_a(shown_as: str, path: Path, workbooks: list, problems: list,
-                 worker_secret: bytes | None = None) -> None:
-    """Read an Ofsted Annex A workbook into a snapshot; refuse a second for the same date."""
+                 worker_secret: bytes | None, limits: LoadLimits) -> None:
+    """Read an Ofsted Annex A workbook into a snapshot, within the load's limits; refuse a
+    second for the same date."""
+    try:
+        archives.check_workbook(path, shown_as, limits)
+    except archives.TooBig as error:
+        problems.append((error.file, None, None, str(error)))
+        return
     try:
         snapshot = annex_a.read(path, shown_as, keep_names=True, secret=worker_secret)
     except annex_a.AnnexAProblem as error:

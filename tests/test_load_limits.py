@@ -149,3 +149,21 @@ def test_a_census_value_too_long_to_read_is_named_by_file_and_line(tmp_path):
         load_paths([census], tmp_path / "store.duckdb")
     assert ("cin_2022-23.xml, line 9: field Sex: is 200,000 characters long, more than the "
             "10,000 fsdash reads in one value" in str(raised.value)), raised.value
+
+
+def test_an_annex_a_workbook_that_would_unpack_too_far_is_refused_unread(loaded, tmp_path,
+                                                                         monkeypatch):
+    """An .xlsx is itself a zip, which openpyxl opens in place: its directory is checked
+    against the same limits first."""
+    bomb = tmp_path / "annex_a.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as member:
+            for _ in range(200):
+                member.write(bytes(MEGABYTE))
+    opened = []
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda *args, **kw: opened.append(args))
+    message = _refused(loaded, [bomb])
+    assert ("annex_a.xlsx:xl/worksheets/sheet1.xml: would unpack to 200 MB from 199 KB"
+            in message), message
+    assert opened == []
