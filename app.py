@@ -8,6 +8,7 @@ import streamlit as st
 
 from fsdash import serve
 from fsdash.signin import current_scope
+from fsdash.ui_access import not_in_role
 
 # `python -m fsdash serve` turns off Streamlit's older handling of the pages/ folder before the
 # first session; a server started by a bare `streamlit run` has it until a run gets here.
@@ -30,13 +31,18 @@ pages = [
     st.Page("pages/board_pack.py", title="Board pack", icon=":material/picture_as_pdf:",
             url_path="board-pack"),
 ]
-if scope.all_teams or scope.teams:
-    pages.append(st.Page("pages/team.py", title="Team caseloads", icon=":material/groups:",
-                         url_path="team"))
-if scope.loads_data:
-    pages.append(st.Page("pages/data.py", title="Data", icon=":material/database:",
-                         url_path="data"))
-if scope.reads_audit_log:
-    pages.append(st.Page("pages/audit_log.py", title="Audit log", icon=":material/history:",
-                         url_path="audit-log"))
-st.navigation(pages, position="top").run()
+# Pages only some roles have: for any other role the address opens a hidden page saying the
+# role does not include it (recorded in the audit log), not Streamlit's "Page not found".
+restricted = [
+    ("pages/team.py", "Team caseloads", ":material/groups:", "team",
+     scope.all_teams or bool(scope.teams)),
+    ("pages/data.py", "Data", ":material/database:", "data", scope.loads_data),
+    ("pages/audit_log.py", "Audit log", ":material/history:", "audit-log", scope.reads_audit_log),
+]
+for path, title, icon, url_path, allowed in restricted:
+    if allowed:
+        pages.append(st.Page(path, title=title, icon=icon, url_path=url_path))
+refused = [st.Page(not_in_role(title, pages), title=title, url_path=url_path,
+                   visibility="hidden")
+           for _, title, _, url_path, allowed in restricted if not allowed]
+st.navigation(pages + refused, position="top").run()
