@@ -95,7 +95,7 @@ class Signal:
                 "trend": (f"changed {'more upward' if high else 'more downward'} each month for "
                           f"{self.run} months running"),
                 "two_of_three": (f"{'rose' if high else 'fell'} by more than usual in two of "
-                                 "the last three months"),
+                                 "the three months"),
             }[self.rule]
             figures = ""
         else:
@@ -105,13 +105,14 @@ class Signal:
                           f"{self.run} months running"),
                 "trend": f"{'rose' if high else 'fell'} for {self.run} months running",
                 "two_of_three": (f"came near the {'top' if high else 'bottom'} of the usual "
-                                 "range in two of the last three months"),
+                                 "range in two of the three months"),
             }[self.rule]
             figures = (f" ({self.latest:,.{places}f}; usual range "
                        f"{max(self.lower, 0):,.{places}f} to {self.upper:,.{places}f})")
         verdict = {"improvement": " That is better.", "concern": " That is a concern.",
                    "neither": ""}[self.variation]
-        return f"{what} {happened} in {month(self.as_at)}{figures}.{verdict}"
+        ending = "in" if self.rule == "outside" else "to"     # a run or two of three months
+        return f"{what} {happened} {ending} {month(self.as_at)}{figures}.{verdict}"
 
 
 def signal(values: pd.Series, measure: str, area: str, area_label: str) -> Signal | None:
