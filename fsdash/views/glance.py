@@ -104,9 +104,12 @@ def changed_block(signals: list[Signal], as_at: dt.date) -> ChartBlock:
     else:
         concerns = sum(s.variation == "concern" for s in signals)
         better = sum(s.variation == "improvement" for s in signals)
+        neither = len(signals) - concerns - better
+        kinds = [f"{count} {words}" for count, words in (
+            (concerns, "a concern"), (better, "better"),
+            (neither, "with no better direction")) if count]
         reading = (f"{len(signals)} measure{'s' if len(signals) != 1 else ''} changed beyond "
-                   f"chance in {month(as_at)}: {concerns} a concern, {better} better, the rest "
-                   "with no better direction. The most unusual first.")
+                   f"chance in {month(as_at)}: {_listed(kinds)}. The most unusual first.")
     table = pd.DataFrame({
         "What changed": [s.sentence() for s in signals],
         "Measure": [MONITORED[s.measure].title for s in signals],
@@ -118,6 +121,11 @@ def changed_block(signals: list[Signal], as_at: dt.date) -> ChartBlock:
         "Standard deviations from the average": [round(s.score, 1) for s in signals],
     })
     return ChartBlock("What changed this month", reading, None, table, "what-changed")
+
+
+def _listed(parts: list[str]) -> str:
+    """'a, b and c'."""
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 RULE_WORDS = {"outside": "Outside the usual range", "shift": "A run above or below average",

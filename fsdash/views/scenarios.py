@@ -261,9 +261,9 @@ def _summary(result: Outlook, scenario: Scenario, aim: Aim) -> str:
             f"{_whole(new['all'])} children in all (against {_whole(base['all'])}).")
     chances = [chance_in_words(result.chance_at_or_below(which, "under12", aim.value))
                for which in ("baseline", "scenario")]
-    text += (f" The chance of meeting the aim of {aim.value:,} "
+    text += (f" Meeting the aim of {aim.value:,} "
              + (f"stays {chances[0]}." if chances[0] == chances[1]
-                else f"changes from {chances[0]} to {chances[1]}."))
+                else f"goes from {chances[0]} to {chances[1]}."))
     if result.weekly_costs is not None:
         saved = (result.monthly_costs("baseline").sum() - result.monthly_costs("scenario").sum())
         text += (f" Placement costs over the period would be about {_millions(abs(saved))} "
@@ -292,8 +292,8 @@ def _outlook_block(result: Outlook, actual: pd.Series, ages: str, scenario: Scen
                f"{month(result.months[-1])} (8 times in 10 between {_range(base, 'and')}).")
     if aim is not None:
         chance = chance_in_words(result.chance_at_or_below("baseline", ages, aim.value))
-        reading += (f" The aim is {aim.value:,} by {long_date(aim.end)}: the chance of meeting "
-                    f"it on this estimate is {chance}.")
+        reading += (f" The aim is {aim.value:,} by {long_date(aim.end)}: on this estimate, "
+                    f"meeting it is {chance}.")
     if changed is not None:
         reading += (f" With the scenario: about {_whole(changed.iloc[-1]['central'])} "
                     f"({_range(changed)}).")
