@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 OKABE_ITO = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
              "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000"}
 FONT = "Arial, Helvetica, sans-serif"
+WHOLE_TICKS_BELOW = 5      # a count axis whose top is below this is ticked in whole numbers
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, decimals: int = 0) -> go.Figure:
@@ -36,7 +37,10 @@ def monthly_lines(frame: pd.DataFrame, lines: list[tuple[str, str, str, str]], t
     fig = go.Figure()
     for column, name, colour, dash in lines:
         _line(fig, frame["as_at"], frame[column], name, colour, dash)
-    return _layout(fig, title, y_title)
+    fig = _layout(fig, title, y_title)
+    if frame[[column for column, *_ in lines]].max().max() < WHOLE_TICKS_BELOW:
+        fig.update_yaxes(dtick=1)       # a handful: no ticks at fractions of a child
+    return fig
 
 
 def rate_chart(rates: pd.DataFrame, benchmarks: pd.DataFrame, area: str, title: str,
@@ -168,10 +172,13 @@ def paired_bars(table: pd.DataFrame, title: str, first: tuple[str, str],
                              text=["c" if h else "" for h in hidden], textposition="outside",
                              cliponaxis=False))
     fig = _layout(fig, title, None)
-    fig.update_layout(barmode="group", height=140 + 45 * len(table), hovermode="y unified",
-                      legend={"orientation": "h", "y": -0.12, "yanchor": "top"})
+    # The legend sits at the foot of the figure, below the axis's labels, not over them.
+    fig.update_layout(barmode="group", height=180 + 45 * len(table), hovermode="y unified",
+                      legend={"orientation": "h", "yref": "container", "y": 0,
+                              "yanchor": "bottom"},
+                      margin={"l": 10, "r": 10, "t": 50, "b": 70})
     fig.update_yaxes(autorange="reversed", gridcolor=None)
-    fig.update_xaxes(gridcolor="#dddddd", hoverformat=f",.{decimals}f")
+    fig.update_xaxes(gridcolor="#dddddd", hoverformat=f",.{decimals}f", tickformat=",")
     return fig
 
 
@@ -245,7 +252,8 @@ def funnel_chart(reached: pd.Series, title: str) -> go.Figure:
     """How many reached each step (the index, in order), each bar labelled with its number and
     its share of the step before."""
     fig = go.Figure(go.Funnel(
-        y=list(reached.index), x=reached.to_numpy(), textinfo="value+percent previous",
+        y=list(reached.index), x=reached.to_numpy(),
+        texttemplate="%{value:,.0f} (%{percentPrevious:.0%})",
         marker={"color": OKABE_ITO["blue"]}, connector={"line": {"color": "#b1b4b6"}},
         hovertemplate="%{y}: %{x:,.0f}<extra></extra>"))
     fig = _layout(fig, title, None)
