@@ -62,13 +62,17 @@ def district_block(figures: Figures, council: Council, family: str, as_at: dt.da
 
 def breakdown_block(table: pd.DataFrame, title: str, what: str, as_at: dt.date, label: str,
                     stem: str, period: str = "", subject: str = "Children looked after",
-                    counted: str = "children") -> ChartBlock:
+                    counted: str = "children", title_words: str | None = None,
+                    still_open: tuple[str, ...] = ()) -> ChartBlock:
     """A breakdown against a year earlier: bars (or, with fewer than two categories to show, a
-    sentence saying why), its reading and its table."""
+    sentence saying why), its reading and its table. The chart's title is ``subject``, then
+    ``title_words`` (by default the block's title: "By age" gives "... by age"), then the area.
+    ``still_open``: categories holding work not yet finished, so not named as a change (their
+    year-earlier figure had a year longer to finish)."""
     figure = None if _bars_shown(table) < 2 else charts.comparison_bars(
-        table, f"{subject} {title.lower()}, {label}", YEAR_EARLIER.capitalize(),
+        table, f"{subject} {title_words or title.lower()}, {label}", YEAR_EARLIER.capitalize(),
         period + long_date(as_at))
-    return ChartBlock(title, _breakdown_reading(table, what, label, counted), figure,
+    return ChartBlock(title, _breakdown_reading(table, what, label, counted, still_open), figure,
                       _comparison_table(table), stem)
 
 
@@ -84,8 +88,8 @@ def _bars_shown(table: pd.DataFrame) -> int:
     return int((table["now"].fillna(0) > 0).sum())
 
 
-def _breakdown_reading(table: pd.DataFrame, what: str, label: str,
-                       counted: str = "children") -> str:
+def _breakdown_reading(table: pd.DataFrame, what: str, label: str, counted: str = "children",
+                       still_open: tuple[str, ...] = ()) -> str:
     if _bars_shown(table) < 2:
         return (f"There is no chart by {what} for {label}: most of the numbers are too small to "
                 "show without risk of identifying children.")
@@ -94,13 +98,22 @@ def _breakdown_reading(table: pd.DataFrame, what: str, label: str,
     share = f" ({100 * top['now'] / total:.0f}%)" if total else ""
     reading = (f"The largest group by {what} is “{top['category']}”: "
                f"{round_half_up(top['now']):,} {counted}{share}.")
-    change = (table["now"] - table["year_ago"]).dropna()
+    change = (table["now"] - table["year_ago"])[~table["category"].isin(still_open)].dropna()
     if len(change) and change.abs().max() > 0:
         biggest = table.loc[change.abs().idxmax()]
         difference = round_half_up(biggest["now"] - biggest["year_ago"])
         reading += (f" The biggest change since {YEAR_EARLIER} is in “{biggest['category']}”: "
                     f"{abs(difference):,} {'more' if difference > 0 else 'fewer'}.")
+    if still_open:
+        reading += (f" {_quoted(still_open)} {'holds' if len(still_open) == 1 else 'hold'} "
+                    f"recent {counted} not yet finished, so {'it is' if len(still_open) == 1 else
+                    'they are'} not compared with {YEAR_EARLIER}.")
     return reading
+
+
+def _quoted(names: tuple[str, ...]) -> str:
+    quoted = [f"“{n}”" for n in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
 def shown(values: pd.Series, signed: bool = False) -> pd.Series:

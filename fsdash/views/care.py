@@ -98,14 +98,20 @@ def _at(series: pd.Series, day: dt.date):
     return series.get(pd.Timestamp(day), float("nan"))
 
 
+def _too_few_shown(values: pd.Series) -> bool:
+    """Whether too few months are shown (the rest hidden) to be worth a chart."""
+    return values.notna().sum() < 2
+
+
 def _trend_block(counts: pd.Series, as_at: dt.date, subject: str) -> ChartBlock:
     reading = change_sentence(subject, _at(counts, as_at),
                               _at(counts, metrics.year_before(as_at)), as_at)
     frame = pd.DataFrame({"as_at": counts.index, "children": counts.to_numpy()})
     table = pd.DataFrame({"Month end": dates_column(counts.index),
                           "Children looked after": shown(counts)})
-    figure = charts.monthly_lines(frame, [("children", "Children looked after", "blue", "solid")],
-                                  "Children looked after at each month end", "Children")
+    figure = None if _too_few_shown(counts) else charts.monthly_lines(
+        frame, [("children", "Children looked after", "blue", "solid")],
+        "Children looked after at each month end", "Children")
     return ChartBlock("How many children are looked after", reading, figure, table,
                       "children-looked-after")
 
@@ -128,17 +134,26 @@ def _rate_block(con, counts: pd.Series, dates, council: Council, area: str,
     latest = benchmarks[benchmarks["as_at"] <= pd.Timestamp(as_at)].tail(1)
     if len(latest):
         row = latest.iloc[0]
-        higher = pd.notna(rate) and rate > row["value"]
         reading += (f" {row['label']}'s published rate was {row['value']:g} on 31 March "
-                    f"{row['as_at'].year}" + (f": {label} is higher." if higher else
-                                               f": {label} is not higher." if pd.notna(rate) else "."))
+                    f"{row['as_at'].year}" + (f": {label} is {against(rate, row['value'])}."
+                                               if pd.notna(rate) else "."))
     elif age_key != "all":
         reading += " Published rates are for all under-18s, so none is shown for one age group."
     table = pd.DataFrame({"Month end": dates_column(rates.index),
                           "Per 10,000 children": rates.round(1).to_numpy()})
-    figure = charts.rate_chart(pd.DataFrame({"as_at": rates.index, "value": rates.to_numpy()}),
-                               benchmarks, label, "Children looked after per 10,000 children")
+    figure = None if _too_few_shown(rates) else charts.rate_chart(
+        pd.DataFrame({"as_at": rates.index, "value": rates.to_numpy()}), benchmarks, label,
+        "Children looked after per 10,000 children")
     return ChartBlock("Compared with England", reading, figure, table, "rate-per-10000")
+
+
+def against(value: float, published: float) -> str:
+    """'higher', 'lower' or 'about the same': the same when the value, rounded as the
+    published figure is (67.1 against a published 67), equals it."""
+    places = len(f"{published:g}".partition(".")[2])
+    if round(value, places) == published:
+        return "about the same"
+    return "higher" if value > published else "lower"
 
 
 def target_section(con, figures: Figures, council: Council, as_at: dt.date,
@@ -318,7 +333,8 @@ def _category_block(figures: Figures, name: str, as_at: dt.date, area: str, labe
                         figures.breakdown(name, metrics.year_before(as_at), area)["shown"],
                         figures.count("ceases", as_at, area))
     return breakdown_block(table, "Why children left care", what, as_at, label,
-                            name.replace("_", "-"), period="12 months to ")
+                            name.replace("_", "-"), period="12 months to ",
+                            subject="Children who left care", title_words="by reason")
 
 
 NEEDS = ("cla_child", "cla_episode")     # the store tables the page's figures come from

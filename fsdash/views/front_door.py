@@ -72,7 +72,7 @@ def front_door_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: C
         rate=unless(("population",), "Referrals per 10,000 children", "referral-rate",
                     lambda: _trend_block(con, "referral_rate", dates, districts, hidden, label,
                                          "Referrals per 10,000 children", "Per 10,000 children",
-                                         "referral-rate", "referrals for every 10,000 children")),
+                                         "referral-rate", " referrals for every 10,000 children")),
         sources=_referrals_by(figures, "source", as_at, area, label),
         routes=(_referrals_by(figures, "route", as_at, area, label) if routes_recorded(con)
                 else waiting_block("By route", "referrals-by-route", (ROUTE_SOURCE,))),
@@ -85,7 +85,7 @@ def front_door_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: C
         outcomes=unless(journey, "Where each referral ended", "referrals-by-outcome",
                         lambda: _referrals_by(figures, "outcome", as_at, area, label,
                                               "Where each referral ended",
-                                              "the furthest step reached")),
+                                              "the furthest step reached", STILL_OPEN)),
         rereferrals=share("rereferral_pct"),
         repeat_plans=unless(("cp_plan",), *SHARE_BLOCKS["repeat_cp_plan_pct"][:2],
                             lambda: share("repeat_cp_plan_pct")),
@@ -99,18 +99,21 @@ def front_door_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: C
 # Each percentage the page shows: its title, file stem and the phrase its reading uses.
 SHARE_BLOCKS = {
     "rereferral_pct": ("Referrals within 12 months of a previous referral", "re-referrals",
-                       "per cent of referrals were re-referrals within 12 months"),
+                       "% of referrals were re-referrals within 12 months"),
     "repeat_cp_plan_pct": ("Second or later child protection plans", "repeat-plans",
-                           "per cent of child protection plans that started were a child's "
+                           "% of child protection plans that started were a child's "
                            "second or later plan"),
     "assessments_in_45_days_pct": ("Assessments within 45 working days",
-                                   "assessments-in-45-days", "per cent of assessments were "
+                                   "assessments-in-45-days", "% of assessments were "
                                    "finished within 45 working days of the referral"),
     "conferences_in_15_days_pct": ("Initial conferences within 15 working days",
-                                   "conferences-in-15-days", "per cent of initial child "
+                                   "conferences-in-15-days", "% of initial child "
                                    "protection conferences were held within 15 working days "
                                    "of the strategy discussion"),
 }
+
+# Where a referral still in progress ends: its count a year earlier had a year longer to move on.
+STILL_OPEN = ("Not yet assessed",)
 
 # The extract that records each referral's route into the front door (the census does not).
 ROUTE_SOURCE = next(e.file for e in EXTRACTS if e.table == "referral"
@@ -129,7 +132,8 @@ def waiting_block(title: str, stem: str, unloaded: tuple[str, ...]) -> ChartBloc
 
 
 def _referrals_by(figures: Figures, what: str, as_at: dt.date, area: str, label: str,
-                  title: str | None = None, wording: str | None = None) -> ChartBlock:
+                  title: str | None = None, wording: str | None = None,
+                  still_open: tuple[str, ...] = ()) -> ChartBlock:
     """Referrals in the 12 months by source, route or outcome, against a year earlier."""
     name = f"referrals_by_{what}"
     table = comparison(figures.breakdown(name, as_at, area)["shown"],
@@ -140,7 +144,7 @@ def _referrals_by(figures: Figures, what: str, as_at: dt.date, area: str, label:
     table.attrs["total"] = total                                                 # nothing
     return breakdown_block(table, title or f"By {what}", wording or what, as_at, label,
                            name.replace("_", "-"), "12 months to ", subject="Referrals",
-                           counted="referrals")
+                           counted="referrals", still_open=still_open)
 
 
 def _referral_blocks(yearly: pd.Series, monthly: pd.Series | None, as_at: dt.date, label: str):
@@ -205,7 +209,7 @@ def _benchmarked(values: pd.Series, benchmark: str, con, label: str, title: str,
     marks = metrics.benchmarks(con, benchmark)
     marks = marks[(marks["as_at"] >= values.index.min()) & (marks["as_at"] <= values.index.max())]
     latest = values.iloc[-1]
-    reading = (f"In the 12 months to {month(values.index[-1].date())}, {latest:.1f} {phrase} in "
+    reading = (f"In the 12 months to {month(values.index[-1].date())}, {latest:.1f}{phrase} in "
                f"{label}." if pd.notna(latest) else "The figure is not shown: the numbers behind "
                "it are too small.")
     for _, row in marks.groupby("label").tail(1).iterrows():
