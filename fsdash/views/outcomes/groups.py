@@ -191,7 +191,11 @@ def _breakdown_block(table: pd.DataFrame, hidden: pd.Series, title: str,
 
 def _breakdown_reading(bars: pd.DataFrame) -> str:
     police = bars.dropna(subset=["police"]).set_index("category")["police"]
-    return (f"Police contacts fell most for “{police.idxmin()}” ({police.min():+.0f}%) and least "
-            f"for “{police.idxmax()}” ({police.max():+.0f}%). These are before-and-after "
+    most, least = f"{police.min():+.0f}%", f"{police.max():+.0f}%"
+    spread = (f"Police contacts changed by about the same in every group ({most})"
+              if most == least else
+              f"Police contacts fell most for “{police.idxmin()}” ({most}) and least "
+              f"for “{police.idxmax()}” ({least})")
+    return (f"{spread}. These are before-and-after "
             "changes with no comparison group: part of every fall would have come anyway, so "
             "compare groups with each other, not with zero.")
