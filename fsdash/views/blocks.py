@@ -105,9 +105,10 @@ def _breakdown_reading(table: pd.DataFrame, what: str, label: str, counted: str 
         reading += (f" The biggest change since {YEAR_EARLIER} is in “{biggest['category']}”: "
                     f"{abs(difference):,} {'more' if difference > 0 else 'fewer'}.")
     if still_open:
-        reading += (f" {_quoted(still_open)} {'holds' if len(still_open) == 1 else 'hold'} "
-                    f"recent {counted} not yet finished, so {'it is' if len(still_open) == 1 else
-                    'they are'} not compared with {YEAR_EARLIER}.")
+        one = len(still_open) == 1
+        reading += (f" {_quoted(still_open)} {'holds' if one else 'hold'} recent {counted} not "
+                    f"yet finished, so {'it is' if one else 'they are'} not compared with "
+                    f"{YEAR_EARLIER}.")
     return reading
 
 
