@@ -55,12 +55,7 @@ if files and st.button("Load", type="primary"):
         else:
             bar.empty()
             ui.record_view(PAGE, "dry run" if dry_run else "load", files=len(files))
-            st.success(("Every file passed its checks; nothing was changed." if dry_run else
-                        "Loaded.") + f" {sum(report.rows.values()):,} rows from "
-                       f"{len(report.rows)} extract(s); kept as they were: "
-                       f"{', '.join(dict.fromkeys(report.kept)) or 'none'}; rows set aside: "
-                       f"{sum(report.quarantined.values()):,}; rows queried: "
-                       f"{report.queries:,}.")
+            st.success(data.load_message(report, dry_run))
             for note in report.notes:     # file names and columns as the files give them
                 st.info(plain(note))
 

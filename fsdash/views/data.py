@@ -45,6 +45,28 @@ def freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     })
 
 
+def load_message(report, dry_run: bool) -> str:
+    """What a load (``fsdash.ingest``'s report) did, or with ``dry_run`` what it would do: rows
+    loaded, sources kept as they were, rows set aside and rows queried."""
+    rows, files = sum(report.rows.values()), len(report.rows)
+    set_aside, kept = sum(report.quarantined.values()), ", ".join(dict.fromkeys(report.kept))
+    loaded = f"{_counted(rows, 'row')} from {_counted(files, 'extract')}"
+    message = (f"Checked only, so nothing was changed: a load would take {loaded}" if dry_run
+               else f"Loaded {loaded}")
+    if set_aside:
+        message += (f"; {_counted(set_aside, 'row')} failed their checks and "
+                    + ("would be set aside" if dry_run else "were set aside (listed below)"))
+    if report.queries:
+        message += (f"; {_counted(report.queries, 'row')} broke a validation rule and "
+                    + ("would be queried" if dry_run else "were queried (listed below)"))
+    return message + (f". Kept as they were: {kept}." if kept else ".")
+
+
+def _counted(count: int, noun: str) -> str:
+    """'1 row', '1,234 rows'."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def waiting(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Which pages wait for sources the store lacks: a sentence for each."""
     from fsdash.views import care, front_door, outcomes, scenarios, team
