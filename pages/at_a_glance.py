@@ -38,8 +38,9 @@ if chosen:
     with st.expander("Table: what changed this month"):
         st.dataframe(rows, hide_index=True)
     ui.download_button(rows, changed.file_stem, PAGE)
-st.caption("Each measure is tested every month with an XmR chart (the usual range is the "
-           "average plus or minus 2.66 times the average change from one month to the next). For "
+st.caption("Each measure is tested every month against its usual range: the average plus or "
+           "minus 2.66 times the average change from one month to the next (NHS England's "
+           "'Making Data Count' method). For "
            "counts on a date, such as children in care, the monthly change is tested. Series "
            "with a hidden month are not tested.")
 
