@@ -7,10 +7,11 @@ from fsdash import metrics, ui
 from fsdash.access import SUPPRESSED
 from fsdash.config import load_council
 from fsdash.views.glance import chosen_signals
-from fsdash.views.overview import summary_line, trend_table, waiting_notes
+from fsdash.views.overview import adult_group, summary_line, trend_table, waiting_notes
 
 CARDS_PER_ROW = 3
 TOP_SIGNALS = 3
+ADULT_CARDS = ("police_change", "emergency_admission_change")
 
 council = load_council()
 ui.page_style()
@@ -26,9 +27,9 @@ signals = chosen_signals(ui.changed(key, scope_key, filters.as_at), council, fil
                          "all", "all")
 if signals:
     st.markdown("**What changed this month, beyond the usual ups and downs:**\n"
-                + "\n".join(f"- {s.sentence()}" for s in signals[:TOP_SIGNALS])
-                + f"\n\n{len(signals)} in all: see [At a glance](/at-a-glance?as_at="
-                f"{filters.as_at:%Y-%m}&area={filters.area}).")
+                + "\n".join(f"- {s.sentence()}" for s in signals[:TOP_SIGNALS]))
+    st.page_link("pages/at_a_glance.py", label=f"All {len(signals)} on At a glance",
+                 query_params={"as_at": f"{filters.as_at:%Y-%m}", "area": filters.area})
 else:
     st.markdown("Nothing changed beyond the usual ups and downs this month.")
 for start in range(0, len(cards), CARDS_PER_ROW):
@@ -36,7 +37,9 @@ for start in range(0, len(cards), CARDS_PER_ROW):
         column.metric(card.title, card.value, delta=card.delta, delta_color=card.delta_color,
                       delta_arrow="off" if card.delta_color == "off" else "auto",
                       delta_description=card.delta_description,
-                      chart_data=card.trend, border=True)
+                      chart_data=card.trend, border=True,
+                      help=f"For {adult_group(filters.as_at)}." if card.name in ADULT_CARDS
+                      else None)
 for note in waiting_notes(cards):
     st.info(note)
 st.caption("Each card compares the figure with a year earlier; its small chart shows up to 25 "
@@ -46,10 +49,11 @@ st.caption("Each card compares the figure with a year earlier; its small chart s
            "ones that would let a small number be worked out, to protect families' privacy."
            if ui.scope().suppress else "Small numbers are shown in full for your role: do not "
            "share them beyond it.")
-st.caption("The adults' cards compare the year before and the year after a family's work began, "
-           "with no comparison group, so they overstate what the model did: families are "
-           "usually referred at a crisis. The Outcomes page compares them with families worked "
-           "with before the model.")
+st.caption(f"The adults' cards are for {adult_group(filters.as_at)}. They compare the year "
+           "before and the year after a family's work began, with no comparison group, so they "
+           "overstate what the model did: families are usually referred at a crisis. The "
+           "Outcomes page counts every family whose work began in the dates chosen there, and "
+           "compares them with families worked with before the model, so its figures differ.")
 with st.expander("The cards' trends as a table"):
     st.dataframe(trend_table(cards, filters.as_at), hide_index=True)
 with st.expander("What these figures mean"):

@@ -60,7 +60,10 @@ def headline_cards(con: duckdb.DuckDBPyConnection, figures: Figures, council: Co
         value, delta, colour = _card_figures(measure, now, before, len(trend), as_at, council)
         if hidden.get(pd.Timestamp(as_at), False):
             value, delta, colour = SUPPRESSED, None, "off"
-        compared = measure.reference is None and delta is not None and not delta.startswith("First")
+        # "+0.3 percentage points" has no room for "since a year earlier" on a card: the
+        # caption under the cards says every change is on a year earlier.
+        compared = (measure.reference is None and measure.unit != "%" and delta is not None
+                    and not delta.startswith("First"))
         cards.append(Card(name, measure.title, value, delta, colour, measure.definition,
                           tuple(float(v) for v in trend.to_numpy()),
                           f"{'from' if delta == 'No change' else 'since'} {YEAR_EARLIER}"
@@ -116,6 +119,16 @@ def _outcome_figures(measure, now, as_at: dt.date, council: Council):
     size = round_half_up(abs(now))
     value = f"{size}% {'fewer' if now < 0 else 'more'}" if size else "No change"
     return value, f"{who} saw {abs(reference):.0f}% fewer", "off"
+
+
+def adult_group(as_at: dt.date) -> str:
+    """Which families the adults' cards count on a date: those whose work began 12 to 24 months
+    before it, so each has a full year after the start (the Outcomes page counts every family
+    whose work began in the dates chosen there, so its figure differs)."""
+    last = metrics.year_before(as_at)
+    first = metrics.year_before(last) + dt.timedelta(days=1)
+    return (f"families whose work began from {long_date(first)} to {long_date(last)}, each with "
+            "a full year after the start")
 
 
 def summary_line(cards: list[Card], as_at: dt.date, label: str) -> str:
