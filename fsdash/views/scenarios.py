@@ -407,10 +407,13 @@ def _rates_block(table: pd.DataFrame, period: str, broad_because: str | None) ->
     figure = charts.value_bars(starts, "Children starting care a year for every 10,000 "
                                "children, by age", "Per 10,000 children")
     high, low = starts.idxmax(), starts.idxmin()
-    reading = (f"Over {period}, children aged {high.lower()} were the most likely to start care "
-               f"({starts[high]:g} a year for every 10,000) and those aged {low.lower()} the "
-               f"least ({starts[low]:g}). Leaving and moving are shown averaged over placement "
-               "groups; the model uses each group's own rates.")
+    likeliest = (f"children of every age were about as likely to start care ({starts[high]:g} a "
+                 "year for every 10,000)" if starts[high] == starts[low] else
+                 f"children aged {high.lower()} were the most likely to start care "
+                 f"({starts[high]:g} a year for every 10,000) and those aged {low.lower()} the "
+                 f"least ({starts[low]:g})")
+    reading = (f"Over {period}, {likeliest}. Leaving and moving are shown averaged over "
+               "placement groups; the model uses each group's own rates.")
     if broad_because:
         reading = f"{broad_because} {reading}"
     return ChartBlock("The rates the projection uses", reading, figure, table, "projection-rates")
