@@ -87,7 +87,15 @@ def outlook_chart(actual: pd.Series, baseline: pd.DataFrame, scenario: pd.DataFr
                                  textposition="bottom left",      # never past the plot's edge
                                  marker={"symbol": "x", "size": 12,
                                          "color": OKABE_ITO["vermillion"]}))
-    return _layout(fig, title, y_title)
+    fig = _layout(fig, title, y_title)
+    top = baseline["high95"].iloc[-1]
+    fig.add_annotation(x=baseline["as_at"].iloc[-1], y=top, text=f"19 in 20: up to {top:,.0f}",
+                       showarrow=False, xanchor="right", yanchor="bottom")
+    highest = max(baseline["high95"].max(), actual.max(),
+                  -1 if scenario is None else scenario["high95"].max(),
+                  -1 if aim is None else aim["value"].max())
+    fig.update_yaxes(range=[0, 1.12 * highest])      # room above the range for its label
+    return fig
 
 
 def target_chart(frame: pd.DataFrame, title: str, projection: pd.DataFrame | None,
