@@ -7,6 +7,7 @@ from fsdash import ui
 from fsdash.config import load_council
 from fsdash.export import FORMATS, SECTIONS
 from fsdash.export.content import headline_table, waiting_notes
+from fsdash.export.preview import page_pictures
 from fsdash.views.glance import chosen_signals
 from fsdash.views.overview import headline_figures
 
@@ -28,21 +29,6 @@ st.write("A title page; what changed and what needs attention; the headline figu
          + "; definitions and sources. Every figure is the one this dashboard shows your role"
          + (", with small numbers hidden." if scope.suppress else ", in full."))
 
-st.header("First pages")
-signals = chosen_signals(ui.changed(key, scope.key, filters.as_at), council, filters.area,
-                         "all", "all")
-for signal in signals[:6]:
-    st.markdown(f"- {signal.sentence()}")
-if not signals:
-    st.write("Nothing changed beyond the usual ups and downs this month.")
-found = headline_figures(ui.cursor(), ui.figures(key, scope.key), council, filters.as_at,
-                         filters.area)
-headlines = headline_table(found)
-st.dataframe(headlines, hide_index=True)
-ui.download_button(headlines, "board-pack-headline-figures", PAGE)
-for note in waiting_notes(ui.cursor(), found, sections):
-    st.info(note)
-
 st.header("Download")
 stem = f"board-pack-{filters.as_at:%Y-%m}-{filters.area}"
 if st.button("Prepare the PDF and PowerPoint files", type="primary"):
@@ -52,9 +38,33 @@ if st.button("Prepare the PDF and PowerPoint files", type="primary"):
         lambda done, total, what: bar.progress(done / total, text=f"Preparing: {what}")))
     bar.empty()
 ready = st.session_state.get("board_pack")
-if ready and ready[0] == stem:
-    for fmt, data in ready[1].items():
+ready = ready[1] if ready and ready[0] == stem else None
+if ready:
+    for fmt, data in ready.items():
         ui.download_file(f"Download the {fmt.upper()}", lambda data=data: data,
                          f"{stem}.{fmt}", FORMATS[fmt], PAGE)
 else:
     st.caption("Preparing takes up to a minute: every chart is drawn again as an image.")
+
+st.header("First pages")
+if ready and "pdf" in ready:
+    pictures = page_pictures(ready["pdf"])
+    for number, picture in enumerate(pictures, start=1):
+        st.image(picture, caption=f"Page {number} of the PDF", width="stretch",
+                 alt=f"A picture of page {number} of the board pack")
+else:
+    st.write("Pictures of the first pages appear here once the files are prepared. Until then, "
+             "what they say:")
+    signals = chosen_signals(ui.changed(key, scope.key, filters.as_at), council, filters.area,
+                             "all", "all")
+    for signal in signals[:6]:
+        st.markdown(f"- {signal.sentence()}")
+    if not signals:
+        st.write("Nothing changed beyond the usual ups and downs this month.")
+    found = headline_figures(ui.cursor(), ui.figures(key, scope.key), council, filters.as_at,
+                             filters.area)
+    headlines = headline_table(found)
+    st.dataframe(headlines, hide_index=True)
+    ui.download_button(headlines, "board-pack-headline-figures", PAGE)
+    for note in waiting_notes(ui.cursor(), found, sections):
+        st.info(note)

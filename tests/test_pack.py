@@ -1,12 +1,16 @@
 """The board pack: both formats built from the demo, read back, and every headline figure equal to
 `fsdash summary --json` for the same date, area and role; the cabinet's pack hides what the
-cabinet's dashboard hides. Its pages are rendered to images (pdftoppm) as artefacts."""
+cabinet's dashboard hides; the heat map, the red list and the caseload chart equal At a glance and
+the store. Its pages are rendered to images (pdftoppm) as artefacts."""
 
+import datetime as dt
 import io
 import json
+import re
 import subprocess
 import sys
 
+import plotly.io as pio
 import pytest
 from pptx import Presentation
 from pypdf import PdfReader
@@ -14,10 +18,14 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
 from fsdash import store
+from fsdash.access import Figures, Published
 from fsdash.access.roles import development_scope, load_access
 from fsdash.config import load_council
-from fsdash.export import pack_files
+from fsdash.export import images, pack_files
+from fsdash.export.content import TOP_REDS, cursors
 from fsdash.formatting import figure
+from fsdash.views import glance, team
+from fsdash.views.care import ChartBlock
 
 AS_AT = "2025-01-31"
 OUT = ROOT / "test-results"
@@ -31,15 +39,16 @@ def _summary(db, role: str, area: str) -> dict:
     return json.loads(done.stdout)["measures"]
 
 
+def _scope(role: str):
+    council = load_council()
+    return development_scope(role, load_access(), [t.code for t in council.teams])
+
+
 @pytest.fixture(scope="module", params=list(PACKS))
 def pack(request, demo_db):
-    import datetime as dt
-
     role, area = request.param, PACKS[request.param]
-    council = load_council()
-    scope = development_scope(role, load_access(), [t.code for t in council.teams])
     con = store.connect_readonly(demo_db)
-    files = pack_files(con, council, scope, dt.date.fromisoformat(AS_AT), area)
+    files = pack_files(con, load_council(), _scope(role), dt.date.fromisoformat(AS_AT), area)
     con.close()
     OUT.mkdir(exist_ok=True)
     pdf = OUT / f"board-pack-{role}.pdf"
@@ -100,7 +109,7 @@ def test_the_board_pack_page_previews_the_first_pages(demo_db, monkeypatch):
     app.query_params["as_at"] = "2025-01"
     app.switch_page("pages/board_pack.py").run()
     assert not app.exception, app.exception
-    assert [h.value for h in app.header] == ["What the pack holds", "First pages", "Download"]
+    assert [h.value for h in app.header] == ["What the pack holds", "Download", "First pages"]
     assert app.dataframe[0].value["Measure"].iloc[0] == "Children looked after"
 
 
@@ -119,3 +128,136 @@ def test_the_board_pack_page_prepares_both_files(demo_db, monkeypatch):
     assert len(PdfReader(io.BytesIO(files["pdf"])).pages) >= 5
     headlines = next(t for t in _slides_tables(files["pptx"]) if t[0][0] == "Measure")
     assert headlines[1][0] == "Children looked after"
+    pictures = app.get("imgs")       # the first pages, drawn from the PDF just prepared
+    assert len(pictures) == 3
+
+
+def _heat_table(db, role: str):
+    """At a glance's heat map table for the role on the pack's date, as the page makes it."""
+    council, scope = load_council(), _scope(role)
+    con = store.connect_readonly(db)
+    figures = Figures(Published(cursors(con), council), scope.suppress)
+    table = glance.heat_block(con, figures, council, dt.date.fromisoformat(AS_AT))[0].table
+    con.close()
+    return table
+
+
+@pytest.fixture(scope="module")
+def heat(pack, demo_db):
+    return _heat_table(demo_db, pack[0])
+
+
+def _expected_rows(table) -> list[list[str]]:
+    """Each area's row as At a glance gives it: the area, then for each measure its rating's
+    shape, figure and change."""
+    def cell(row) -> str:
+        mark = "" if row["Rating"] == "Not rated" else row["Rating"].split()[0]
+        change = row["Change on a year earlier"]
+        return " ".join(p for p in (mark, row["Value"], f"({change})" if change else "") if p)
+
+    return [[area, *(cell(row) for _, row in rows.iterrows())]
+            for area, rows in table.groupby("Area", sort=False)]
+
+
+HEAT_TITLE = "Every indicator by area"
+
+
+def _pdf_lines(data: bytes, title: str) -> list[list[str]]:
+    """The text of the pages headed ``title``, as lines of fragments left to right (one fragment
+    for each table cell), top to bottom."""
+    lines = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        if not page.extract_text().startswith(title):
+            continue
+        found = {}
+
+        def keep(text, cm, tm, font, size, found=found):
+            if text.strip():
+                found.setdefault(round(tm[5]), []).append((tm[4], text.strip()))
+        page.extract_text(visitor_text=keep)
+        lines += [[t for _, t in sorted(parts)] for _, parts in sorted(found.items(), reverse=True)]
+    return lines
+
+
+def test_each_area_s_row_of_the_pdf_heat_map_equals_at_a_glance(pack, heat):
+    _, _, files, _ = pack
+    expected = _expected_rows(heat)
+    areas = {row[0] for row in expected}
+    shown = [line for line in _pdf_lines(files["pdf"], HEAT_TITLE) if line[0] in areas]
+    assert shown == expected
+
+
+def test_each_area_s_row_of_the_deck_heat_map_equals_at_a_glance(pack, heat):
+    _, _, files, _ = pack
+    grids = [t for t in _slides_tables(files["pptx"]) if t[0][0] == "Area"]
+    assert len(grids) >= 2            # the demo's 17 areas run over two slides, heading on each
+    assert [row for t in grids for row in t[1:]] == _expected_rows(heat)
+
+
+def test_the_red_list_equals_at_a_glance_for_the_pack_s_area(pack, heat):
+    _, area, files, _ = pack
+    council = load_council()
+    districts = set(council.areas()[area])
+    within = {council.area_label(a) for a, parts in council.areas().items()
+              if set(parts) <= districts}
+    reds = heat[heat["Rating"].str.endswith("Red") & heat["Area"].isin(within)]
+    text = PdfReader(io.BytesIO(files["pdf"])).pages[1].extract_text().replace("\n", " ")
+    listed = re.search(r"Rated red against the council's thresholds: (.*?\))(; and (\d+) more|\.)",
+                       text)
+    if not len(reds):
+        assert listed is None and "is rated red" in text
+        return
+    named = [tuple(entry.rsplit(" in ", 1)) for entry in listed.group(1).split("; ")]
+    assert named == [(f"{r.Measure.lower()}", f"{r.Area} ({r.Value})")
+                     for r in reds.head(TOP_REDS).itertuples()]
+    assert int(listed.group(3) or 0) == max(len(reds) - TOP_REDS, 0)
+
+
+def test_the_red_list_names_localities_as_at_a_glance_does(demo_db):
+    # The whole council's list once left out the localities (East, rated red on the heat map).
+    from fsdash.export.content import red_list
+
+    council = load_council()
+    block = ChartBlock("", "", None, _heat_table(demo_db, "director"), "")
+    reds = red_list(block, council, "all")
+    table = block.table
+    assert reds.equals(table[table["Rating"].str.endswith("Red")])
+    assert set(council.area_label(a) for a in council.localities) & set(table["Area"])
+
+
+def test_the_caseload_chart_names_every_team(demo_db):
+    council, scope = load_council(), _scope("director")
+    con = store.connect_readonly(demo_db)
+    block = team.all_teams_view(con, council, scope, dt.date.fromisoformat(AS_AT)).ranked
+    con.close()
+    svg = pio.to_image(images.prepared(block), format="svg").decode()
+    named = set(re.findall(r'class="ytick"[^>]*>.*?<text[^>]*>([^<]+)</text>', svg))
+    assert named == set(block.table["Team"]) == {t.name for t in council.teams}
+
+
+def test_the_footer_names_the_council_once_for_the_whole_council(pack):
+    _, _, files, _ = pack
+    assert "Lancashire · Lancashire" not in PdfReader(io.BytesIO(files["pdf"])).pages[1].extract_text()
+
+
+def test_no_page_of_the_pdf_is_a_lone_paragraph(pack):
+    # The outcomes' summary was once a page of its own: four lines, and the rest empty.
+    _, _, files, _ = pack
+    for number, page in enumerate(PdfReader(io.BytesIO(files["pdf"])).pages[1:], start=2):
+        body = page.extract_text().split("\n")[1:-1]     # less the title and the footer
+        assert len(body) > 5 or page.images, (number, body)
+
+
+def test_the_pack_s_charts_set_axis_labels_apart():
+    # The x axis's first label ("2022") once sat on the y axis's "0" on every time series.
+    import pandas as pd
+
+    from fsdash import charts
+
+    frame = pd.DataFrame({"as_at": pd.date_range("2022-01-31", periods=12, freq="ME"),
+                          "n": range(12)})
+    block = ChartBlock("", "", charts.monthly_lines(
+        frame, [("n", "Children", "blue", "solid")], "", "Children"), frame, "")
+    fig = images.prepared(block)
+    assert fig.layout.xaxis.ticklabelstandoff >= 8 and fig.layout.yaxis.ticklabelstandoff >= 8
+    assert fig.layout.yaxis.dtick is None         # numbers keep Plotly's own spacing

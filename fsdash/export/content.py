@@ -31,7 +31,17 @@ class Page:
     """One page of the pack (one slide): a title, then paragraphs, tables and charts in order."""
 
     title: str
-    parts: list = field(default_factory=list)   # str, pd.DataFrame or ChartBlock
+    parts: list = field(default_factory=list)   # str, pd.DataFrame, ChartBlock or RatingGrid
+
+
+@dataclass
+class RatingGrid:
+    """The heat map as a table: a row of text for each area, each cell its figure, change and
+    rating mark, filled by its rating (``ratings``: "Red", "Amber", "Green" or "")."""
+
+    columns: list[str]
+    rows: list[list[str]]          # the area's name, then a cell for each column
+    ratings: list[list[str]]       # a rating for each cell after the area's name
 
 
 @dataclass
@@ -71,8 +81,8 @@ def build_pack(con: duckdb.DuckDBPyConnection, council: Council, scope: Scope, a
         found["heat"] = glance.heat_block(con, figures, council, as_at)[0]
         signals = glance.chosen_signals(glance.scan(con, figures, council, as_at), council,
                                         area, "all", "all")
-        in_area = {label, *(council.area_label(d) for d in council.areas()[area])}
-        return [_attention(found["figures"], signals, found["heat"], as_at, label, in_area),
+        return [_attention(found["figures"], signals, red_list(found["heat"], council, area),
+                           as_at, label),
                 _headlines(found["figures"])]
 
     steps = [("what changed and the headline figures", headlines_and_changes)]
@@ -81,7 +91,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, council: Council, scope: Scope, a
                 "caseloads": lambda: _caseloads(con, council, scope, as_at),
                 "outcomes": lambda: _outcomes(con, council, scope, area),
                 "front_door": lambda: _front_door(con, figures, council, as_at, area),
-                "glance": lambda: [_block_page(found["heat"])]}
+                "glance": lambda: [_heat_page(found["heat"])]}
     steps += [(SECTIONS[s], _unless_waiting(con, s, builders[s])) for s in sections]
     steps.append(("definitions and sources", lambda: _definitions(con, council, scope)))
     pages = []
@@ -97,7 +107,8 @@ def build_pack(con: duckdb.DuckDBPyConnection, council: Council, scope: Scope, a
                 subtitle=f"{council.name} · figures at {long_date(as_at)} · prepared for "
                          f"{_with_article(ROLE_NAMES[scope.role].lower())}",
                 as_at=as_at, pages=pages,
-                footer=f"{council.short_name} · {label} · {long_date(as_at)} · {hidden}")
+                footer=" · ".join([*dict.fromkeys([council.short_name, label]),
+                                   long_date(as_at), hidden]))
 
 
 SECTION_NEEDS = {"overview": care.NEEDS, "care": care.NEEDS, "caseloads": team.NEEDS,
@@ -125,8 +136,20 @@ def _unless_waiting(con, section: str, build):
     return lambda: [Page(SECTIONS[section], [sources.needs("This section", unloaded)])]
 
 
-def _attention(found: dict[str, dict], signals: list, heat: ChartBlock, as_at: dt.date,
-               label: str, in_area: set[str]) -> Page:
+def red_list(heat: ChartBlock, council: Council, area: str) -> pd.DataFrame:
+    """The heat map's rows rated red (as At a glance shows them) for the area and every
+    locality and district within it."""
+    districts = set(council.areas()[area])
+    within = {council.area_label(a) for a, parts in council.areas().items()
+              if set(parts) <= districts}
+    table = heat.table
+    if not len(table):
+        return table
+    return table[table["Rating"].str.endswith("Red") & table["Area"].isin(within)]
+
+
+def _attention(found: dict[str, dict], signals: list, reds: pd.DataFrame, as_at: dt.date,
+               label: str) -> Page:
     """What changed and what needs attention: the month's most unusual changes and red ratings."""
     cards = [overview.Card(name, f["title"], SUPPRESSED if f["suppressed"] else
                            overview.NO_FIGURE if f["value"] is None else
@@ -138,11 +161,12 @@ def _attention(found: dict[str, dict], signals: list, heat: ChartBlock, as_at: d
     page.parts.append(f"{len(signals)} measure{'s' if len(signals) != 1 else ''} changed beyond "
                       "the usual ups and downs this month" + (":" if signals else "."))
     page.parts += [f"• {s.sentence()}" for s in signals[:TOP_SIGNALS]]
-    reds = heat.table[heat.table["Rating"].str.endswith("Red") & heat.table["Area"].isin(in_area)]
     if len(reds):
+        more = len(reds) - TOP_REDS
         page.parts.append("Rated red against the council's thresholds: " + "; ".join(
             f"{row.Measure.lower()} in {row.Area} ({row.Value})"
-            for row in reds.head(TOP_REDS).itertuples()) + ".")
+            for row in reds.head(TOP_REDS).itertuples())
+            + (f"; and {more} more (see “{SECTIONS['glance']}”)." if more > 0 else "."))
     else:
         page.parts.append(f"Nothing in {label} is rated red against the council's thresholds.")
     return page
@@ -195,15 +219,56 @@ def _caseloads(con, council: Council, scope: Scope, as_at: dt.date) -> list[Page
 
 def _outcomes(con, council: Council, scope: Scope, area: str) -> list[Page]:
     view = outcomes.outcomes_view(con, council, scope.suppress, "all", area)
-    return ([Page("Outcomes for families", [view.summary])]
-            + [_block_page(b) for b in (*view.adults, view.children)]
-            + [Page("What the outcomes can and cannot show", list(view.caveats))])
+    pages = [_block_page(b) for b in (*view.adults, view.children)]
+    first = pages[0]     # the summary leads the first chart's page, not a page of its own
+    pages[0] = Page(f"Outcomes for families: {first.title[:1].lower()}{first.title[1:]}",
+                    [view.summary, *first.parts])
+    return pages + [Page("What the outcomes can and cannot show", list(view.caveats))]
 
 
 def _front_door(con, figures: Figures, council: Council, as_at: dt.date,
                 area: str) -> list[Page]:
     view = front_door.front_door_view(con, figures, council, as_at, area)
     return [_block_page(b) for b in (view.referrals, view.journey, view.rereferrals)]
+
+
+def _heat_page(heat: ChartBlock) -> Page:
+    """The heat map as a rating grid (text in rows, so each area's figures sit in its own row
+    however many areas the council has), or the reading alone where nothing is shown."""
+    if not len(heat.table):
+        return Page(heat.title, [heat.reading])
+    return Page(heat.title, [heat.reading, "In each cell: the figure, its change on a year "
+                             "earlier in brackets, and a mark for its rating: ▲ red, ◆ amber, "
+                             "● green; no mark where the measure has no thresholds.",
+                             rating_grid(heat.table)])
+
+
+MARKS = {"Red": "▲", "Amber": "◆", "Green": "●"}
+
+
+def rating_grid(table: pd.DataFrame) -> RatingGrid:
+    """At a glance's heat map table (a row for each area and measure) as a grid: areas down,
+    measures across, in the order the table gives them."""
+    titles = {metrics.MEASURES[name].title: label
+              for name, label in glance.HEAT_LABELS.items()}
+    measures = list(dict.fromkeys(table["Measure"]))
+    areas = list(dict.fromkeys(table["Area"]))
+    cells = table.set_index(["Area", "Measure"])
+    rows, ratings = [], []
+    for area in areas:
+        found = [cells.loc[(area, m)] for m in measures]
+        rating = [next((w for w in MARKS if c["Rating"].endswith(w)), "") for c in found]
+        rows.append([area, *(heat_cell(c["Value"], c["Change on a year earlier"], r)
+                             for c, r in zip(found, rating))])
+        ratings.append(rating)
+    return RatingGrid(["Area", *(titles.get(m, m).replace("<br>", " ") for m in measures)],
+                      rows, ratings)
+
+
+def heat_cell(value: str, change: str, rating: str) -> str:
+    """'▲ 97.8 (+3.0)': the rating's mark, the figure and its change on a year earlier."""
+    return " ".join(part for part in (MARKS.get(rating, ""), value,
+                                      f"({change})" if change else "") if part)
 
 
 def _block_page(block: ChartBlock, notes: list[str] = ()) -> Page:
@@ -230,7 +295,8 @@ def _definitions(con, council: Council, scope: Scope) -> list[Page]:
         "Every figure is the dashboard's own, computed from the records by fsdash; none is typed "
         "in. Changes flagged as unusual use statistical process control (XmR charts).",
     ]
-    return [Page("Definitions", definitions), Page("Sources", sources)]
+    # One page, run on: the definitions' last lines once sat alone on a page before "Sources".
+    return [Page("Definitions and sources", [*definitions, *sources])]
 
 
 def _with_article(noun: str) -> str:

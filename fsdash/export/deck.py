@@ -9,9 +9,11 @@ import io
 import pandas as pd
 from PIL import Image
 from pptx import Presentation
+from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
-from fsdash.export.content import Pack, Page
+from fsdash.charts import RATING_FILLS
+from fsdash.export.content import Pack, Page, RatingGrid
 from fsdash.views.care import ChartBlock
 
 WIDE, HIGH = Inches(13.333), Inches(7.5)
@@ -20,6 +22,7 @@ BODY_TOP = Inches(1.2)
 BODY_BOTTOM = HIGH - Inches(0.6)
 CHARS_PER_SLIDE = 1100     # text beyond this continues on another slide
 ROWS_PER_SLIDE = 14
+GRID_ROWS_PER_SLIDE = 9    # a rating grid's areas on one slide (its headings take three lines)
 LINE = Inches(0.28)        # roughly one line of 14-point text across the slide
 CHARS_PER_LINE = 150
 
@@ -43,6 +46,8 @@ def write_pptx(pack: Pack, images: dict[int, bytes]) -> bytes:
                 top += height
             elif isinstance(part, ChartBlock):
                 top += _picture(slide, images[id(part)], top)
+            elif isinstance(part, RatingGrid):
+                top += _grid(slide, part, top)
             else:
                 top += _table(slide, part, top)
         _text(slide, f"{pack.footer} · {number} of {len(slides) + 1}", MARGIN,
@@ -61,6 +66,12 @@ def _split(page: Page) -> list[tuple[str, list]]:
                 continue
             for start in range(0, max(len(part), 1), ROWS_PER_SLIDE):
                 slides.append(current + [part.iloc[start:start + ROWS_PER_SLIDE]])
+                current, chars = [], 0
+        elif isinstance(part, RatingGrid):
+            for start in range(0, len(part.rows), GRID_ROWS_PER_SLIDE):
+                end = start + GRID_ROWS_PER_SLIDE
+                slides.append(current + [RatingGrid(part.columns, part.rows[start:end],
+                                                    part.ratings[start:end])])
                 current, chars = [], 0
         elif isinstance(part, ChartBlock):
             slides.append(current + [part])
@@ -111,4 +122,34 @@ def _table(slide, frame: pd.DataFrame, top) -> Emu:
     for cell in (table.cell(i, j) for i in range(rows) for j in range(columns)):
         for paragraph in cell.text_frame.paragraphs:
             paragraph.font.size = Pt(11)
+    return Emu(height)
+
+
+FILLS = {rating: RGBColor.from_string(colour.lstrip("#"))
+         for rating, colour in zip(("", "Green", "Amber", "Red"), RATING_FILLS)}
+
+
+def _grid(slide, grid: RatingGrid, top) -> Emu:
+    """The rating grid: the area's name, then each cell filled by its rating."""
+    rows, columns = len(grid.rows) + 1, len(grid.columns)
+    heading, row_height = Inches(0.62), Inches(0.4)
+    height = heading + row_height * len(grid.rows)
+    table = slide.shapes.add_table(rows, columns, MARGIN, top, WIDE - 2 * MARGIN, height).table
+    table.rows[0].height = heading
+    table.columns[0].width = Inches(1.5)
+    for j in range(1, columns):
+        table.columns[j].width = int((WIDE - 2 * MARGIN - Inches(1.5)) / (columns - 1))
+    for j, name in enumerate(grid.columns):
+        table.cell(0, j).text = name
+    for i, (cells, ratings) in enumerate(zip(grid.rows, grid.ratings), start=1):
+        table.rows[i].height = row_height
+        table.cell(i, 0).text = cells[0]
+        for j, (text, rating) in enumerate(zip(cells[1:], ratings), start=1):
+            cell = table.cell(i, j)
+            cell.text = text
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = FILLS[rating]
+    for cell in (table.cell(i, j) for i in range(rows) for j in range(columns)):
+        for paragraph in cell.text_frame.paragraphs:
+            paragraph.font.size = Pt(10)
     return Emu(height)

@@ -9,7 +9,8 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from fsdash.export.content import Pack
+from fsdash.charts import RATING_FILLS
+from fsdash.export.content import Pack, RatingGrid
 from fsdash.export.fonts import font_path
 from fsdash.views.care import ChartBlock
 
@@ -56,6 +57,8 @@ def write_pdf(pack: Pack, images: dict[int, bytes]) -> bytes:
                 _image(pdf, images[id(part)])
             elif isinstance(part, pd.DataFrame) and len(part.columns):
                 _table(pdf, part)
+            elif isinstance(part, RatingGrid):
+                _grid(pdf, part)
     return bytes(pdf.output())
 
 
@@ -85,4 +88,24 @@ def _table(pdf: FPDF, frame: pd.DataFrame) -> None:
         table.row([str(c) for c in frame.columns])
         for row in frame.itertuples(index=False):
             table.row(["" if pd.isna(v) else str(v) for v in row])
+    pdf.ln(3)
+
+
+FILLS = dict(zip(("", "Green", "Amber", "Red"), RATING_FILLS))
+
+
+def _grid(pdf: FPDF, grid: RatingGrid) -> None:
+    """The rating grid: a row for each area (as tall as its text), cells filled by rating; the
+    heading row repeated on each page it runs onto."""
+    pdf.set_font(FONT, size=8)
+    first = 30
+    widths = [first] + [(TEXT_WIDTH - first) / (len(grid.columns) - 1)] * (len(grid.columns) - 1)
+    with pdf.table(col_widths=widths, headings_style=FontFace(emphasis="BOLD"), line_height=4.5,
+                   text_align="LEFT", repeat_headings=1, width=TEXT_WIDTH) as table:
+        table.row(grid.columns)
+        for cells, ratings in zip(grid.rows, grid.ratings):
+            row = table.row()
+            row.cell(cells[0], style=FontFace(emphasis="BOLD"))
+            for text, rating in zip(cells[1:], ratings):
+                row.cell(text, style=FontFace(fill_color=FILLS[rating]))
     pdf.ln(3)
