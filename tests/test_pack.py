@@ -128,8 +128,8 @@ def test_the_board_pack_page_prepares_both_files(demo_db, monkeypatch):
     assert len(PdfReader(io.BytesIO(files["pdf"])).pages) >= 5
     headlines = next(t for t in _slides_tables(files["pptx"]) if t[0][0] == "Measure")
     assert headlines[1][0] == "Children looked after"
-    pictures = app.get("imgs")       # the first pages, drawn from the PDF just prepared
-    assert len(pictures) == 3
+    # The first pages, drawn from the PDF just prepared.
+    assert [p.captions for p in app.image] == [[f"Page {n} of the PDF"] for n in (1, 2, 3)]
 
 
 def _heat_table(db, role: str):
