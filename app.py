@@ -6,15 +6,14 @@ navigation runs the page the role may see."""
 
 import streamlit as st
 
-from fsdash import serve
-from fsdash.signin import current_scope
+from fsdash import serve, ui
 from fsdash.ui_access import not_in_role
 
 # `python -m fsdash serve` turns off Streamlit's older handling of the pages/ folder before the
 # first session; a server started by a bare `streamlit run` has it until a run gets here.
 serve.navigation_only()
 st.set_page_config(page_title="Family Safeguarding dashboard", layout="wide")
-scope = st.session_state["fsdash_scope"] = current_scope()
+scope = ui.scope()      # the sign-in checked on this run; pages ask ui.scope() for it again
 
 pages = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),

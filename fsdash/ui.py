@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from fsdash import audit, metrics, signin, store
 from fsdash.access import Figures, Published, Scope
@@ -83,11 +84,21 @@ def figures(key, scope_key: tuple) -> Figures:
 
 
 def scope() -> Scope:
-    """The signed-in user's scope, set by ``app.py`` on every run; a page run on its own (as in
-    tests) signs in itself, so no page ever draws without one (``fsdash.signin``)."""
-    if "fsdash_scope" not in st.session_state:
+    """The signed-in user's scope, checked once on every run (``fsdash.signin``): ``app.py``
+    asks first; a page file run on its own (a bare ``streamlit run``'s first sessions, or
+    tests) asks itself, so no page draws on a sign-in checked on an earlier run."""
+    this_run = _this_run()
+    if "fsdash_scope" not in st.session_state or \
+            st.session_state.get("fsdash_scope_run") is not this_run:
         st.session_state["fsdash_scope"] = signin.current_scope()
+        st.session_state["fsdash_scope_run"] = this_run
     return st.session_state["fsdash_scope"]
+
+
+def _this_run() -> object:
+    """An object that is this script run's alone: Streamlit gives each run fresh cursors."""
+    context = get_script_run_ctx()
+    return None if context is None else context.cursors
 
 
 def record_view(page: str, action: str = "view", **details) -> None:

@@ -117,7 +117,9 @@ def test_a_chart_blocks_csv_keeps_its_numbers(analyst, chromium):
     page = _open(chromium, f"{analyst}/children-in-care?as_at=2026-10&area=all")
     heading = page.get_by_role("heading", name="By district")
     expect(heading).to_be_visible(timeout=90_000)
+    page.wait_for_selector(READY, timeout=180_000)     # every block drawn, not just the first
     button = page.get_by_role("button", name="Download this data (CSV)")
+    expect(button.first).to_be_visible(timeout=60_000)
     names = []
     for index in range(button.count()):
         name, rows, _ = _download_csv(page, button.nth(index))

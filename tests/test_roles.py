@@ -158,3 +158,15 @@ def test_the_audit_log_records_each_view_and_only_analysts_read_it(app, monkeypa
 def test_a_cabinet_member_is_refused_team_detail(app, monkeypatch):
     refused = _as(app, monkeypatch, "cabinet", "pages/team.py", team="FS01")
     assert not refused.dataframe and any("do not have access" in e.value for e in refused.error)
+
+
+def test_a_page_file_run_alone_checks_the_sign_in_again(demo_db, monkeypatch):
+    """A bare `streamlit run` can run a page file without app.py in a server's first sessions:
+    a scope kept from an earlier run is not trusted, the sign-in is checked on this one."""
+    monkeypatch.setenv("FSDASH_DB", str(demo_db))
+    monkeypatch.delenv("FSDASH_DEV_ROLE", raising=False)
+    page = AppTest.from_file(str(ROOT / "pages" / "overview.py"), default_timeout=90)
+    page.session_state["fsdash_scope"] = ACCESS.scope("analyst")    # signed in, runs ago
+    page.run()
+    assert not page.metric and not page.get("plotly_chart") and not page.dataframe
+    assert any("Sign-in is not set up" in t.value for t in page.title)
