@@ -241,9 +241,11 @@ def test_the_footer_names_the_council_once_for_the_whole_council(pack):
 
 
 def test_no_page_of_the_pdf_is_a_lone_paragraph(pack):
-    # The outcomes' summary was once a page of its own: four lines, and the rest empty.
+    # The outcomes' summary was once a page of its own: four lines, and the rest empty; and a
+    # role that sees no team's caseloads had a page saying so. The opening summary (page 2) is
+    # a page of its own by design, short where little changed in a small area.
     _, _, files, _ = pack
-    for number, page in enumerate(PdfReader(io.BytesIO(files["pdf"])).pages[1:], start=2):
+    for number, page in enumerate(PdfReader(io.BytesIO(files["pdf"])).pages[2:], start=3):
         body = page.extract_text().split("\n")[1:-1]     # less the title and the footer
         assert len(body) > 5 or page.images, (number, body)
 

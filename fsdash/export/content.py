@@ -158,8 +158,10 @@ def _attention(found: dict[str, dict], signals: list, reds: pd.DataFrame, as_at:
              for name, f in found.items()]
     page = Page("What changed, and what needs attention",
                 [overview.summary_line(cards, as_at, label)])
-    page.parts.append(f"{len(signals)} measure{'s' if len(signals) != 1 else ''} changed beyond "
-                      "the usual ups and downs this month" + (":" if signals else "."))
+    changed = (f"{len(signals)} measure{'s' if len(signals) != 1 else ''} changed"
+               if signals else "No measure changed")
+    page.parts.append(f"{changed} beyond the usual ups and downs this month"
+                      + (":" if signals else "."))
     page.parts += [f"• {s.sentence()}" for s in signals[:TOP_SIGNALS]]
     if len(reds):
         more = len(reds) - TOP_REDS
@@ -214,7 +216,7 @@ def _caseloads(con, council: Council, scope: Scope, as_at: dt.date) -> list[Page
     for code in scope.teams:
         view = team.team_view(con, council, scope, code, as_at)
         pages.append(Page(view.title, [view.reading, view.workers]))
-    return pages or [Page("Caseloads", ["Your role sees no team's caseloads."])]
+    return pages      # none for a role that sees no team's caseloads
 
 
 def _outcomes(con, council: Council, scope: Scope, area: str) -> list[Page]:
