@@ -265,7 +265,8 @@ class Published:
                                 .encode())
         months = metrics.reliable_month_ends(self.cursor())
         for family in (*linked.DECIDED_HERE, "starts_in_month", "ceases_in_month"):
-            cells = grid(self.cursor(), family, months)
+            cells = grid(self.cursor(), family, months)     # in no set order: sorted here
+            cells = cells.sort_values(list(cells.columns), ignore_index=True)
             digest.update(pd.util.hash_pandas_object(cells, index=False).to_numpy().tobytes())
         return digest.hexdigest()[:16]
 
