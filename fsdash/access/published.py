@@ -388,6 +388,7 @@ def keep_decisions(con, council: Council) -> None:
     except ValueError:
         return
     published = Published(lambda: con, council)
+    published.read_kept = True      # the store being built keeps none yet: nothing to read
     key = published.decisions_key()
     earlier = kept_results.read(con, KEPT_DECISIONS, key, None, database="previous") \
         if _attached(con, "previous") else None
