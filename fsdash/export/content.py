@@ -14,7 +14,7 @@ from fsdash import metrics
 from fsdash.access import SUPPRESSED, Figures, Published, Scope
 from fsdash.access.roles import ROLE_NAMES
 from fsdash.config import Council
-from fsdash.formatting import figure, long_date
+from fsdash.formatting import figure, long_date, with_article
 from fsdash.metrics import sources
 from fsdash.views import care, front_door, glance, outcomes, overview, team
 from fsdash.views.care import ChartBlock
@@ -105,7 +105,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, council: Council, scope: Scope, a
               f"{ROLE_NAMES[scope.role].lower()}s.")
     return Pack(title=f"Family Safeguarding board pack: {label}",
                 subtitle=f"{council.name} · figures at {long_date(as_at)} · prepared for "
-                         f"{_with_article(ROLE_NAMES[scope.role].lower())}",
+                         f"{with_article(ROLE_NAMES[scope.role].lower())}",
                 as_at=as_at, pages=pages,
                 footer=" · ".join([*dict.fromkeys([council.short_name, label]),
                                    long_date(as_at), hidden]))
@@ -299,8 +299,3 @@ def _definitions(con, council: Council, scope: Scope) -> list[Page]:
     ]
     # One page, run on: the definitions' last lines once sat alone on a page before "Sources".
     return [Page("Definitions and sources", [*definitions, *sources])]
-
-
-def _with_article(noun: str) -> str:
-    """'an analyst', 'a director'."""
-    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
