@@ -57,7 +57,7 @@ def current_scope() -> Scope:
     if not sign_in_configured():
         _stop("Sign-in is not set up",
               "This dashboard shows figures only to people who have signed in. Set up sign-in "
-              "in .streamlit/secrets.toml (see .streamlit/secrets.example.toml and the README), "
+              "in .streamlit/secrets.toml (see .streamlit/secrets.example.toml and docs/sign-in.md), "
               f"or, on a development machine with the demo data only, set {DEV_ROLE}.")
     if not st.user.is_logged_in:
         st.title("Family Safeguarding dashboard")
