@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from fsdash import annex_a, annex_a_lists, archives, census, textfiles, yearly
+from fsdash import annex_a, annex_a_lists, archives, census, published_statistics, textfiles, yearly
 from fsdash.config import LoadLimits
 from fsdash.extracts import CSV_EXTRACTS, DATE_FORMAT, EXTRACT_BY_FILE, SSDA903_FILES, Extract
 
@@ -98,6 +98,7 @@ def find(paths, scratch: Path, notes: list[str] | None = None,
     by_name = {e.file.lower(): e for e in CSV_EXTRACTS}
     found: dict[str, list[Found]] = {}
     workbooks: list = []      # Annex A snapshots (``fsdash.annex_a``), given under annex_a_lists.KEY
+    statistics: list[Found] = []   # published statistics, given under published_statistics.KEY
     for number, (shown_as, path) in enumerate(files):
         if path.suffix.lower() == ".xml":
             _add_census(shown_as, path, scratch / f"census{number}", found, problems, notes)
@@ -117,6 +118,10 @@ def find(paths, scratch: Path, notes: list[str] | None = None,
             continue
         header = _header(readable)
         extract = by_name.get(path.name.lower()) or _by_header(header)
+        published = None if extract else published_statistics.recognise(header)
+        if published:          # its part: the declared file (``fsdash.published_statistics``)
+            statistics.append(Found(shown_as, path, readable, part=published))
+            continue
         if extract is None:
             if _meant_as_extract(header):
                 problems.append((shown_as, 1, None, _unrecognised(header)))
@@ -139,6 +144,8 @@ def find(paths, scratch: Path, notes: list[str] | None = None,
         raise BatchProblem(problems)
     if workbooks:
         found[annex_a_lists.KEY] = workbooks
+    if statistics:
+        found[published_statistics.KEY] = statistics
     return found
 
 

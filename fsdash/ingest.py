@@ -20,7 +20,16 @@ from pathlib import Path
 
 import duckdb
 
-from fsdash import annex_a_lists, annex_a_store, batch, census, store, textfiles, yearly
+from fsdash import (
+    annex_a_lists,
+    annex_a_store,
+    batch,
+    census,
+    published_statistics,
+    store,
+    textfiles,
+    yearly,
+)
 from fsdash.access.published import keep_decisions
 from fsdash.config import NOT_KNOWN, Council, load_council
 from fsdash.extracts import (
@@ -119,7 +128,8 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
         except batch.BatchProblem as error:
             raise LoadError([Problem(*p) for p in error.problems]) from None
         snapshots = found.pop(annex_a_lists.KEY, [])     # Annex A workbooks (``fsdash.annex_a``)
-        if not found and not snapshots:
+        statistics = found.pop(published_statistics.KEY, [])   # the DfE's published files
+        if not found and not snapshots and not statistics:
             raise LoadError([Problem(", ".join(map(str, paths)), None, None,
                                      "holds no extract files"
                                      + "".join(f". {note}" for note in load_notes))])
@@ -165,6 +175,11 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
                     given.add(extract.table)
                     kept.append(source_of_table(extract.table))
             _complete_children(con)
+            for file in statistics:
+                name = file.name_for(published_statistics.DECLARED[file.part])
+                rows[name] = _load_published(con, file, load_id)
+                loaded.append((file, file.part, rows[name]))
+            _keep_published(con, replacing)
             annex_rows, annex_audit, annex_notes = annex_a_store.load(
                 con, snapshots, council, load_id, replacing, new_secret)
             rows |= annex_rows
@@ -323,6 +338,29 @@ def _load_council(con: duckdb.DuckDBPyConnection, council: Council) -> None:
     con.executemany("INSERT INTO target VALUES (?, ?, ?, ?, ?, ?)",
                     [(t.measure, t.baseline_date, t.annual_change, t.years, t.label, t.source)
                      for t in council.targets])
+
+
+def _load_published(con: duckdb.DuckDBPyConnection, found: batch.Found, load_id: int) -> int:
+    """Check a published file as its declaration says (``fsdash.published_statistics``), every
+    row, refusing any that cannot be used, and keep it in the store: the rows read."""
+    published_statistics.keeping.prepare(con, found.part)
+    rows, _ = _load_extract(con, found, published_statistics.DECLARED[found.part], load_id, 0.0)
+    try:
+        published_statistics.keeping.keep(con, found.part, found.shown_as, load_id)
+    except published_statistics.keeping.Refused as error:
+        raise LoadError([Problem(*p) for p in error.problems]) from None
+    return rows
+
+
+def _keep_published(con: duckdb.DuckDBPyConnection, replacing: bool) -> None:
+    """Refuse two files giving one year of a data set; keep the previous store's years and
+    models this load does not give."""
+    try:
+        published_statistics.keeping.check_one_file_a_year(con)
+    except published_statistics.keeping.Refused as error:
+        raise LoadError([Problem(*p) for p in error.problems]) from None
+    if replacing:
+        published_statistics.keeping.keep_previous(con)
 
 
 def yearly_table(extract: Extract) -> str:

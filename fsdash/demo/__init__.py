@@ -5,7 +5,8 @@ double as example files) and are loaded through ``fsdash.ingest``, the same path
 The children in need census the council would have submitted each year goes beside them, in
 ``data/demo-census/`` (``fsdash.demo.census``): it loads on its own, but not with the local
 extracts, which give the same referrals with their route into the front door. So do its monthly
-Ofsted Annex A workbooks, in ``data/demo-annex-a/`` (``write_annex_a``).
+Ofsted Annex A workbooks, in ``data/demo-annex-a/`` (``write_annex_a``). The DfE's published
+statistics the project ships (``data/published-statistics/``) load with the extracts.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fsdash import store
+from fsdash import published_statistics, store
 from fsdash.annex_a import write_workbook
 from fsdash.annex_a_store import snapshot_lists
 from fsdash.config import REPO_ROOT, Council, load_council
@@ -31,7 +32,7 @@ from fsdash.demo.returns import COLUMNS as RETURN_COLUMNS
 from fsdash.demo.returns import yearly_returns
 from fsdash.demo.simulation import ETHNIC_MIX, DemoCouncil, last_full_month, weighted_choice
 from fsdash.extracts import DATE_FORMAT, EXTRACT_BY_FILE, MONTH_FORMAT
-from fsdash.ingest import LoadReport, load_folder
+from fsdash.ingest import LoadReport, load_paths
 
 DEFAULT_CALIBRATION = REPO_ROOT / "config" / "lancashire-demo.toml"
 DEFAULT_OUTPUT = REPO_ROOT / "data" / "demo"
@@ -42,13 +43,14 @@ def build_demo(db: Path | str | None = None, scale: float = 1.0, seed: int = 201
                until: str | None = None, out_dir: Path | str = DEFAULT_OUTPUT,
                council: Council | None = None,
                calibration: Path | str = DEFAULT_CALIBRATION) -> LoadReport:
-    """Simulate the demo council, write its extracts to ``out_dir`` and load them into ``db``."""
+    """Simulate the demo council, write its extracts to ``out_dir`` and load them into ``db``
+    with the published statistics the project ships."""
     council = council or load_council()
     cal = tomllib.loads(Path(calibration).read_text(encoding="utf-8"))
     last_month = np.datetime64(until, "M") if until else last_full_month()
     world = DemoCouncil(council, cal, scale, seed, last_month).run()
     write_extracts(world, Path(out_dir))
-    report = load_folder(out_dir, db, council)
+    report = load_paths([out_dir, *published_statistics.shipped_files()], db, council)
     write_annex_a(Path(db or store.db_path()), council, pd.Timestamp(world.end_day).date(),
                   annex_a_folder(out_dir), ANNEX_A_MONTHS if scale <= 1 else 1)
     return report
