@@ -12,6 +12,7 @@ import sys
 
 import plotly.io as pio
 import pytest
+from fpdf import FPDF
 from pptx import Presentation
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
@@ -22,7 +23,9 @@ from fsdash.access import Figures, Published
 from fsdash.access.roles import development_scope, load_access
 from fsdash.config import load_council
 from fsdash.export import images, pack_files
-from fsdash.export.content import TOP_REDS, cursors
+from fsdash.export.content import TOP_REDS, Pack, Page, cursors
+from fsdash.export.fonts import font_path
+from fsdash.export.pdf import CELL_PADDING, FONT, TABLE_FONT_SIZE, TEXT_WIDTH, column_widths, write_pdf
 from fsdash.formatting import figure
 from fsdash.views import glance, team
 from fsdash.views.care import ChartBlock
@@ -263,3 +266,58 @@ def test_the_pack_s_charts_set_axis_labels_apart():
     fig = images.prepared(block)
     assert fig.layout.xaxis.ticklabelstandoff >= 8 and fig.layout.yaxis.ticklabelstandoff >= 8
     assert fig.layout.yaxis.dtick is None         # numbers keep Plotly's own spacing
+
+
+def _text_runs(page) -> list[tuple[float, float, str]]:
+    """Each piece of text the page draws: its left edge and baseline (points) and its text."""
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            runs.append((tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5], text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+def test_every_cell_of_a_team_s_worker_table_fits_its_column_in_the_pdf(demo_db):
+    # The team's page as the pack writes it for the team's manager: the reading, then the
+    # nine-column worker table.
+    con = store.connect_readonly(demo_db)
+    council, as_at = load_council(), dt.date.fromisoformat(AS_AT)
+    view = team.team_view(con, council, _scope("team_manager:FS01"), "FS01", as_at)
+    con.close()
+    table = view.workers
+    assert len(table.columns) == 9
+    pack = Pack("Board pack", "", as_at, [Page(view.title, [view.reading, table])], "Footer")
+    data = write_pdf(pack, {})
+    (OUT / "board-pack-worker-table.pdf").write_bytes(data)
+    measure = FPDF()
+    measure.add_font(FONT, "", font_path("DejaVuSans.ttf"))
+    measure.add_font(FONT, "B", font_path("DejaVuSans-Bold.ttf"))
+    widths = column_widths(measure, table)
+    assert sum(widths) == pytest.approx(TEXT_WIDTH)     # nothing runs past the page's edge
+    to_points = 72 / 25.4
+    edges = [15 * to_points]
+    for width in widths:
+        edges.append(edges[-1] + width * to_points)
+    runs = _text_runs(PdfReader(io.BytesIO(data)).pages[-1])
+    measure.set_font(FONT, size=TABLE_FONT_SIZE)
+    for row in table.itertuples(index=False):
+        # each row is one line: every cell's whole text drawn at the row's baseline, inside
+        # its own column with its padding either side
+        line = next(y for x, y, text in runs if text == row[1])
+        for column, text in enumerate(str(v) for v in row):
+            if not text:
+                continue
+            drawn = [x for x, y, t in runs if t == text and abs(y - line) < 1
+                     and edges[column] <= x < edges[column + 1]]
+            assert drawn, (row[1], table.columns[column], text)
+            right = drawn[0] + measure.get_string_width(text) * to_points
+            assert right <= edges[column + 1] - CELL_PADDING * to_points, (
+                row[1], table.columns[column], text)
+    # the headings wrap only between words, each word inside its column
+    measure.set_font(FONT, "B", TABLE_FONT_SIZE)
+    for column, heading in enumerate(table.columns):
+        for word in heading.split():
+            assert measure.get_string_width(word) <= widths[column] - 2 * CELL_PADDING, word

@@ -81,13 +81,50 @@ def _image(pdf: FPDF, png: bytes) -> None:
     pdf.ln(3)
 
 
+TABLE_FONT_SIZE = 9
+CELL_PADDING = 1.0   # mm of room each side of a table cell's text
+CELL_AIR = 1.5       # mm a column leaves beyond its longest text and padding, so none touches
+
+
+def _cell_text(value) -> str:
+    return "" if pd.isna(value) else str(value)
+
+
+def column_widths(pdf: FPDF, frame: pd.DataFrame) -> list[float]:
+    """Each column's width in mm, the table filling the page's width: every column as wide as
+    its longest word (a heading's in bold), so no word is broken; then, where the page has
+    room, as wide as its longest cell, so each row stays on one line; then room for the
+    headings on one line, as far as it goes; what is left shared in proportion."""
+    pdf.set_font(FONT, "B", TABLE_FONT_SIZE)
+    headings = [str(c) for c in frame.columns]
+    whole_headings = [pdf.get_string_width(h) for h in headings]
+    least = [max(map(pdf.get_string_width, h.split() or [""])) for h in headings]
+    pdf.set_font(FONT, size=TABLE_FONT_SIZE)
+    wanted = []
+    for i in range(len(headings)):
+        texts = [_cell_text(v) for v in frame.iloc[:, i]]
+        least[i] = max([least[i], *map(pdf.get_string_width, " ".join(texts).split())])
+        wanted.append(max([least[i], *map(pdf.get_string_width, texts)]))
+    edge = 2 * CELL_PADDING + CELL_AIR
+    room = TEXT_WIDTH - edge * len(headings)
+    widths = least
+    for goal in (wanted, [max(w, h) for w, h in zip(wanted, whole_headings)]):
+        more = [max(g - w, 0) for g, w in zip(goal, widths)]
+        share = min(1, max(room - sum(widths), 0) / (sum(more) or 1))
+        widths = [w + m * share for w, m in zip(widths, more)]
+    spare = (room - sum(widths)) / sum(widths)
+    return [w * (1 + spare) + edge for w in widths]
+
+
 def _table(pdf: FPDF, frame: pd.DataFrame) -> None:
-    pdf.set_font(FONT, size=9)
-    with pdf.table(headings_style=FontFace(emphasis="BOLD"), line_height=5,
-                   text_align="LEFT", repeat_headings=1) as table:
+    widths = column_widths(pdf, frame)
+    pdf.set_font(FONT, size=TABLE_FONT_SIZE)
+    with pdf.table(col_widths=widths, width=TEXT_WIDTH, headings_style=FontFace(emphasis="BOLD"),
+                   line_height=5, text_align="LEFT", repeat_headings=1,
+                   padding=(0, CELL_PADDING)) as table:
         table.row([str(c) for c in frame.columns])
         for row in frame.itertuples(index=False):
-            table.row(["" if pd.isna(v) else str(v) for v in row])
+            table.row([_cell_text(v) for v in row])
     pdf.ln(3)
 
 
