@@ -1,13 +1,46 @@
-// fsdash: the cards' small trend charts are decoration beside the figure and its change; the
-// same trends are in the table under the cards. Hide the charts from screen readers, which
-// would otherwise meet an unlabelled image (axe: svg-img-alt).
+// fsdash: what Streamlit's page lacks for keyboard and screen-reader users, added once the page
+// has drawn (and again after each redraw).
 (() => {
-  const hide = () => document.querySelectorAll('[data-testid="stMetric"] svg').forEach(svg => {
+  if (window.fsdashMended) return;     // once a window: each page's run injects this again
+  window.fsdashMended = true;
+  const doc = document;
+
+  // The cards' small trend charts are decoration beside the figure and its change; the same
+  // trends are in the table under the cards. Hidden from screen readers, which would otherwise
+  // meet an unlabelled image (axe: svg-img-alt).
+  const hideSparklines = () => doc.querySelectorAll('[data-testid="stMetric"] svg').forEach(svg => {
     if (svg.getAttribute("aria-hidden") !== "true") {
       svg.setAttribute("aria-hidden", "true");
       svg.removeAttribute("role");
     }
   });
-  hide();
-  new MutationObserver(hide).observe(document.body, {childList: true, subtree: true});
+
+  // "Skip to main content": the first tab stop, past the pages' links and the menu.
+  const addSkipLink = () => {
+    if (doc.querySelector(".fsdash-skip")) return;
+    const link = doc.createElement("a");
+    link.className = "fsdash-skip";
+    link.href = "#main-content";
+    link.textContent = "Skip to main content";
+    link.addEventListener("click", event => {
+      const main = doc.querySelector('[data-testid="stMainBlockContainer"]');
+      if (!main) return;
+      event.preventDefault();
+      main.setAttribute("tabindex", "-1");
+      main.focus();
+    });
+    doc.body.prepend(link);
+  };
+
+  // On a phone the pages' links fold behind Streamlit's "»" button: name it for what it opens.
+  const nameMenuButton = () => doc.querySelectorAll('[data-testid="stExpandSidebarButton"]')
+    .forEach(button => {
+      if (button.getAttribute("aria-label") !== "Menu: the dashboard's pages") {
+        button.setAttribute("aria-label", "Menu: the dashboard's pages");
+      }
+    });
+
+  const mend = () => { hideSparklines(); addSkipLink(); nameMenuButton(); };
+  mend();
+  new MutationObserver(mend).observe(doc.body, {childList: true, subtree: true});
 })();
