@@ -1,5 +1,6 @@
 """Data, for analysts: load a batch of extracts (folders' files, zips), see the load's report and
-the rows it set aside, how fresh each source is, and data quality over time."""
+the rows it set aside, how fresh each source is, our figures reconciled with the DfE's published
+ones, and data quality over time."""
 
 import tempfile
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from fsdash import store, ui
+from fsdash.config import load_council
 from fsdash.escaping import plain
 from fsdash.ingest import LoadError, load_paths
 from fsdash.views import data
@@ -22,7 +24,8 @@ ui.record_view(PAGE)
 
 st.header("Load a batch")
 st.write("Choose the extract files (CSV files such as whole SSDA903 returns, the children in "
-         "need census as XML, Ofsted's Annex A workbook, or zip files of them) under any names: "
+         "need census as XML, Ofsted's Annex A workbook, the DfE's published statistics from "
+         "Explore Education Statistics, or zip files of them) under any names: "
          "each is recognised by its columns, a census by its header and a workbook by its "
          "lists. Sources left out keep their last load. Nothing changes unless every file "
          "passes its checks.")
@@ -66,6 +69,19 @@ st.dataframe(fresh, hide_index=True)
 ui.download_button(fresh, "source-freshness", PAGE)
 for note in data.waiting(con):
     st.info(note)
+
+published = data.published_freshness(con)
+if len(published):
+    st.write("The DfE's published statistics the store holds: a load replaces the years its "
+             "files give and keeps the others.")
+    st.dataframe(published, hide_index=True)
+
+st.header("Our figures and what the DfE published")
+reading, reconciled = data.reconciled(con, ui.figures(ui.store_key(), ui.scope().key),
+                                      load_council())
+st.write(reading)
+st.dataframe(reconciled, hide_index=True)
+ui.download_button(reconciled, "reconciliation", PAGE)
 
 st.header("Rows the latest load set aside")
 quarantine = data.latest_quarantine(con)

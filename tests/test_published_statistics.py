@@ -10,10 +10,13 @@ import pandas as pd
 import pytest
 
 from fsdash import store
+from fsdash.access import Figures, Published
 from fsdash.config import load_council
+from fsdash.export.content import cursors
 from fsdash.ingest import LoadError, load_paths
 from fsdash.published_statistics import SHIPPED, shipped_files
 from fsdash.published_statistics.neighbours import compare, neighbours
+from fsdash.published_statistics.reconciliation import reconcile
 
 CLA = SHIPPED / "cla_number_and_rate_per_10k_children.csv"
 REFERRALS = SHIPPED / "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
@@ -156,3 +159,19 @@ def test_a_neighbour_list_in_the_council_file_replaces_the_models(published_db, 
     found = neighbours(con, load_council(config))
     con.close()
     assert list(found["name"]) == ["Wigan", "Bury"]
+
+
+def test_the_demos_31_march_counts_are_within_1_percent_of_lancashires_published(demo_con):
+    council = load_council()
+    figures = Figures(Published(cursors(demo_con), council), suppress=False)   # an analyst's
+    found = reconcile(demo_con, figures, council)
+    looked_after = found[found["measure"] == "cla"].set_index("year")
+    published = _read(CLA)
+    published = published[(published["old_la_code"] == "888") & (
+        published["population_type"] == "Children looked after on 31 March each year")]
+    assert looked_after["published"].to_dict() == {
+        int(year): float(count) for year, count in zip(published["time_period"],
+                                                       published["children_count"])}
+    for year, row in looked_after.iterrows():
+        assert abs(row["ours"] - row["published"]) <= 0.01 * row["published"], (year, row)
+        assert row["note"] == ""

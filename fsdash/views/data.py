@@ -8,9 +8,12 @@ import duckdb
 import pandas as pd
 
 from fsdash import charts
+from fsdash.access import Figures
+from fsdash.config import Council
 from fsdash.extracts import EXTRACTS
 from fsdash.formatting import long_date
 from fsdash.metrics import sources
+from fsdash.published_statistics import FILES, reconciliation
 from fsdash.views.care import ChartBlock
 
 
@@ -43,6 +46,44 @@ def freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "Rows set aside": [f"{int(v):,}" if pd.notna(v) else ""
                            for v in by_extract["set_aside"]],
     })
+
+
+def published_freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Each published data set the store holds (``fsdash.published_statistics``): what it
+    holds, the years it covers and the files they came from."""
+    held = con.execute("""
+        SELECT dataset, min(time_period) || ' to ' || max(time_period) AS years,
+               string_agg(DISTINCT file, ', ' ORDER BY file) AS files
+        FROM published_value GROUP BY dataset
+        UNION ALL
+        SELECT NULL, string_agg(DISTINCT model_year::VARCHAR, ', '),
+               string_agg(DISTINCT file, ', ' ORDER BY file)
+        FROM statistical_neighbour HAVING count(*) > 0
+        ORDER BY 1 NULLS LAST""").df()
+    titles = {f.name: f.title for f in FILES}
+    return pd.DataFrame({
+        "Published data set": [titles.get(d, "The DfE's statistical neighbour model")
+                               for d in held["dataset"]],
+        "Years": held["years"], "From the files": held["files"]})
+
+
+def reconciled(con: duckdb.DuckDBPyConnection, figures: Figures,
+               council: Council) -> tuple[str, pd.DataFrame]:
+    """Our figures beside the DfE's published figures for the council, year by year: a
+    sentence saying how close they are, and the table."""
+    found = reconciliation.reconcile(con, figures, council)
+    compared = found.dropna(subset=["difference_pct"])
+    if compared.empty:
+        return ("There is nothing to reconcile yet: the store holds no year that the DfE's "
+                "published files also cover for the council.", reconciliation.table(found))
+    apart = compared[compared["difference_pct"].abs() > reconciliation.CLOSE]
+    reading = (f"{len(compared) - len(apart)} of {len(compared)} figures are within "
+               f"{reconciliation.CLOSE:g}% of what the DfE published for {council.short_name}")
+    if len(apart):
+        widest = apart.loc[apart["difference_pct"].abs().idxmax()]
+        reading += (f"; the widest gap is {widest['title'].lower()} {widest['when']} "
+                    f"{widest['year']} ({widest['difference_pct']:+.1f}%)")
+    return reading + ".", reconciliation.table(found)
 
 
 def load_message(report, dry_run: bool) -> str:
