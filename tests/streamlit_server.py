@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,20 +29,22 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(script: Path, db: Path, flags: tuple[str, ...] = (), env: dict | None = None,
-                     port: int | None = None):
+                     port: int | None = None, log: Path | None = None):
     """Yield (process, url) for ``script`` served over the store ``db``; stop it after.
     ``flags`` go to `streamlit run`; ``env`` adds to the environment (by default a development
-    director, as `make run` does)."""
+    director, as `make run` does). ``log``: a file for the server's output (a long run's
+    errors would fill an unread pipe and stall the server); without it, only errors are kept."""
     port = port or free_port()
     env = {"FSDASH_DEV_ROLE": "director", **(env or {})}
-    process = subprocess.Popen(
-        [*_serve_command(script), "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", *flags],
-        cwd=ROOT, env={**os.environ, "FSDASH_DB": str(db), **env},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with log.open("wb") if log else nullcontext(subprocess.PIPE) as output:
+        process = subprocess.Popen(
+            [*_serve_command(script), "--server.port", str(port), "--server.address",
+             "127.0.0.1", "--server.headless", "true", *flags],
+            cwd=ROOT, env={**os.environ, "FSDASH_DB": str(db), **env},
+            stdout=output if log else subprocess.DEVNULL, stderr=output)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for_health(url, process)
+        wait_for_health(url, process, log)
         yield process, url
     finally:
         process.terminate()
@@ -57,8 +59,9 @@ def _serve_command(script: Path) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(script)]
 
 
-def wait_for_health(url: str, process: subprocess.Popen) -> None:
-    """Wait until the server at ``url`` (run by ``process``) answers its health check."""
+def wait_for_health(url: str, process: subprocess.Popen, log: Path | None = None) -> None:
+    """Wait until the server at ``url`` (run by ``process``, its output in ``log`` if given)
+    answers its health check."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -69,8 +72,8 @@ def wait_for_health(url: str, process: subprocess.Popen) -> None:
                 break
             time.sleep(0.3)
     process.kill()
-    raise RuntimeError(f"streamlit did not start at {url}: "
-                       f"{process.stderr.read().decode()[-2000:]}")
+    said = log.read_bytes() if log else process.stderr.read()
+    raise RuntimeError(f"streamlit did not start at {url}: {said.decode()[-2000:]}")
 
 
 @contextmanager
