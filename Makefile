@@ -6,7 +6,7 @@ DB ?= $(or $(FSDASH_DB),data/fsdash.duckdb)
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test bench demo chromium haproxy cluster node clean validate-903
+.PHONY: run test bench demo chromium haproxy cluster node clean validate-903 accessibility
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -69,6 +69,11 @@ test: $(VENV)/.installed $(DB) chromium haproxy node_modules/.installed .venv-90
 # children in need census, SSDA903 episodes), unpacked into .public-samples/ for the tests.
 .public-samples/.installed: tools/public_samples.py | $(VENV)/.installed
 	$(PY) tools/public_samples.py
+
+# The accessibility statement's checks: every page for every role in Chromium (axe-core, the
+# keyboard, a phone's width, print), written to docs/accessibility-checks.json; commit it.
+accessibility: $(VENV)/.installed $(DB) chromium node_modules/.installed
+	$(PY) tools/accessibility_checks.py --db $(DB)
 
 bench: $(VENV)/.installed
 	$(PY) bench/bench.py $(BENCH_ARGS)

@@ -10,20 +10,15 @@ from playwright.sync_api import expect, sync_playwright
 
 from conftest import ROOT
 from streamlit_server import CHROMIUM, CHROMIUM_ARGS, READY, streamlit_server
+from tools.accessibility_checks import ADDRESSES, axe_violations, open_page, serious, tab_stops
 
 pytestmark = pytest.mark.browser
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 OUT = ROOT / "test-results"
 A4_LANDSCAPE_WIDTH = 1047     # CSS pixels printable across A4 landscape with 10 mm margins
-PAGES = {"overview": "/?as_at=2026-10&area=all",
-         "children-in-care": "/children-in-care?as_at=2023-03&area=all&age=all&period=5y",
-         "children-in-care-small-district": "/children-in-care?as_at=2026-10&area=E07000124",
-         "team": "/team?as_at=2026-10&team=FS15",
-         "front-door": "/front-door?as_at=2022-03&area=all",
-         "outcomes": "/outcomes?began=2022-23&area=all",
-         "at-a-glance": "/at-a-glance?as_at=2025-01&area=all",
-         "board-pack": "/board-pack?as_at=2025-01&area=all",
-         "scenarios": "/scenarios?as_at=2026-10&area=all&starts_under5=-20&stepdown_12plus=50"}
+# Every page a director has, at the addresses the accessibility checks use, and a small district.
+PAGES = {(url_path or "overview"): address for url_path, address in ADDRESSES.items()
+         if url_path not in ("data", "audit-log")} | \
+        {"children-in-care-small-district": "/children-in-care?as_at=2026-10&area=E07000124"}
 
 
 @pytest.fixture(scope="module")
@@ -56,17 +51,8 @@ def browser(server):
         chromium.close()
 
 
-def _open(browser, url, width=1400, height=1000):
-    page = browser.new_page(viewport={"width": width, "height": height})
-    page.goto(url)
-    page.wait_for_selector(READY, timeout=90_000)
-    expect(page.get_by_role("heading", level=1)).to_be_visible(timeout=60_000)
-    page.wait_for_selector(READY, timeout=90_000)
-    return page
-
-
 def test_overview_draws_cards_and_the_target_chart(server, browser):
-    page = _open(browser, server + PAGES["overview"])
+    page = open_page(browser, server + PAGES["overview"])
     expect(page.get_by_test_id("stMetric")).to_have_count(11, timeout=30_000)
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
     expect(page.get_by_text("children were in care in Lancashire")).to_be_visible()
@@ -81,13 +67,13 @@ def test_overview_draws_cards_and_the_target_chart(server, browser):
 
 
 def test_a_shared_link_opens_the_same_view(server, browser):
-    page = _open(browser, f"{server}/?as_at=2020-03&area=EAST")
+    page = open_page(browser, f"{server}/?as_at=2020-03&area=EAST")
     expect(page.get_by_text("East · figures at 31 March 2020")).to_be_visible()
     page.close()
 
 
 def test_the_filters_work_from_the_keyboard(server, browser):
-    page = _open(browser, server)
+    page = open_page(browser, server)
     area = page.get_by_role("combobox", name="Area")
     area.focus()
     page.keyboard.press("Enter")
@@ -99,7 +85,7 @@ def test_the_filters_work_from_the_keyboard(server, browser):
 
 
 def test_children_in_care_page_draws_its_charts(server, browser):
-    page = _open(browser, server + PAGES["children-in-care"])
+    page = open_page(browser, server + PAGES["children-in-care"])
     expect(page.locator(".js-plotly-plot")).to_have_count(10, timeout=60_000)
     expect(page.get_by_text("If the trend of the last")).to_be_visible()
     page.get_by_text("Glossary").click()
@@ -108,24 +94,12 @@ def test_children_in_care_page_draws_its_charts(server, browser):
     page.close()
 
 
-def _serious_violations(page) -> list[dict]:
-    """axe-core's serious and critical findings on an open page (after its charts draw)."""
-    page.wait_for_timeout(1500)
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("""async () => {
-        const result = await axe.run(document, {resultTypes: ['violations']});
-        return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                                            nodes: v.nodes.slice(0, 3).map(n => n.target)}));
-    }""")
-    return [v for v in violations if v["impact"] in ("serious", "critical")]
-
-
 @pytest.mark.parametrize("name", PAGES)
 def test_no_serious_or_critical_accessibility_violations(server, browser, name):
-    page = _open(browser, server + PAGES[name])
-    serious = _serious_violations(page)
+    page = open_page(browser, server + PAGES[name])
+    found = serious(axe_violations(page))
     page.close()
-    assert serious == [], serious
+    assert found == [], found
 
 
 ROLE_PAGES = ("front-door", "outcomes", "at-a-glance", "board-pack", "scenarios")
@@ -141,14 +115,14 @@ def test_the_newer_pages_render_for_every_role(demo_db, audit_log, browser, role
         warm.wait_for_selector(READY, timeout=90_000)
         warm.close()
         for name in ROLE_PAGES:
-            page = _open(browser, url + PAGES[name])
+            page = open_page(browser, url + PAGES[name])
             assert page.locator('[data-testid="stException"]').count() == 0, (role, name)
-            assert _serious_violations(page) == [], (role, name)
+            assert serious(axe_violations(page)) == [], (role, name)
             page.close()
 
 
 def test_a_scenario_is_set_from_the_keyboard_and_kept_in_the_address(server, browser):
-    page = _open(browser, server + PAGES["scenarios"])
+    page = open_page(browser, server + PAGES["scenarios"])
     expect(page.locator(".js-plotly-plot")).to_have_count(5, timeout=60_000)
     slider = page.get_by_role("slider", name="Children starting care: 5 to 11-year-olds")
     slider.focus()
@@ -159,36 +133,21 @@ def test_a_scenario_is_set_from_the_keyboard_and_kept_in_the_address(server, bro
     summary = page.get_by_text("10% fewer 5 to 11-year-olds start care")
     expect(summary).to_be_visible(timeout=60_000)
     page.screenshot(path=OUT / "scenarios.png", full_page=True)
-    shared = _open(browser, page.url)
+    shared = open_page(browser, page.url)
     expect(shared.get_by_text("10% fewer 5 to 11-year-olds start care")).to_be_visible()
     page.close()
     shared.close()
 
 
-def _tab_stops(page, limit=300) -> list[str]:
-    """What the Tab key visits, in order, until it comes round again."""
-    page.evaluate("() => document.activeElement && document.activeElement.blur()")
-    seen = []
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        name = page.evaluate("""() => { const e = document.activeElement;
-            return e ? (e.tagName + '|' + (e.className || '') + '|' + (e.getAttribute('aria-label')
-                        || e.textContent || '').slice(0, 40)) : ''; }""")
-        if seen and name == seen[0]:
-            break
-        seen.append(name)
-    return seen
-
-
 def test_the_keyboard_reaches_definitions_without_wading_through_chart_toolbars(server, browser):
-    page = _open(browser, server + PAGES["children-in-care"])
+    page = open_page(browser, server + PAGES["children-in-care"])
     expect(page.locator(".js-plotly-plot")).to_have_count(10, timeout=60_000)
-    stops = _tab_stops(page)
-    assert not [s for s in stops if "modebar" in s], "chart toolbar buttons are in the tab order"
+    stops = [stop["name"] for stop in tab_stops(page)]
+    assert page.locator(".modebar-btn").count() == 0, "chart toolbar buttons are in the tab order"
     assert len(stops) < 80, len(stops)
     assert any("What these figures mean" in s or "Glossary" in s for s in stops)
     page.close()
-    page = _open(browser, server + PAGES["overview"])
+    page = open_page(browser, server + PAGES["overview"])
     expect(page.get_by_test_id("stMetric")).to_have_count(11, timeout=30_000)
     summary = page.locator("summary", has_text="What these figures mean")
     summary.focus()
@@ -198,7 +157,7 @@ def test_the_keyboard_reaches_definitions_without_wading_through_chart_toolbars(
 
 
 def test_pages_print_whole_charts_without_sidebar_filters_or_buttons(server, browser):
-    page = _open(browser, server + PAGES["children-in-care"])
+    page = open_page(browser, server + PAGES["children-in-care"])
     expect(page.locator(".js-plotly-plot")).to_have_count(10, timeout=60_000)
     page.emulate_media(media="print")
     widths = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(
@@ -218,7 +177,7 @@ def test_pages_print_whole_charts_without_sidebar_filters_or_buttons(server, bro
 
 
 def test_on_a_phone_the_filters_are_labelled_and_charts_have_no_toolbar(server, browser):
-    page = _open(browser, server + PAGES["children-in-care"], width=390, height=844)
+    page = open_page(browser, server + PAGES["children-in-care"], width=390, height=844)
     for label in ("Figures at the end of", "Area", "Age group", "Months shown"):
         expect(page.get_by_role("combobox", name=label)).to_be_visible()
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
@@ -234,7 +193,7 @@ def test_on_a_phone_the_filters_are_labelled_and_charts_have_no_toolbar(server, 
 
 
 def test_a_download_is_audited(server, browser, audit_log):
-    page = _open(browser, server + PAGES["children-in-care"])
+    page = open_page(browser, server + PAGES["children-in-care"])
     expect(page.locator(".js-plotly-plot")).to_have_count(10, timeout=60_000)
     page.wait_for_selector(READY, timeout=90_000)
     with page.expect_download(timeout=90_000) as download:
