@@ -136,6 +136,8 @@ def _settled(tab) -> None:
     except Timeout:
         pass                     # a press that runs nothing (an expander), or a quick run
     tab.wait_for_selector(READY, timeout=WAIT)
+    tab.wait_for_timeout(500)    # a run the browser asked for late (a multiselect on closing)
+    tab.wait_for_selector(READY, timeout=WAIT)
 
 
 class Sweep:
@@ -211,7 +213,7 @@ class Sweep:
             tags = box.locator("[data-tag]")
             if not tags.count():
                 continue
-            value = tags.last.get_attribute("aria-label")
+            value, chosen = tags.last.get_attribute("aria-label"), tags.count()
             box.get_by_label(f"Remove {value}", exact=True).click()
             _settled(self.tab)
             self.check(f"removing '{value}'")
@@ -220,6 +222,7 @@ class Sweep:
             self.tab.get_by_test_id("stMultiSelectDropdown").get_by_role(
                 "option", name=value, exact=True).click()
             self.tab.keyboard.press("Escape")
+            expect(tags).to_have_count(chosen)
             _settled(self.tab)
             self.check(f"choosing '{value}' again")
 
