@@ -125,7 +125,7 @@ def test_the_pages_and_the_headlines_show_the_same_percentages(demo_con, cabinet
         for name, block in (("rereferral_pct", view.rereferrals),
                             ("conferences_in_15_days_pct", view.conferences)):
             expected = share_series(demo_con, figures, council, name, dates, area)["value"]
-            shown = block.table["Per cent"].to_numpy()
+            shown = block.table[front_door.SHARE_BLOCKS[name].heading].to_numpy()
             assert np.array_equal(shown, expected.round(1).to_numpy()[-len(shown):],
                                   equal_nan=True), (name, area)
         # What the Overview's card, At a glance, the board pack and `summary` show.

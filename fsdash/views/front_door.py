@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import duckdb
 import numpy as np
@@ -62,9 +63,10 @@ def front_door_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: C
 
     def share(name: str) -> ChartBlock:
         """A percentage over month ends as the role sees it (``fsdash.access.shares``)."""
-        title, stem, phrase = SHARE_BLOCKS[name]
+        block = SHARE_BLOCKS[name]
         values = share_series(con, figures, council, name, dates, area)["value"]
-        return _benchmarked(values, name, con, label, title, "Per cent", stem, phrase)
+        return _benchmarked(values, name, con, label, block.title, block.heading, block.stem,
+                            block.phrase)
 
     journey = ("assessment", "s47_enquiry", "cp_plan")
     return FrontDoorView(
@@ -96,20 +98,33 @@ def front_door_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: C
     )
 
 
-# Each percentage the page shows: its title, file stem and the phrase its reading uses.
+class ShareBlock(NamedTuple):
+    """A percentage the page shows: its title, file stem, the phrase its reading uses and its
+    axis title and column heading."""
+
+    title: str
+    stem: str
+    phrase: str
+    heading: str
+
+
 SHARE_BLOCKS = {
-    "rereferral_pct": ("Referrals within 12 months of a previous referral", "re-referrals",
-                       "% of referrals were re-referrals within 12 months"),
-    "repeat_cp_plan_pct": ("Second or later child protection plans", "repeat-plans",
-                           "% of child protection plans that started were a child's "
-                           "second or later plan"),
-    "assessments_in_45_days_pct": ("Assessments within 45 working days",
-                                   "assessments-in-45-days", "% of assessments were "
-                                   "finished within 45 working days of the referral"),
-    "conferences_in_15_days_pct": ("Initial conferences within 15 working days",
-                                   "conferences-in-15-days", "% of initial child "
-                                   "protection conferences were held within 15 working days "
-                                   "of the strategy discussion"),
+    "rereferral_pct": ShareBlock("Referrals within 12 months of a previous referral",
+                                 "re-referrals",
+                                 "% of referrals were re-referrals within 12 months",
+                                 "Re-referrals (%)"),
+    "repeat_cp_plan_pct": ShareBlock("Second or later child protection plans", "repeat-plans",
+                                     "% of child protection plans that started were a child's "
+                                     "second or later plan", "Second or later plans (%)"),
+    "assessments_in_45_days_pct": ShareBlock("Assessments within 45 working days",
+                                             "assessments-in-45-days", "% of assessments were "
+                                             "finished within 45 working days of the referral",
+                                             "Within 45 working days (%)"),
+    "conferences_in_15_days_pct": ShareBlock("Initial conferences within 15 working days",
+                                             "conferences-in-15-days", "% of initial child "
+                                             "protection conferences were held within 15 "
+                                             "working days of the strategy discussion",
+                                             "Within 15 working days (%)"),
 }
 
 # Where a referral still in progress ends: its count a year earlier had a year longer to move on.

@@ -132,7 +132,7 @@ def children_block(results: pd.DataFrame, window: Window, label: str) -> ChartBl
     bars = pd.DataFrame({"category": [CHILD_MEASURES[m] for m in shares.index],
                          COMPARISON: shares[COMPARISON].to_numpy(),
                          MODEL: shares[MODEL].to_numpy()})
-    figure = (charts.paired_bars(bars, f"Children in the families, {label} (per cent)",
+    figure = (charts.paired_bars(bars, f"Children in the families, {label} (%)",
                                  (COMPARISON, GROUP_NAMES[COMPARISON]),
                                  (MODEL, GROUP_NAMES[MODEL]), decimals=1)
               if bars[[MODEL, COMPARISON]].notna().all(axis=1).sum() >= 2 else None)
