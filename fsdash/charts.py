@@ -3,6 +3,8 @@ dash as well as colour, so no chart depends on colour alone."""
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -10,6 +12,12 @@ OKABE_ITO = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermil
              "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000"}
 FONT = "Arial, Helvetica, sans-serif"
 WHOLE_TICKS_BELOW = 5      # a count axis whose top is below this is ticked in whole numbers
+WRAP_AT = 26               # characters on a line of a long label, so it fits beside a phone's chart
+
+
+def wrapped(text: str, width: int = WRAP_AT) -> str:
+    """A long label on lines of at most ``width`` characters (Plotly breaks lines at <br>)."""
+    return "<br>".join(textwrap.wrap(text, width))
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, decimals: int = 0) -> go.Figure:
@@ -172,10 +180,11 @@ def paired_bars(table: pd.DataFrame, title: str, first: tuple[str, str],
     ``second`` (solid), each given as (column, legend name). A hidden number is marked "c" at
     zero, so it is not mistaken for none."""
     fig = go.Figure()
+    categories = [wrapped(str(c)) for c in table["category"]]
     for (column, name), marker in ((first, {"color": OKABE_ITO["sky"], "pattern": {"shape": "."}}),
                                    (second, {"color": OKABE_ITO["blue"]})):
         hidden = table[column].isna()
-        fig.add_trace(go.Bar(y=table["category"], x=table[column].fillna(0), name=name,
+        fig.add_trace(go.Bar(y=categories, x=table[column].fillna(0), name=name,
                              orientation="h", marker=marker,
                              text=["c" if h else "" for h in hidden], textposition="outside",
                              cliponaxis=False))
@@ -200,7 +209,8 @@ def estimates_chart(rows: pd.DataFrame, references: list[tuple[str, float]], tit
     fig = go.Figure()
     for i, row in enumerate(rows.itertuples()):
         fig.add_trace(go.Scatter(
-            x=[row.value], y=[row.label], mode="markers", name=row.label, showlegend=False,
+            x=[row.value], y=[wrapped(row.label)], mode="markers", name=row.label,
+            showlegend=False,
             marker={"symbol": ESTIMATE_SYMBOLS[i % 4], "size": 13, "color": OKABE_ITO["blue"]},
             error_x={"type": "data", "symmetric": False, "array": [row.high - row.value],
                      "arrayminus": [row.value - row.low], "color": OKABE_ITO["blue"],
@@ -215,7 +225,7 @@ def estimates_chart(rows: pd.DataFrame, references: list[tuple[str, float]], tit
                       margin={"l": 10, "r": 10, "t": 80, "b": 10})
     fig.update_yaxes(autorange="reversed", gridcolor=None, rangemode=None)
     ends = [*rows["low"], *rows["high"], *(value for _, value in references), 0]
-    fig.update_xaxes(title=x_title, gridcolor="#dddddd", ticksuffix="%", zeroline=True,
+    fig.update_xaxes(title=wrapped(x_title), gridcolor="#dddddd", ticksuffix="%", zeroline=True,
                      zerolinecolor="#0b0c0c", range=[min(ends) - 5, max(ends) + 5])
     return fig
 
@@ -240,19 +250,20 @@ def cohort_chart(frame: pd.DataFrame, groups: list[tuple[str, str]],
 
 
 def range_bars(rows: pd.DataFrame, title: str, x_title: str) -> go.Figure:
-    """Each row's range (``label``, ``low``, ``high``) as a floating bar, labelled with its
-    ``text`` (both ends), so no single figure stands for it."""
+    """Each row's range (``label``, ``low``, ``high``) as a floating bar, named beside the axis
+    with its ``text`` (both ends), so no single figure stands for it and no label runs past the
+    chart's edge."""
+    names = [f"{wrapped(label)}:<br>{text}" for label, text in zip(rows["label"], rows["text"])]
     fig = go.Figure(go.Bar(
-        y=rows["label"], x=rows["high"] - rows["low"], base=rows["low"], orientation="h",
+        y=names, x=rows["high"] - rows["low"], base=rows["low"], orientation="h",
         marker={"color": OKABE_ITO["green"], "pattern": {"shape": "/"}}, showlegend=False,
-        text=rows["text"],
-        textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: %{text}<extra></extra>"))
+        text=rows["text"], textposition="none", customdata=rows["label"],
+        hovertemplate="%{customdata}: %{text}<extra></extra>"))
     fig = _layout(fig, title, None)
-    fig.update_layout(height=150 + 50 * len(rows), hovermode="closest")
+    fig.update_layout(height=150 + 60 * len(rows), hovermode="closest")
     fig.update_yaxes(autorange="reversed", gridcolor=None, rangemode=None)
     fig.update_xaxes(title=x_title, gridcolor="#dddddd", tickprefix="£",
-                     range=[0, 1.5 * rows["high"].max()])   # room for the labels
+                     range=[0, 1.05 * rows["high"].max()])
     return fig
 
 

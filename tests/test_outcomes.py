@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import tomllib
 
+import pandas as pd
 import pytest
 
 from conftest import ROOT, known_answer_rows
@@ -21,6 +22,8 @@ from fsdash.views.outcomes import (
     outcomes_view,
     windows,
 )
+from fsdash.views.outcomes.common import GROUP_NAMES
+from fsdash.views.outcomes.groups import trend_block
 
 CALIBRATION = tomllib.loads((ROOT / "config" / "lancashire-demo.toml").read_text())
 EVERYTHING = (dt.date(2015, 1, 1), dt.date(2030, 1, 1))
@@ -193,3 +196,56 @@ def test_small_groups_are_hidden_where_small_numbers_are_hidden(cohort_store):
     assert "c" not in set(shown.children.table.iloc[0])
     # Shown, but a handful of families is too few for an interval.
     assert "too few families (fewer than 10)" in shown.adults[0].reading
+
+
+def test_the_trend_starts_with_the_chosen_dates_and_says_why_the_comparison_comes_first(demo_con):
+    council = load_council()
+    _, data_end = outcomes.data_span(demo_con)
+    everyone = outcomes.cohort_adults(demo_con, council, council.phase_in, data_end)
+    for key, window in windows(council, data_end).items():
+        block = trend_block(everyone, council.max_suppressed, council.launch, window)
+        began = pd.to_datetime(block.table["Quarter began"], format="%B %Y")
+        model = block.table["Group"] == GROUP_NAMES[outcomes.MODEL]
+        first_quarter = pd.Timestamp(window.start).to_period("Q").start_time
+        assert began[model].min() >= first_quarter, key
+        assert began[model].max() <= pd.Timestamp(window.end), key
+        assert set(block.table["Group"][began < first_quarter]) == {
+            GROUP_NAMES[outcomes.COMPARISON]}, key
+        assert "so their line comes first whatever dates are chosen" in block.reading, key
+
+
+# Every chart's words (tick labels, axis titles, notes, legend and bar labels) that run past the
+# chart's edge: each as [text, px past the left edge, px past the right edge].
+WORDS_PAST_THE_EDGE = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+  .flatMap(chart => {
+    const box = chart.querySelector('svg.main-svg').getBoundingClientRect();
+    return [...chart.querySelectorAll('.xtick text, .ytick text, .g-xtitle text, .g-ytitle text,'
+                                      + ' .annotation-text, .legendtext, .bartext')]
+      .map(t => [t.textContent, t.getBoundingClientRect()])
+      .filter(([, r]) => r.width && (r.left < box.left - 1 || r.right > box.right + 1))
+      .map(([text, r]) => [text, Math.round(box.left - r.left), Math.round(r.right - box.right)]);
+  })"""
+
+
+@pytest.mark.browser
+def test_no_chart_label_runs_past_the_charts_edge_on_a_desktop_or_a_phone(demo_db, tmp_path):
+    from streamlit_server import READY, launched_chromium, streamlit_server
+
+    with streamlit_server(ROOT / "app.py", demo_db,
+                          env={"FSDASH_AUDIT_LOG": str(tmp_path / "audit.jsonl")}) as (_, url):
+        with launched_chromium() as browser:
+            warm = browser.new_page()       # a server's first session: open the main page first
+            warm.goto(url)
+            warm.wait_for_selector(READY, timeout=180_000)
+            warm.close()
+            for path in ("/outcomes", "/outcomes?began=2022-23", "/front-door"):
+                for width in (1280, 390):
+                    page = browser.new_page(viewport={"width": width, "height": 900})
+                    page.goto(url + path)
+                    page.wait_for_selector('[data-testid="stPlotlyChart"] svg.main-svg',
+                                           timeout=600_000)
+                    page.wait_for_selector(READY, timeout=600_000)
+                    page.wait_for_timeout(1_000)             # Plotly's last resize
+                    assert page.locator('[data-testid="stPlotlyChart"]').count() >= 6, path
+                    assert page.evaluate(WORDS_PAST_THE_EDGE) == [], (path, width)
+                    page.close()

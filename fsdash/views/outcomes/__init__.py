@@ -78,7 +78,7 @@ def outcomes_view(con: duckdb.DuckDBPyConnection, council: Council, suppress: bo
         left_out=left_out(council, adults, area, data_end, counts_hidden(
             council, everyone[~everyone["followed_up"]], offered, limit).loc[(area, window_key)]),
         children=children_block(child_figures, window, label),
-        trend=trend_block(everyone, limit, council.launch),
+        trend=trend_block(everyone, limit, council.launch, window),
         breakdowns=breakdowns(council, everyone[everyone["followed_up"]], offered, window_key,
                               limit, followed_hidden[MODEL]),
         breakdown_note=None if area == WHOLE_COUNCIL else (

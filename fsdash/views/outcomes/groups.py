@@ -30,7 +30,10 @@ PRACTITIONERS = {"domestic_abuse": "Domestic abuse practitioner",
 NO_PRACTITIONER = "None of these"
 
 
-def trend_block(everyone: pd.DataFrame, limit: int, launch) -> ChartBlock:
+def trend_block(everyone: pd.DataFrame, limit: int, launch, window: Window) -> ChartBlock:
+    """The change in police contacts by the quarter work began: families under the model in
+    the quarters of the chosen ``window``, and the comparison group in its own quarters (before
+    the model, so before any window), with the reading saying so."""
     followed = everyone[everyone["followed_up"]].copy()
     followed["quarter"] = followed["start_date"].dt.to_period("Q").dt.start_time
     grouped = followed.groupby(["grp", "quarter"]).agg(
@@ -48,21 +51,29 @@ def trend_block(everyone: pd.DataFrame, limit: int, launch) -> ChartBlock:
             continue
         hidden = part.index[_quarters_hidden(part, limit, launch).to_numpy(bool)]
         grouped.loc[hidden, ["adults", "police", "admissions"]] = np.nan
+    grouped = grouped[(grouped["grp"] == COMPARISON) | grouped["quarter"].between(
+        _quarter_of(window.start), pd.Timestamp(window.end))].reset_index(drop=True)
     title, stem = "Over time, by the quarter the work began", "outcomes-by-quarter"
     shown = grouped.dropna(subset=["police"])
     if shown["quarter"].nunique() < 2:
         return ChartBlock(title, "There are too few quarters with enough families followed up "
                           "for a year to show a trend.", None, pd.DataFrame(), stem)
     herts = HERTFORDSHIRE["police"]
-    comparison = shown[shown["grp"] == COMPARISON]["police"]
-    model = shown[shown["grp"] == MODEL]["police"]
+    comparison = shown[shown["grp"] == COMPARISON]
+    model = shown[shown["grp"] == MODEL]
     reading = ("Each point is the change in police contacts, from the year before the work "
                "began to the year after, for families whose work began in that quarter.")
     if len(comparison) and len(model):
-        reading += (f" Before the model, quarters saw falls of {abs(comparison.max()):.0f}% to "
-                    f"{abs(comparison.min()):.0f}% with no Family Safeguarding at all; under it, "
-                    f"{abs(model.max()):.0f}% to {abs(model.min()):.0f}%. The gap between the "
-                    "two lines, not the fall itself, is what the model may have added.")
+        reading += (" Families under the model are shown for the chosen dates only, from "
+                    f"{model['quarter'].min():%B %Y}. Families worked with before "
+                    "the model, the comparison, began in the quarters from "
+                    f"{comparison['quarter'].min():%B %Y} to {comparison['quarter'].max():%B %Y}, "
+                    "so their line comes first whatever dates are chosen. Before the model, "
+                    f"quarters saw falls of {abs(comparison['police'].max()):.0f}% to "
+                    f"{abs(comparison['police'].min()):.0f}% with no Family Safeguarding at "
+                    f"all; under it, {abs(model['police'].max()):.0f}% to "
+                    f"{abs(model['police'].min()):.0f}%. The gap between the two lines, not the "
+                    "fall itself, is what the model may have added.")
     wide = grouped.pivot(index="quarter", columns="grp", values="police").reset_index()
     figure = charts.cohort_chart(
         wide.reindex(columns=["quarter", COMPARISON, MODEL]),
@@ -80,13 +91,18 @@ def trend_block(everyone: pd.DataFrame, limit: int, launch) -> ChartBlock:
     return ChartBlock(title, reading, figure, table, stem)
 
 
+def _quarter_of(day) -> pd.Timestamp:
+    """The first day of the quarter ``day`` falls in."""
+    return pd.Timestamp(day).to_period("Q").start_time
+
+
 def _quarters_hidden(grouped: pd.DataFrame, limit: int, launch) -> pd.Series:
     """Whether each quarter is hidden, given that the totals of any financial year and of
     everything since the launch (the page's start windows; taken from the launch's quarter,
     which can only hide more) are shown elsewhere."""
     cells = grouped.set_index("quarter")["adults"]
     totals = {"since launch": [q for q in cells.index
-                               if q >= pd.Timestamp(launch).to_period("Q").start_time]}
+                               if q >= _quarter_of(launch)]}
     for quarter in cells.index:
         totals.setdefault(quarter.year - (quarter.month < 4), []).append(quarter)
     return hidden_with_totals(cells, totals, limit)
@@ -176,7 +192,7 @@ def _breakdown_block(table: pd.DataFrame, hidden: pd.Series, title: str,
     reading = (f"There is no chart {title.lower()}: most groups are too small to show without "
                "risk of identifying a family.") if drawable < 2 else _breakdown_reading(bars)
     figure = None if drawable < 2 else charts.paired_bars(
-        bars, f"Change in the year after the work began, {title.lower()} (per cent)",
+        bars, f"Change in the year after the work began, {title.lower()} (%)",
         ("police", "Police contacts"), ("emergency_admission", "Emergency admissions"),
         decimals=1)
     shown = pd.DataFrame({
