@@ -45,6 +45,7 @@ st.caption("Each measure is tested every month against its usual range: the aver
            "with a hidden month are not tested.")
 
 ui.chart_block(heat, PAGE, heading_level=2)
-with st.expander("Open a measure's page for an area"):
-    st.dataframe(heat_links, hide_index=True, column_config={
-        "Open": st.column_config.LinkColumn("Open", display_text="Open the page")})
+with st.expander("Open an area's pages"):
+    for links in heat_links:
+        for column, link in zip(st.columns(len(links)), links):
+            column.page_link(link.page, label=link.label, query_params=link.query)

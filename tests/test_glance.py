@@ -12,7 +12,7 @@ from conftest import ROOT
 from fsdash import changes, metrics, store
 from fsdash.access import Figures, Published
 from fsdash.config import Rating, load_council
-from fsdash.views.glance import HEAT_MEASURES, heat_block
+from fsdash.views.glance import AREA_PAGES, HEAT_MEASURES, heat_block
 
 MONTHS = pd.date_range("2023-01-31", periods=24, freq="ME")
 WOBBLE = [3, -3, 2, -2, 1, -1] * 4         # steady ups and downs, no pattern
@@ -117,9 +117,24 @@ def test_the_page_and_the_overviews_summary_render_for_each_role(demo_db, monkey
     assert [h.value for h in app.header] == ["What changed this month"]
     texts = " ".join(m.value for m in app.markdown)
     assert "## Every indicator by area" in texts and "rated figures are red" in texts
+    _each_area_has_one_link_to_each_page_named_for_where_it_goes(app)
     overview = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     overview.query_params["as_at"] = "2025-01"
     overview.run()
     assert not overview.exception
     assert any("What changed this month" in m.value or "Nothing changed" in m.value
                for m in overview.markdown)
+
+
+def _each_area_has_one_link_to_each_page_named_for_where_it_goes(app):
+    """One link per area and page (not a row of "Open the page" per indicator), each name
+    saying where it goes, and no name used for two places (WCAG 2.4.4)."""
+    council = load_council()
+    links = [(link.proto.label, link.proto.page, link.proto.query_string)
+             for link in app.page_link if "area=" in link.proto.query_string]
+    names = [name for name, *_ in links]
+    assert len(names) == len(set(names)) == len(council.areas()) * len(AREA_PAGES)
+    assert len(set(links)) == len(links)
+    for area in council.areas():
+        label = council.area_label(area)
+        assert {f"{label}: {shows}" for _, shows in AREA_PAGES} <= set(names), label

@@ -5,6 +5,7 @@ area against their red, amber and green thresholds and the published benchmarks.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -31,11 +32,19 @@ MEASURE_OF = {"cla": "cla", "cla_under12": "cla_under12", "starts": "cla_starts"
               "ceases": "cla_ceases", "referrals": "referrals", "cp_plans": "cp_plans",
               "caseload": "caseload"}
 RATING_MARKS = {"Red": "▲ Red", "Amber": "◆ Amber", "Green": "● Green", "": "Not rated"}
-PAGES = {"cla": "children-in-care", "cla_rate": "children-in-care",
-         "cla_under12": "children-in-care", "cla_starts": "children-in-care",
-         "cla_ceases": "children-in-care", "referrals": "front-door",
-         "referral_rate": "front-door", "rereferral_pct": "front-door", "cp_plans": "front-door",
-         "caseload": "team"}
+# The pages that show the heat map's measures for an area: each page's file and what it shows.
+AREA_PAGES = (("pages/children_in_care.py", "children in care"),
+              ("pages/front_door.py", "front door"))
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A link to a page for an area and month, named for where it goes ("Preston: front
+    door"), so no two links share a name (WCAG 2.4.4, link purpose)."""
+
+    page: str                  # the page's file, as ``st.page_link`` takes it
+    label: str
+    query: dict[str, str]
 
 
 def scan(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council,
@@ -134,9 +143,10 @@ VARIATION_WORDS = {"improvement": "Better", "concern": "A concern", "neither": "
 
 
 def heat_block(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council,
-               as_at: dt.date) -> tuple[ChartBlock, pd.DataFrame]:
+               as_at: dt.date) -> tuple[ChartBlock, tuple[tuple[PageLink, ...], ...]]:
     """Indicators by area on a date: value, change on a year earlier and rating (hidden values
-    as the suppression symbol), with the published benchmarks beside them."""
+    as the suppression symbol), with the published benchmarks beside them; and for each area,
+    the links to its pages."""
     year_ago = metrics.year_before(as_at)
     dates = [year_ago, as_at] if year_ago >= metrics.first_reliable_date(con) else [as_at]
     waits = sources.waiting(con, HEAT_MEASURES)
@@ -157,12 +167,12 @@ def heat_block(con: duckdb.DuckDBPyConnection, figures: Figures, council: Counci
     missing = sources.waiting_sentences(waits, {m: metrics.MEASURES[m].title for m in waits})
     if not shown:
         return (ChartBlock("Every indicator by area", " ".join(missing), None, pd.DataFrame(),
-                           "indicators-by-area"), _links(cells, council, as_at))
+                           "indicators-by-area"), area_links(cells["area"], council, as_at))
     block = _heat_chart(con, cells, council, as_at, shown)
     if missing:
         block = ChartBlock(block.title, " ".join([block.reading, *missing]), block.figure,
                            block.table, block.file_stem)
-    return block, _links(cells, council, as_at)
+    return block, area_links(cells["area"], council, as_at)
 
 
 def _shown(value, decimals: int, signed: bool = False) -> str:
@@ -229,18 +239,12 @@ def _against(value, benchmark: float | None, name: str) -> str:
     return f"{'Higher' if higher else 'Lower'} than {benchmark:,.{places}f}{verdict}"
 
 
-def _links(cells: pd.DataFrame, council: Council, as_at: dt.date) -> pd.DataFrame:
-    """Each cell's page, for the same area and month."""
-    def address(name: str, area: str) -> str:
-        page = PAGES[name]
-        if page == "team":
-            return f"/team?as_at={as_at:%Y-%m}"
-        return f"/{page}?as_at={as_at:%Y-%m}&area={area}"
-
-    return pd.DataFrame({
-        "Measure": [metrics.MEASURES[m].title for m in cells["measure"]],
-        "Area": [council.area_label(a) for a in cells["area"]],
-        "Open": [address(m, a) for m, a in zip(cells["measure"], cells["area"])]})
+def area_links(areas, council: Council, as_at: dt.date) -> tuple[tuple[PageLink, ...], ...]:
+    """For each area (once, in order), a link to each of its pages for the same month."""
+    return tuple(tuple(PageLink(page, f"{council.area_label(area)}: {shows}",
+                                {"as_at": f"{as_at:%Y-%m}", "area": area})
+                       for page, shows in AREA_PAGES)
+                 for area in dict.fromkeys(areas))
 
 
 def benchmarks_at(con, name: str, as_at: dt.date) -> dict[str, float]:
