@@ -108,7 +108,7 @@ STEP = """(index) => {
     const e = document.activeElement;
     if (!e || e === document.body) { window.__fsdashFocused = null; return {hidden}; }
     const name = e.tagName.toLowerCase() + ' "' + (e.getAttribute('aria-label') || e.innerText
-                 || e.getAttribute('placeholder') || '').trim().slice(0, 40) + '"';
+                 || e.getAttribute('placeholder') || '').trim().slice(0, 60) + '"';
     const again = e.dataset.fsdashStop !== undefined;
     e.dataset.fsdashStop = index;
     window.__fsdashFocused = again ? null : {element: e, index, styles: styles(e)};
@@ -215,7 +215,7 @@ def check_pages(browser, url: str, role: str, pages: list, deadline: float = mat
                 ) -> tuple[list[dict], list[dict]]:
     """Every check on each of ``pages`` (``PageFile``) of the app at ``url``, as ``role``, until
     ``deadline`` (``time.monotonic()``): the results, and the pages not checked, with why."""
-    from playwright.sync_api import Error
+    from playwright.sync_api import Error, TimeoutError
 
     results, not_checked = [], []
     for page in sorted(pages, key=lambda p: p.url_path != "accessibility"):   # the statement first
@@ -227,6 +227,9 @@ def check_pages(browser, url: str, role: str, pages: list, deadline: float = mat
         print(f"{role}: {page.title}", file=sys.stderr, flush=True)
         try:
             results.append({**about, **check_page(browser, url + address)})
+        except TimeoutError:
+            not_checked.append({**about, "reason": f"it did not finish drawing within "
+                                f"{WAIT // 60_000} minutes on the machine that ran the checks"})
         except Error as error:
             reason = str(error).splitlines()[0]
             not_checked.append({**about, "reason": f"the browser stopped: {reason}"})

@@ -170,8 +170,9 @@ def found_problems(checks: dict) -> list[Problem]:
 
 
 def _roles_checked(checks: dict) -> dict[str, set[str]]:
+    """Each page's roles, checked or not."""
     checked: dict[str, set[str]] = {}
-    for result in checks["results"]:
+    for result in checks["results"] + checks.get("not_checked", []):
         checked.setdefault(result["page"], set()).add(result["role"])
     return checked
 
@@ -182,13 +183,13 @@ def _role_name(role: str) -> str:
 
 
 def _where(problem: Problem, checked: dict[str, set[str]]) -> str:
-    """'Overview (every role checked), Data (analyst)'."""
+    """'Overview (every role); Front door (cabinet member)'."""
     parts = []
     for page, roles in problem.where.items():
         if not roles:
             parts.append(page)
         elif set(roles) == checked.get(page, set()):
-            parts.append(f"{page} (every role checked)")
+            parts.append(f"{page} (every role)")
         else:
             parts.append(f"{page} ({', '.join(_role_name(r) for r in roles)})")
     return "; ".join(parts)
