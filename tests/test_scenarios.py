@@ -1,6 +1,7 @@
 """The flow model of care, its scenarios and back-test, and the Scenarios page."""
 
 import datetime as dt
+import re
 
 import numpy as np
 import pytest
@@ -10,8 +11,9 @@ from fsdash import metrics, store
 from fsdash.access import Figures, Published
 from fsdash.config import load_council
 from fsdash.projection import backtest, flows
-from fsdash.projection.scenario import Scenario, outlook, starts_fall_needed
+from fsdash.projection.scenario import Scenario, baseline, outlook, starts_fall_needed
 from fsdash.views import scenarios
+from fsdash.views.scenario_costs import costs_block, weekly_costs
 
 A, G, R = flows.AGES, len(flows.GROUPS), len(flows.REASONS)
 POPULATION = np.full(A, 10_000.0)
@@ -132,6 +134,47 @@ def test_a_scenario_with_fewer_starts_lowers_the_count_cost_and_shifts_the_chanc
     assert (result.chance_at_or_below("scenario", "under12", aim)
             > result.chance_at_or_below("baseline", "under12", aim))
     assert result.monthly_costs("scenario").sum() < result.monthly_costs("baseline").sum()
+
+
+def test_placement_costs_are_each_year_s_total_with_the_scenario_s_difference_labelled(demo):
+    _, plan = demo
+    history, as_at, council = plan.history, dt.date(2026, 10, 31), load_council()
+    costs = weekly_costs(council)
+    fewer = Scenario.build(dt.date(2026, 11, 30), {"stepdown": {"12plus": 100}})
+    block = costs_block(outlook(history, as_at, dt.date(2029, 10, 31), fewer, 24, costs),
+                        council, fewer, None)
+    labels = list(block.figure.data[0].y)
+    assert labels == list(block.figure.data[1].y)
+    assert [label.split("<br>")[0] for label in labels] == [
+        "Year to October 2027", "Year to October 2028", "Year to October 2029"]
+    assert all(re.fullmatch(r"£\d+\.\d million less", label.split("<br>")[1])
+               for label in labels)
+    assert "£ million" in block.figure.layout.xaxis.title.text
+    years = block.table.iloc[:3]
+    assert (years["With the scenario (£ million)"]
+            < years["If rates carry on (£ million)"]).all()
+    assert "million less over the period" in block.reading
+    # with no scenario the years' costs are one flat figure: the chart says where it goes
+    none = Scenario.build(fewer.start, {})
+    flat = costs_block(outlook(history, as_at, dt.date(2029, 10, 31), none, 24, costs),
+                       council, none, None)
+    assert len(flat.figure.data) == 1 and len(flat.figure.data[0].x) == len(flows.GROUPS)
+    assert "million a year" in flat.reading and "The most, £" in flat.reading
+    assert "£ million" in flat.figure.layout.yaxis.title.text
+
+
+def test_a_slider_s_projection_reuses_the_kept_baseline_and_gives_the_same_figures(demo):
+    _, plan = demo
+    history, as_at, end = plan.history, plan.history.months[-1], dt.date(2029, 10, 31)
+    scenario = Scenario.build(dt.date(2027, 1, 31), {"leaving": {"5to11": 30}})
+    kept = plan.keep(("baseline", "test"), lambda: baseline(history, as_at, end, 24))
+    assert plan.keep(("baseline", "test"), lambda: pytest.fail("worked out again")) is kept
+    fresh = outlook(history, as_at, end, scenario, 24, None)
+    reused = outlook(history, as_at, end, scenario, 24, None, base=kept)
+    assert np.array_equal(fresh.scenario, reused.scenario)
+    for ages in ("under12", "all"):
+        assert np.array_equal(fresh.scenario_draws[ages], reused.scenario_draws[ages])
+        assert np.array_equal(fresh.baseline_draws[ages], reused.baseline_draws[ages])
 
 
 def test_what_it_would_take_is_the_least_fall_in_starts_that_meets_the_aim(demo):

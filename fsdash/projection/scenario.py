@@ -149,42 +149,61 @@ def month_ends_after(start: dt.date, end: dt.date) -> list[dt.date]:
     return [d.date() for d in pd.date_range(pd.Timestamp(start), last, freq="ME")]
 
 
-def schedules(base: list[flows.Rates], scenario: Scenario, months: tuple[dt.date, ...]):
-    """For each set of rates, the rates in force in each month ahead, without and with the
-    scenario (which applies from its start month)."""
-    plain = [[rates] * (len(months) - 1) for rates in base]
-    changed = []
-    for rates in base:
-        after = scenario.apply(rates)
-        changed.append([after if day >= scenario.start else rates for day in months[1:]])
-    return plain, changed
+def schedule(rates: flows.Rates, scenario: Scenario, months: tuple[dt.date, ...]):
+    """The rates in force in each month ahead under the scenario (from its start month)."""
+    after = scenario.apply(rates)
+    return [after if day >= scenario.start else rates for day in months[1:]]
 
 
 def _totals(paths: np.ndarray) -> dict[str, np.ndarray]:
     return {"under12": paths[:, :, :UNDER_12].sum(axis=(2, 3)), "all": paths.sum(axis=(2, 3))}
 
 
-def outlook(history: flows.History, origin: dt.date, end: dt.date, scenario: Scenario,
-            reference_months: int, weekly_costs: np.ndarray | None,
-            bands=flows.BANDS, span: int = 1) -> Outlook:
-    """Project from the month end ``origin`` to ``end``, with rates by ``bands`` from the
+@dataclass(frozen=True)
+class Baseline:
+    """The projection if the reference period's rates carry on, which no scenario changes (so
+    it is worked out once for all of a page's scenarios): month ends, the central and resampled
+    rates, the expected children looked after (months + 1, A, G) and random paths' totals."""
+
+    months: tuple[dt.date, ...]
+    start: np.ndarray
+    population: np.ndarray
+    central: flows.Rates
+    resampled: list[flows.Rates]
+    expected: np.ndarray
+    draws: dict[str, np.ndarray]
+
+
+def baseline(history: flows.History, origin: dt.date, end: dt.date, reference_months: int,
+             bands=flows.BANDS, span: int = 1) -> Baseline:
+    """Project from the month end ``origin`` to ``end`` with rates by ``bands`` from the
     ``reference_months`` months to ``origin`` (their ranges from resampling its spans of
-    ``span`` months), with and without ``scenario``."""
+    ``span`` months)."""
     last = history.index(origin)
     months = tuple(month_ends_after(origin, end))
     start, population = history.stock[last], history.latest_population
     central = flows.estimate(history, last, reference_months, bands=bands)
-    (plain,), (changed,) = schedules([central], scenario, months)
     resampled = flows.bootstrap(history, last, reference_months, bands=bands, span=span)
-    plain_draws, changed_draws = schedules(resampled, scenario, months)
-    return Outlook(
-        months=months,
-        baseline=flows.expected(start, plain, population),
-        scenario=flows.expected(start, changed, population),
-        baseline_draws=_totals(flows.simulate(start, plain_draws, population)),
-        scenario_draws=_totals(flows.simulate(start, changed_draws, population)),
-        weekly_costs=weekly_costs,
-    )
+    ahead = len(months) - 1
+    return Baseline(months, start, population, central, resampled,
+                    flows.expected(start, [central] * ahead, population),
+                    _totals(flows.simulate(start, [[r] * ahead for r in resampled], population)))
+
+
+def outlook(history: flows.History, origin: dt.date, end: dt.date, scenario: Scenario,
+            reference_months: int, weekly_costs: np.ndarray | None,
+            bands=flows.BANDS, span: int = 1, base: Baseline | None = None) -> Outlook:
+    """Project from the month end ``origin`` to ``end`` with and without ``scenario`` (on the
+    same random draws), from ``base`` where given, else from its ``baseline``."""
+    base = base or baseline(history, origin, end, reference_months, bands, span)
+    expected, draws = base.expected, base.draws
+    if not scenario.is_baseline:
+        expected = flows.expected(base.start, schedule(base.central, scenario, base.months),
+                                  base.population)
+        draws = _totals(flows.simulate(base.start, [schedule(r, scenario, base.months)
+                                                    for r in base.resampled], base.population))
+    return Outlook(months=base.months, baseline=base.expected, scenario=expected,
+                   baseline_draws=base.draws, scenario_draws=draws, weekly_costs=weekly_costs)
 
 
 def starts_fall_needed(history: flows.History, origin: dt.date, end: dt.date, start: dt.date,
@@ -200,7 +219,7 @@ def starts_fall_needed(history: flows.History, origin: dt.date, end: dt.date, st
 
     def under12_at_end(fall: float) -> float:
         change = {band: -round(100 * fall, 6) for band in ("under5", "5to11")}
-        (_,), (changed,) = schedules([rates], Scenario.build(start, {"starts": change}), months)
+        changed = schedule(rates, Scenario.build(start, {"starts": change}), months)
         return float(flows.expected(history.stock[last], changed, population)[-1, :UNDER_12].sum())
 
     if round(under12_at_end(0)) <= target:
