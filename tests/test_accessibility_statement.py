@@ -176,7 +176,7 @@ def test_the_statement_renders_for_every_role_and_its_checks_are_fresh(demo_db, 
     with role_server(role, demo_db) as url:
         page = open_page(browser, url + "/accessibility")
         expect(page.get_by_text(f"This dashboard is {status} with the")).to_be_visible()
-        expect(page.get_by_role("link", name="Accessibility")).to_be_visible()
+        expect(page.get_by_role("link", name="Accessibility").first).to_be_visible()
         assert page.locator('[data-testid="stException"]').count() == 0
         page.close()
         results, not_checked = check_pages(browser, url, role, pages)
@@ -187,10 +187,11 @@ def test_the_statement_renders_for_every_role_and_its_checks_are_fresh(demo_db, 
                 f"{result['page']} for {role}: the browser now finds {findings(result)}, but "
                 f"docs/accessibility-checks.json records {was}: run `make accessibility` and "
                 "commit the file, so the accessibility statement says what is true")
-            if result["page"] == "Accessibility":
-                assert findings(result) == {"rules": [], "reaches_main": True,
-                                            "focus_visible": True, "controls_printed": [],
-                                            "scrolls_sideways": False}
+            if result["page"] == "Accessibility":       # fails no WCAG criterion itself
+                assert [v for v in result["violations"] if v["criteria"]] == []
+                assert {**findings(result), "rules": []} == {
+                    "rules": [], "reaches_main": True, "focus_visible": True,
+                    "controls_printed": [], "scrolls_sideways": False}
 
 
 @pytest.mark.browser
