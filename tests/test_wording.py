@@ -102,9 +102,7 @@ def read(demo_db) -> tuple[list[str], list[list[tuple[str, tuple]]]]:
             con.cursor(), Figures(published, True), council, plan, as_at, WHOLE_COUNCIL,
             scenario, "24", 5, 3))
     quality = data.quality_block(con.cursor())
-    # Its chart's axis title still says "Per cent" (fsdash/views/data.py, issue 25): read in
-    # full with block_texts once that says "%".
-    texts += [quality.title, quality.reading] + data.waiting(con.cursor())
+    texts += block_texts(quality) + data.waiting(con.cursor())
     texts += view_texts(outcomes.outcomes_view(con.cursor(), council, True, "all", WHOLE_COUNCIL))
     con.close()
     return [t for t in texts if t], links

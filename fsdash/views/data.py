@@ -163,5 +163,5 @@ def quality_block(con: duckdb.DuckDBPyConnection) -> ChartBlock:
     frame = pd.DataFrame({"as_at": loads["loaded_at"], "share": loads["share"]})
     figure = charts.monthly_lines(frame, [("share", "Rows set aside (%)", "vermillion", "solid")],
                                   "Rows set aside at each load, as a share of rows read",
-                                  "Per cent")
+                                  "Share of rows read (%)")
     return ChartBlock(title, reading, figure, table, "data-quality")
