@@ -15,23 +15,6 @@
     }
   });
 
-  // "Skip to main content": the first tab stop, past the pages' links and the menu.
-  const addSkipLink = () => {
-    if (doc.querySelector(".fsdash-skip")) return;
-    const link = doc.createElement("a");
-    link.className = "fsdash-skip";
-    link.href = "#main-content";
-    link.textContent = "Skip to main content";
-    link.addEventListener("click", event => {
-      const main = doc.querySelector('[data-testid="stMainBlockContainer"]');
-      if (!main) return;
-      event.preventDefault();
-      main.setAttribute("tabindex", "-1");
-      main.focus();
-    });
-    doc.body.prepend(link);
-  };
-
   // On a phone the pages' links fold behind Streamlit's "»" button: name it for what it opens.
   const nameMenuButton = () => doc.querySelectorAll('[data-testid="stExpandSidebarButton"]')
     .forEach(button => {
@@ -40,7 +23,7 @@
       }
     });
 
-  const mend = () => { hideSparklines(); addSkipLink(); nameMenuButton(); };
+  const mend = () => { hideSparklines(); nameMenuButton(); };
   mend();
   new MutationObserver(mend).observe(doc.body, {childList: true, subtree: true});
 })();
