@@ -233,17 +233,44 @@ class Sweep:
             if combobox.is_disabled():
                 continue
             first = combobox.input_value()
-            _open_list(combobox)
-            dropdown = self.tab.get_by_test_id("stSelectboxVirtualDropdown")
-            picks = dropdown.evaluate(PICKS)
-            self.tab.keyboard.press("Escape")
+            picks = self._listed(combobox)
             for option in [p for p in picks if p != first] + ([first] if len(picks) > 1 else []):
-                combobox.click()
-                combobox.press("Control+a")
-                combobox.press_sequentially(option)
-                dropdown.get_by_role("option", name=option, exact=True).click()
-                _settled(self.tab)
+                self._choose(combobox, option)
                 self.check(f"choosing '{option}' in '{label}'")
+
+    def _listed(self, combobox) -> list[str]:
+        """The options to choose in a select box (all, or the first, a middle and the last)."""
+        return self._again(lambda: self._listed_once(combobox), f"listing {combobox}")
+
+    def _listed_once(self, combobox) -> list[str]:
+        _open_list(combobox)
+        dropdown = self.tab.get_by_test_id("stSelectboxVirtualDropdown")
+        dropdown.wait_for(timeout=5_000)
+        picks = dropdown.evaluate(PICKS)
+        self.tab.keyboard.press("Escape")
+        return picks
+
+    def _choose(self, combobox, option: str) -> None:
+        def once():
+            combobox.click()
+            combobox.press("Control+a")
+            combobox.press_sequentially(option)
+            self.tab.get_by_test_id("stSelectboxVirtualDropdown").get_by_role(
+                "option", name=option, exact=True).click(timeout=5_000)
+        self._again(once, f"choosing '{option}'")
+        _settled(self.tab)
+
+    def _again(self, action, what: str, tries: int = 3):
+        """``action`` once the page is still, tried again where a late rerun (a download's, on
+        a loaded machine) closed the list under it."""
+        for attempt in range(tries):
+            _settled(self.tab)
+            try:
+                return action()
+            except (Timeout, AssertionError):
+                self.tab.keyboard.press("Escape")
+                if attempt == tries - 1:
+                    raise AssertionError(f"{self.where}: {what} failed {tries} times") from None
 
     def buttons(self) -> None:
         for button in self.each("stButton"):
