@@ -14,10 +14,10 @@ import pandas as pd
 
 from fsdash import metrics
 from fsdash.access import Figures
+from fsdash.access.series import protected_series
 from fsdash.config import WHOLE_COUNCIL, Council
 from fsdash.metrics.sources import waiting
 from fsdash.published_statistics.measures import MEASURES
-from fsdash.views.overview import protected_series
 
 # What is reconciled, in this order (issue 26): each a published measure; the store counts
 # those ``MEASURES`` marks ``local``.

@@ -12,12 +12,12 @@ import pandas as pd
 
 from fsdash import changes, charts, metrics
 from fsdash.access import SUPPRESSED, Figures
+from fsdash.access.series import protected_series
 from fsdash.changes import MONITORED, SCAN_MONTHS, Signal
 from fsdash.config import WHOLE_COUNCIL, Council
 from fsdash.formatting import long_date, month
 from fsdash.metrics import sources
 from fsdash.views.care import ChartBlock
-from fsdash.views.overview import protected_series
 
 HEAT_MEASURES = ("cla", "cla_rate", "cla_under12", "cla_starts", "cla_ceases", "referrals",
                  "referral_rate", "rereferral_pct", "cp_plans", "caseload")

@@ -10,7 +10,8 @@ import duckdb
 import pandas as pd
 
 from fsdash import metrics
-from fsdash.access import FAMILY_OF_MEASURE, SUPPRESSED, Figures, base_too_small, shares
+from fsdash.access import SUPPRESSED, Figures
+from fsdash.access.series import protected_series
 from fsdash.config import Council
 from fsdash.formatting import YEAR_EARLIER, change, figure, long_date, month, round_half_up
 from fsdash.metrics import sources
@@ -71,26 +72,6 @@ def headline_cards(con: duckdb.DuckDBPyConnection, figures: Figures, council: Co
                           None if now is None or pd.isna(now) else float(now),
                           None if before is None or pd.isna(before) else float(before)))
     return cards
-
-
-def protected_series(figures: Figures, con, name: str, dates, area: str, districts,
-               council: Council) -> tuple[pd.Series, pd.Series]:
-    """A headline measure over dates, and which dates' figures are hidden: a percentage with
-    its numerator and denominator (``fsdash.access.shares``), a count or a rate by its count
-    family's decision where it has one, else by its own base count (for roles with small
-    numbers hidden)."""
-    frame = metrics.series(con, name, dates, districts).set_index("as_at")
-    if name in shares.VALUES:
-        hidden = (shares.hidden_by_date(con, figures, council, name, frame.index)["share"]
-                  .xs(area, level="area").reindex(frame.index, fill_value=False))
-    elif name in FAMILY_OF_MEASURE:
-        family, age = FAMILY_OF_MEASURE[name]
-        hidden = figures.series(family, dates, area, age).reindex(frame.index).isna()
-    elif figures.suppress:
-        hidden = base_too_small(frame, council.max_suppressed)
-    else:
-        hidden = pd.Series(False, index=frame.index)
-    return frame["value"], hidden
 
 
 def _card_figures(measure, now, before, points: int, as_at: dt.date, council: Council):
