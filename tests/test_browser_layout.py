@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from conftest import ROOT
 from streamlit_server import READY, launched_chromium, streamlit_server
+from tools.accessibility_checks import open_page
 
 pytestmark = pytest.mark.browser
 WAIT = 300_000                      # ms: a page's first run (the published figures) on a busy machine
@@ -44,10 +45,8 @@ def browser(server):
 
 
 def _open(browser, url, charts: int = 0, viewport=None):
-    page = browser.new_page(viewport=viewport or {"width": 1400, "height": 1000})
-    page.goto(url)
-    expect(page.get_by_role("heading", level=1)).to_be_visible(timeout=WAIT)
-    page.wait_for_selector(READY, timeout=WAIT)
+    """The page opened as the accessibility checks open it, and its charts drawn."""
+    page = open_page(browser, url, **(viewport or {}))
     if charts:
         expect(page.locator(".js-plotly-plot")).to_have_count(charts, timeout=WAIT)
     page.wait_for_selector(READY, timeout=WAIT)
