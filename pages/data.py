@@ -77,11 +77,15 @@ if len(published):
     st.dataframe(published, hide_index=True)
 
 st.header("Our figures and what the DfE published")
-reading, reconciled = data.reconciled(con, ui.figures(ui.store_key(), ui.scope().key),
-                                      load_council())
-st.write(reading)
-st.dataframe(reconciled, hide_index=True)
-ui.download_button(reconciled, "reconciliation", PAGE)
+reconciled = data.reconciled(con, ui.figures(ui.store_key(), ui.scope().key), load_council())
+st.write(reconciled.reading)
+st.dataframe(reconciled.table, hide_index=True)
+ui.download_button(reconciled.table, "reconciliation", PAGE)
+with st.expander("What these measures count, and where they differ from the DfE's"):
+    for title, definition, note in reconciled.definitions:
+        st.markdown(f"**{title}**: {definition}")
+        if note:
+            st.caption(note)
 
 st.header("Rows the latest load set aside")
 quarantine = data.latest_quarantine(con)

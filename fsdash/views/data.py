@@ -4,10 +4,12 @@ for each file each load took (``source``: the file as named, ``file``: the extra
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import pandas as pd
 
-from fsdash import charts
+from fsdash import charts, metrics
 from fsdash.access import Figures
 from fsdash.config import Council
 from fsdash.extracts import EXTRACTS
@@ -67,23 +69,43 @@ def published_freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "Years": held["years"], "From the files": held["files"]})
 
 
-def reconciled(con: duckdb.DuckDBPyConnection, figures: Figures,
-               council: Council) -> tuple[str, pd.DataFrame]:
-    """Our figures beside the DfE's published figures for the council, year by year: a
-    sentence saying how close they are, and the table."""
+@dataclass(frozen=True)
+class Reconciled:
+    """Our figures beside the DfE's: a sentence saying how close they are, the table, and each
+    reconciled measure's definition with a note where it differs by more than
+    ``reconciliation.CLOSE``."""
+
+    reading: str
+    table: pd.DataFrame
+    definitions: list[tuple[str, str, str]]    # (title, definition, note: '' where none)
+
+
+def reconciled(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council) -> Reconciled:
+    """Our figures beside the DfE's published figures for the council, year by year."""
     found = reconciliation.reconcile(con, figures, council)
-    compared = found.dropna(subset=["difference_pct"])
+    notes = reconciliation.definition_notes(found)
+    definitions = [(metrics.MEASURES[name].title, metrics.MEASURES[name].definition,
+                    notes.get(name, "")) for name in reconciliation.RECONCILED
+                   if reconciliation.counted(name)]
+    return Reconciled(_reading(found, council), reconciliation.table(found), definitions)
+
+
+def _reading(found: pd.DataFrame, council: Council) -> str:
+    compared = found.dropna(subset=["difference"])
     if compared.empty:
         return ("There is nothing to reconcile yet: the store holds no year that the DfE's "
-                "published files also cover for the council.", reconciliation.table(found))
-    apart = compared[compared["difference_pct"].abs() > reconciliation.CLOSE]
+                "published files also cover for the council.")
+    apart = compared[compared["apart"]]
     reading = (f"{len(compared) - len(apart)} of {len(compared)} figures are within "
-               f"{reconciliation.CLOSE:g}% of what the DfE published for {council.short_name}")
-    if len(apart):
-        widest = apart.loc[apart["difference_pct"].abs().idxmax()]
+               f"{reconciliation.CLOSE:g}% of what the DfE published for {council.short_name} "
+               f"({reconciliation.CLOSE:g} percentage point for a percentage)")
+    counts = apart.dropna(subset=["difference_pct"])
+    if len(counts):
+        widest = counts.loc[counts["difference_pct"].abs().idxmax()]
         reading += (f"; the widest gap is {widest['title'].lower()} {widest['when']} "
-                    f"{widest['year']} ({widest['difference_pct']:+.1f}%)")
-    return reading + ".", reconciliation.table(found)
+                    f"{widest['year']} "
+                    f"({widest['difference_pct']:+.1f}%)")
+    return reading + "."
 
 
 def load_message(report, dry_run: bool) -> str:
