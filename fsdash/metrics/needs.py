@@ -68,13 +68,18 @@ for _need in NEEDS:
                     f"found, among them): the DfE's {_need.column} over "
                     f"{DENOMINATOR}."),
         unit="%", better="neither", is_count=False, params=(("code", _need.code),),
-        sql=f"""WITH {DATES}, {COMPLETED}
+        sql=f"""WITH {DATES}, by_day AS (
+                SELECT a.authorised_date AS day, count(*) AS assessments,
+                       count(*) FILTER (WHERE list_contains(string_split(a.factors, ' '), $code))
+                           AS found
+                FROM assessment a JOIN child c USING (child_id)
+                WHERE nullif(trim(a.factors), '') IS NOT NULL
+                  AND {IN_AREA.format(column="c.district_code")}
+                GROUP BY a.authorised_date)
             SELECT d.as_at,
-                   round(100.0 * count(c.assessment_id) FILTER (
-                         WHERE list_contains(c.codes, $code))
-                         / nullif(count(c.assessment_id), 0), 1) AS value,
-                   count(c.assessment_id) AS assessments
-            FROM dates d LEFT JOIN completed c USING (as_at)
+                   round(100.0 * sum(b.found) / nullif(sum(b.assessments), 0), 1) AS value,
+                   coalesce(sum(b.assessments), 0)::BIGINT AS assessments
+            FROM dates d LEFT JOIN by_day b ON b.day {TWELVE_MONTHS}
             GROUP BY d.as_at ORDER BY d.as_at""",
     )
 
