@@ -7,6 +7,7 @@ from fsdash import ui
 from fsdash.config import load_council
 from fsdash.views.team import NEEDS, TeamRefused
 from fsdash.views.team_workers import COUNTING_RULE
+from fsdash.views.team_workforce import workforce_block
 
 PAGE = "Team caseloads"
 council = load_council()
@@ -64,3 +65,4 @@ st.caption("Caseload: children with an open case held by a case-holding social w
            f"Thresholds: amber from {council.caseload_amber:g}, red from {council.caseload_red:g} "
            "children per social worker (council configuration). Workers are shown by their "
            "pseudonymous number only.")
+ui.chart_block(workforce_block(ui.cursor(), council), PAGE, heading_level=2)

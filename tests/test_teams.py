@@ -13,10 +13,15 @@ from extract_files import write_extracts
 from fsdash import metrics, store
 from fsdash.access import Scope
 from fsdash.config import load_council
-from fsdash.ingest import load_folder
+from fsdash.ingest import load_folder, load_paths
 from fsdash.metrics.teams import PLAN_LENGTHS, children_by_holders, team_caseloads
+from fsdash.published_statistics import SHIPPED
 from fsdash.views.team import all_teams_view, team_view
 from fsdash.views.team_workers import worker_caseloads
+from fsdash.views.team_workforce import TITLE as WORKFORCE_TITLE
+from fsdash.views.team_workforce import workforce_block
+
+WORKFORCE_FILE = SHIPPED / "csww_indicators_2017_to_2025.csv"
 
 COUNT_DATE = dt.date(2020, 3, 31)
 
@@ -104,7 +109,40 @@ def test_the_team_page_renders_for_every_team(demo_db, monkeypatch, team):
     names = {t.code: t.name for t in load_council().teams}
     assert [h.value for h in app.header] == ["All teams", f"{names[team]} team"]
     assert "### Caseloads worker by worker, highest first" in [m.value for m in app.markdown]
-    assert len(app.dataframe) == 6 and len(app.get("plotly_chart")) == 3
+    assert f"## {WORKFORCE_TITLE}" in [m.value for m in app.markdown]
+    assert len(app.dataframe) == 7 and len(app.get("plotly_chart")) == 4
+
+
+def test_the_published_workforce_figures_are_the_whole_councils_beside_others(tmp_path):
+    db = tmp_path / "workforce.duckdb"
+    load_paths([WORKFORCE_FILE, SHIPPED / "sn_model_2025_wide.csv"], db)
+    con = store.connect_readonly(db)
+    block = workforce_block(con, load_council())
+    con.close()
+    raw = pd.read_csv(WORKFORCE_FILE, dtype=str, keep_default_na=False)
+    latest = raw[raw["time_period"] == raw["time_period"].max()]
+    model = pd.read_csv(SHIPPED / "sn_model_2025_wide.csv", dtype=str).set_index("old_la_code")
+    near = [model.loc["888", f"SN_{rank}"] for rank in range(1, 11)]
+    table = block.table.set_index("Measure")
+    for column, row in (("caseload_fte", 0), ("turnover_rate_fte", 1), ("agency_rate_fte", 2),
+                        ("vacancy_rate_fte", 3)):
+        shown = table.iloc[row]
+        assert table.index[row].endswith(f"{latest['time_period'].iloc[0]} "
+                                         f"({'cases per FTE' if row == 0 else '%'})")
+        figures = pd.to_numeric(latest[column], errors="coerce")
+        councils = latest["geographic_level"] == "Local authority"
+        assert shown["Lancashire (whole council)"] == figures[
+            councils & (latest["old_la_code"] == "888")].iloc[0]
+        assert shown["England"] == figures[latest["geographic_level"] == "National"].iloc[0]
+        assert shown["North West"] == figures[latest["region_name"] == "North West"].iloc[0]
+        theirs = figures[councils & latest["old_la_code"].isin(near)].dropna()
+        assert shown["Statistical neighbours (median)"] == pytest.approx(theirs.median())
+        assert (shown["Neighbours' lowest"], shown["Neighbours' highest"]) == (
+            theirs.min(), theirs.max())
+    # Council-wide and at 30 September, said so, and set beside no team's figure.
+    assert "for the whole council at 30 September" in block.reading
+    assert "whole council" in block.figure.layout.title.text
+    assert not any("team" in str(c).lower() for c in block.table.columns)
 
 
 def test_a_team_that_splits_is_counted_as_it_was(tmp_path):
