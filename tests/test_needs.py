@@ -14,6 +14,14 @@ import duckdb
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_wording import (
+    A_BEFORE_VOWEL,
+    CODE_NAME,
+    OTHER_DATES,
+    REPEATED,
+    SOUNDED_AS_CONSONANT,
+    block_texts,
+)
 
 from conftest import ROOT
 from fsdash import metrics, store
@@ -25,6 +33,7 @@ from fsdash.metrics.needs import NEEDS
 from fsdash.published_statistics import SHIPPED
 from fsdash.published_statistics import reconciliation as rec
 from fsdash.views import needs
+from fsdash.views.team_workforce import workforce_block
 
 FACTORS = SHIPPED / "c3_factors_identified_at_end_of_assessment_2018_to_2025.csv"
 MODEL = SHIPPED / "sn_model_2025_wide.csv"
@@ -201,3 +210,21 @@ def test_the_data_page_notes_each_definition_that_differs(demo_db, monkeypatch):
     assert rec.POINTS in set(table["Difference is in"])
     notes = " ".join(c.value for c in app.caption)
     assert "Our figure differs from the DfE's published one by more than" in notes
+
+
+def test_the_blocks_read_plainly(demo_con):
+    council = load_council()
+    texts = []
+    for suppress in (True, False):
+        figures = Figures(Published(cursors(demo_con), council), suppress=suppress)
+        texts += block_texts(needs.needs_block(demo_con, figures, council))
+        found = rec.reconcile(demo_con, figures, council)
+        texts += [*rec.table(found).columns, *rec.table(found)["Note"],
+                  *rec.definition_notes(found).values()]
+    texts += block_texts(workforce_block(demo_con, council))
+    assert len(texts) > 30
+    for rule in (REPEATED, CODE_NAME, OTHER_DATES):
+        assert not [t for t in texts if rule.search(t)], rule
+    assert not [t for t in texts if "per cent" in t.lower()]
+    assert not [t for t in texts for word in A_BEFORE_VOWEL.findall(t)
+                if not word.lower().startswith(SOUNDED_AS_CONSONANT)]

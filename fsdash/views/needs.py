@@ -145,8 +145,8 @@ def needs_block(con: duckdb.DuckDBPyConnection, figures: Figures,
     published = published_shares(con, council)
     if published.empty:
         return ChartBlock(TITLE, "The store holds no published figures for the factors found at "
-                          "assessment (the DfE's c3_factors_identified_at_end_of_assessment "
-                          "file) to compare with, and " + (
+                          "the end of assessment (the DfE's children in need file of them) to "
+                          "compare with, and " + (
                               "our own shares are not shown without them." if
                               factors_recorded(con) else "no assessment factors of its own."),
                           None, pd.DataFrame(), STEM)

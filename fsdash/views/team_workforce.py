@@ -45,7 +45,8 @@ def workforce_block(con: duckdb.DuckDBPyConnection, council: Council) -> ChartBl
     year = latest_year(con)
     if year is None:
         return ChartBlock(TITLE, "The store holds no published workforce figures (the DfE's "
-                          "csww_indicators file) to compare with.", None, pd.DataFrame(), STEM)
+                          "children's social work workforce file) to compare with.", None,
+                          pd.DataFrame(), STEM)
     found = [compare(con, council, name, year) for name in WORKFORCE]
     return ChartBlock(TITLE, _reading(found[0], council, year), _figure(found[0], council, year),
                       _table(found, council), STEM)
