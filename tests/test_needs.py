@@ -202,6 +202,8 @@ def test_the_front_door_shows_the_needs_beside_the_published_shares(demo_db, mon
     table = next(t.value for t in app.dataframe if "Need (parent or carer)" in t.value.columns)
     assert list(table["Year to 31 March"][:4]) == ["2024-25"] * 4
     assert SUPPRESSED not in set(table[f"{needs.OURS} (%)"][:4])   # council-wide: not small
+    notes = " ".join(c.value for c in app.caption)
+    assert "differs from the DfE's published one by more than 1 percentage point" in notes
 
 
 def test_the_data_page_notes_each_definition_that_differs(demo_db, monkeypatch):

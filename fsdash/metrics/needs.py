@@ -29,20 +29,25 @@ from fsdash.metrics.registry import register
 
 @dataclass(frozen=True)
 class Need:
-    """One need: its measure's name, how a reader calls it, its census code and the DfE's
-    column counting it."""
+    """One need: its measure's name, how a reader calls it, the concern in words, its census
+    code and the DfE's column counting it."""
 
     name: str
     label: str
+    concern: str
     code: str
     column: str
 
 
 NEEDS = (
-    Need("domestic_abuse_pct", "Domestic abuse", "3B", "Domestic_Abuse_parent"),
-    Need("parental_mental_health_pct", "Mental health", "4B", "Mental_Health_parent"),
-    Need("parental_alcohol_pct", "Alcohol misuse", "1B", "Alcohol_Misuse_parent"),
-    Need("parental_drug_pct", "Drug misuse", "2B", "Drug_Misuse_parent"),
+    Need("domestic_abuse_pct", "Domestic abuse", "domestic abuse affecting a parent or carer",
+         "3B", "Domestic_Abuse_parent"),
+    Need("parental_mental_health_pct", "Mental health", "a parent or carer's mental health",
+         "4B", "Mental_Health_parent"),
+    Need("parental_alcohol_pct", "Alcohol misuse", "a parent or carer's alcohol misuse", "1B",
+         "Alcohol_Misuse_parent"),
+    Need("parental_drug_pct", "Drug misuse", "a parent or carer's drug misuse", "2B",
+         "Drug_Misuse_parent"),
 )
 DENOMINATOR = "Episodes_with_assessment_factor"   # the DfE's column: episodes with any factor
 FACTORS_DATASET = "c3_assessment_factors"
@@ -60,10 +65,10 @@ completed AS (
 for _need in NEEDS:
     register(
         name=_need.name,
-        title=f"Assessments finding {_need.label.lower()} (parent or carer, 12 months)",
+        title=f"Assessments finding concerns about {_need.concern} (12 months)",
         definition=(f"Assessments completed (authorised) in the 12 months to the count date that "
-                    f"identified {_need.label.lower()} about a parent or carer (children in need "
-                    f"census assessment factor {_need.code}), as a percentage of the "
+                    f"identified concerns about {_need.concern} (children in need census "
+                    f"assessment factor {_need.code}), as a percentage of the "
                     "assessments completed in those months with any factor recorded (21, none "
                     f"found, among them): the DfE's {_need.column} over "
                     f"{DENOMINATOR}."),

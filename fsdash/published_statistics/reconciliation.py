@@ -36,17 +36,18 @@ COLUMNS = ("year", "measure", "title", "when", "ours", "published", "difference"
            "difference_unit", "difference_pct", "apart", "note")
 
 
-def reconcile(con: duckdb.DuckDBPyConnection, figures: Figures,
-              council: Council) -> pd.DataFrame:
-    """One row for each reconciled measure and year: ``COLUMNS`` (``ours`` None where the
-    scope does not see it or the store cannot count it, with the ``note`` saying which)."""
+def reconcile(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council,
+              names: tuple[str, ...] = RECONCILED) -> pd.DataFrame:
+    """One row for each reconciled measure (of ``names``, all by default) and year: ``COLUMNS``
+    (``ours`` None where the scope does not see it or the store cannot count it, with the
+    ``note`` saying which)."""
     rows = []
     try:
         first, last = metrics.first_reliable_date(con), metrics.latest_month_end(con)
     except ValueError:        # a store holding published statistics alone
         first = last = None
-    waits = waiting(con, tuple(name for name in RECONCILED if counted(name)))
-    for name in RECONCILED:
+    waits = waiting(con, tuple(name for name in names if counted(name)))
+    for name in names:
         published = _published(con, council, name)
         days = [dt.date(year, 3, 31) for year in published.index]
         ours = pd.Series(dtype=float)
@@ -173,6 +174,15 @@ def definition_notes(reconciled: pd.DataFrame) -> dict[str, str]:
                        f"{_close(percentage)} in {_counted_years(len(rows))} "
                        f"({gaps}). {_why(name)}")
     return notes
+
+
+def definitions(reconciled: pd.DataFrame, names) -> list[tuple[str, str, str]]:
+    """Each of ``names`` the store counts, as its page shows it: (title, definition, note), the
+    note saying how it differs from the DfE's published figure where it does by more than
+    ``CLOSE`` ('' otherwise)."""
+    notes = definition_notes(reconciled)
+    return [(metrics.MEASURES[name].title, metrics.MEASURES[name].definition,
+             notes.get(name, "")) for name in names if counted(name)]
 
 
 def _gap(row) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from fsdash import charts, metrics
+from fsdash import charts
 from fsdash.access import Figures
 from fsdash.config import Council
 from fsdash.extracts import EXTRACTS
@@ -83,11 +83,8 @@ class Reconciled:
 def reconciled(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council) -> Reconciled:
     """Our figures beside the DfE's published figures for the council, year by year."""
     found = reconciliation.reconcile(con, figures, council)
-    notes = reconciliation.definition_notes(found)
-    definitions = [(metrics.MEASURES[name].title, metrics.MEASURES[name].definition,
-                    notes.get(name, "")) for name in reconciliation.RECONCILED
-                   if reconciliation.counted(name)]
-    return Reconciled(_reading(found, council), reconciliation.table(found), definitions)
+    return Reconciled(_reading(found, council), reconciliation.table(found),
+                      reconciliation.definitions(found, reconciliation.RECONCILED))
 
 
 def _reading(found: pd.DataFrame, council: Council) -> str:

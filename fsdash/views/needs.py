@@ -25,6 +25,7 @@ from fsdash.access.shares import ONE_WINDOW, hidden_measures
 from fsdash.config import WHOLE_COUNCIL, Council
 from fsdash.metrics import sources
 from fsdash.metrics.needs import DENOMINATOR, FACTORS_DATASET, NEEDS, factor_cells, kinds_of
+from fsdash.published_statistics import reconciliation
 from fsdash.published_statistics.neighbours import neighbours
 from fsdash.views.blocks import ChartBlock
 
@@ -37,6 +38,19 @@ NEEDS_FACTORS = ("Our own figures need the assessment factors each assessment fo
                  "children in need census's AssessmentFactors, or a local assessments file "
                  "with them): the store holds none yet, so only the published figures are "
                  "shown.")
+
+
+# The Front door's measures reconciled with the DfE's published figures.
+RECONCILED_HERE = ("referrals", "rereferral_pct")
+
+
+def front_door_definitions(con: duckdb.DuckDBPyConnection, figures: Figures,
+                           council: Council) -> list[tuple[str, str, str]]:
+    """The definitions of the Front door's measures that have a published equivalent, and of
+    the needs: (title, definition, note), the note saying how our figure differs from the
+    DfE's published one where it does by more than 1%."""
+    found = reconciliation.reconcile(con, figures, council, RECONCILED_HERE)
+    return reconciliation.definitions(found, (*RECONCILED_HERE, *(n.name for n in NEEDS)))
 
 
 def published_shares(con: duckdb.DuckDBPyConnection, council: Council) -> pd.DataFrame:
@@ -190,8 +204,8 @@ def _reading(published: pd.DataFrame, ours: pd.DataFrame, council: Council,
     reading = []
     if abuse[["council", "england", "median"]].notna().all():
         reading.append(f"In {period} the DfE published that {abuse['council']:.1f}% of "
-                       f"{council.short_name}'s assessments found domestic abuse about a "
-                       f"parent or carer, against {abuse['england']:.1f}% in England and a "
+                       f"{council.short_name}'s assessments found concerns about "
+                       f"{NEEDS[0].concern}, against {abuse['england']:.1f}% in England and a "
                        f"median of {abuse['median']:.1f}% among its statistical neighbours.")
     own = ours[(ours["year"] == latest) & (ours["need"] == NEEDS[0].label)]
     if len(own) and pd.notna(own["value"].iloc[0]):
@@ -232,8 +246,8 @@ def _figure(published: pd.DataFrame, ours: pd.DataFrame, council: Council, lates
             text=[SUPPRESSED if h else "" for h in hidden], textposition="outside",
             cliponaxis=False))
     fig.update_layout(
-        title={"text": f"Assessments finding each need about a parent or carer, year to 31 "
-                       f"March {latest} (%)", "x": 0, "font": {"size": 18}},
+        title={"text": f"Assessments finding each concern about a parent or carer, year to "
+                       f"31 March {latest} (%)", "x": 0, "font": {"size": 18}},
         font={"family": charts.FONT, "size": 14, "color": "#0b0c0c"}, barmode="group",
         plot_bgcolor="white", height=520, hovermode="y unified",
         legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"},
