@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -30,9 +31,14 @@ def development_director(monkeypatch, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
-    """The demo council at scale 1, built through the real import path."""
+    """The demo council at scale 1, built through the real import path. For a quick local run,
+    FSDASH_TEST_DEMO may name the folder an earlier run built (its demo.duckdb and extracts/),
+    which is copied instead; CI always builds it."""
     folder = tmp_path_factory.mktemp("demo")
     db = folder / "demo.duckdb"
+    if prebuilt := os.environ.get("FSDASH_TEST_DEMO"):
+        shutil.copytree(prebuilt, folder, dirs_exist_ok=True)
+        return db
     build_demo(db, until=DEMO_UNTIL, out_dir=folder / "extracts")
     return db
 
