@@ -11,9 +11,9 @@ the episodes with each code in the year to 31 March (``Domestic_Abuse_parent``,
 ``Domestic_Abuse_person``, ...) and the episodes with any factor recorded
 (``Episodes_with_assessment_factor``). fsdash counts the parent or carer's code, the DfE's
 ``_parent`` column, over every assessment with a factor recorded: the needs of the parents the
-model works with, as the DfE's own commentary reports them. The ``_person`` columns (another
-person in the household) are left out: an assessment recording both would count twice in their
-sum, and a share must count each assessment once.
+model works with. The ``_person`` columns (another person in the household) are left out: an
+assessment recording both would count twice in their sum, and a share must count each
+assessment once.
 """
 
 from __future__ import annotations
