@@ -51,19 +51,52 @@ def monthly_lines(frame: pd.DataFrame, lines: list[tuple[str, str, str, str]], t
     return fig
 
 
-def rate_chart(rates: pd.DataFrame, benchmarks: pd.DataFrame, area: str, title: str,
+def rate_chart(rates: pd.DataFrame, comparators: pd.DataFrame, area: str, title: str,
                y_title: str = "Per 10,000 children") -> go.Figure:
-    """The area's monthly rate (or percentage) with published benchmarks as annual points."""
+    """The area's monthly rate (or percentage) as a line, with published comparators
+    (``label``, ``as_at``, ``value``) as annual points, each its own shape and never joined,
+    as the published figures are one a year."""
     fig = go.Figure()
     _line(fig, rates["as_at"], rates["value"], area, "blue")
     symbols = ["diamond", "square", "triangle-up"]
     colours = ["vermillion", "green", "purple"]
-    for i, (label, points) in enumerate(benchmarks.groupby("label", sort=False)):
+    for i, (label, points) in enumerate(comparators.groupby("label", sort=False)):
         fig.add_trace(go.Scatter(
-            x=points["as_at"], y=points["value"], name=f"{label} (31 March)", mode="markers+lines",
-            line={"color": OKABE_ITO[colours[i % 3]], "dash": "dot", "width": 1},
-            marker={"symbol": symbols[i % 3], "size": 10, "color": OKABE_ITO[colours[i % 3]]}))
+            x=points["as_at"], y=points["value"], name=f"{label}, published yearly",
+            mode="markers", marker={"symbol": symbols[i % 3], "size": 11,
+                                    "color": OKABE_ITO[colours[i % 3]]}))
     return _layout(fig, title, y_title, decimals=1)
+
+
+def neighbour_bars(rows: pd.DataFrame, references: list[tuple[str, float]], title: str,
+                   x_title: str) -> go.Figure:
+    """The council and its neighbours (``name``, ``value``, ``own``: True for the council) as
+    horizontal bars, highest first, each labelled with its figure; the council's bar patterned
+    and named "(this council)" as well as coloured, and each reference (England, the region)
+    a labelled line of its own dash."""
+    rows = rows.sort_values("value", ascending=False)
+    fig = go.Figure()
+    for own, name, colour, pattern in ((False, "Statistical neighbours", "sky", ""),
+                                       (True, "This council", "blue", "/")):
+        chosen = rows[rows["own"] == own]
+        fig.add_trace(go.Bar(
+            y=chosen["name"], x=chosen["value"], orientation="h", name=name,
+            marker={"color": OKABE_ITO[colour], "pattern": {"shape": pattern}},
+            text=[f"{v:,.1f}".removesuffix(".0") for v in chosen["value"]],
+            textposition="outside", cliponaxis=False))
+    for (label, value), dash, colour in zip(references, ("dash", "dot"),
+                                            ("vermillion", "black")):
+        fig.add_trace(go.Scatter(x=[value, value], y=[rows["name"].iloc[0], rows["name"].iloc[-1]],
+                                 mode="lines", name=f"{label} ({value:g})",
+                                 line={"color": OKABE_ITO[colour], "dash": dash, "width": 2}))
+    fig = _layout(fig, title, None)
+    fig.update_layout(height=180 + 30 * len(rows), hovermode="y unified", barmode="overlay",
+                      xaxis_title=x_title)
+    fig.update_yaxes(categoryorder="array", categoryarray=list(rows["name"])[::-1],
+                     gridcolor=None, rangemode=None)
+    fig.update_xaxes(gridcolor="#dddddd", hoverformat=".1f", rangemode="tozero",
+                     range=[0, 1.2 * max([rows["value"].max(), *(v for _, v in references)])])
+    return fig
 
 
 def _bands(fig: go.Figure, projection: pd.DataFrame) -> None:

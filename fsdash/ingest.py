@@ -318,7 +318,7 @@ def _refuse_shrinking(con: duckdb.DuckDBPyConnection, held: dict[str, int]) -> N
 
 
 def _load_council(con: duckdb.DuckDBPyConnection, council: Council) -> None:
-    """Put the council's geography, teams, benchmarks and targets in the store, and the
+    """Put the council's geography, teams and targets in the store, and the
     district of each postcode outward code (for this load only: ``_typed``)."""
     con.executemany("INSERT INTO locality VALUES (?, ?)", list(council.localities.items()))
     con.executemany("INSERT INTO district VALUES (?, ?, ?)",
@@ -331,10 +331,6 @@ def _load_council(con: duckdb.DuckDBPyConnection, council: Council) -> None:
                      for t in council.teams])
     con.executemany("INSERT INTO team_district VALUES (?, ?, ?, ?)",
                     [(t.code, d, t.start, t.end) for t in council.teams for d in t.districts])
-    for measure, spec in council.benchmarks.items():
-        con.executemany("INSERT INTO benchmark VALUES (?, ?, ?, ?)",
-                        [(measure, spec["label"], int(y), float(v))
-                         for y, v in spec["values"].items()])
     con.executemany("INSERT INTO target VALUES (?, ?, ?, ?, ?, ?)",
                     [(t.measure, t.baseline_date, t.annual_change, t.years, t.label, t.source)
                      for t in council.targets])

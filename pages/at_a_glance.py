@@ -1,5 +1,6 @@
 """At a glance: what changed this month for every measure, area and team, and every indicator
-by area against its thresholds and the published benchmarks."""
+by area against its thresholds and the published figures for England, the region and the
+statistical neighbours' median."""
 
 import streamlit as st
 

@@ -27,6 +27,7 @@ st.caption(ui.as_at_caption(council, filters) + f" · {AGE_BANDS[age_key][0].low
 st.header("Numbers and rates")
 ui.chart_block(view.trend, PAGE)
 ui.chart_block(view.rate, PAGE)
+ui.chart_block(view.neighbours, PAGE)
 
 st.header("Under-12s and the target")
 ui.chart_block(view.target, PAGE)

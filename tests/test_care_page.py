@@ -124,6 +124,9 @@ def test_the_projection_shows_while_the_target_period_runs(app):
     _open_care(app, as_at="2023-03")
     texts = " ".join(m.value for m in app.markdown)
     assert "If the trend of the last" in texts and "chance of meeting the target" in texts
+    assert "### How we compare with similar councils" in texts
+    assert ("Lancashire had 74 children looked after per 10,000 children at 31 March 2023, "
+            "higher than ") in texts
     assert "0% chance" not in texts
     assert any("steady percentage change" in c.value for c in app.caption)
 

@@ -1,5 +1,6 @@
 """At a glance: the monthly scan finds and ranks real changes and ignores noise; the heat map's
-cells are the measures' own figures, rated by the configured thresholds."""
+cells are the measures' own figures, rated by the configured thresholds, and compared with the
+same published figures the other pages show."""
 
 import dataclasses
 import datetime as dt
@@ -12,7 +13,9 @@ from conftest import ROOT
 from fsdash import changes, metrics, store
 from fsdash.access import Figures, Published
 from fsdash.config import Rating, load_council
-from fsdash.views.glance import AREA_PAGES, HEAT_MEASURES, heat_block
+from fsdash.published_statistics.comparators import NEIGHBOURS_MEDIAN, comparators
+from fsdash.views.care_compare import rate_block
+from fsdash.views.glance import AREA_PAGES, COMPARED, HEAT_MEASURES, heat_block
 
 MONTHS = pd.date_range("2023-01-31", periods=24, freq="ME")
 WOBBLE = [3, -3, 2, -2, 1, -1] * 4         # steady ups and downs, no pattern
@@ -104,6 +107,28 @@ def test_configured_thresholds_change_the_heat_maps_ratings(heat):
     assert set(ratings) == {"◆ Amber"}
     assert set(_cells(block).xs("Caseload per social worker", level="Measure")["Rating"]) == {
         "Not rated"}
+
+
+def test_the_heat_map_compares_with_england_the_region_and_the_neighbours_as_children_in_care(heat):
+    con, council, published = heat
+    as_at = dt.date(2025, 1, 31)
+    table = _cells(heat_block(con, Figures(published, False), council, as_at)[0])
+    assert COMPARED == ("cla_rate", "rereferral_pct", "caseload")
+    for name in COMPARED:
+        marks = comparators(con, council, name)
+        marks = marks[marks["as_at"] <= pd.Timestamp(as_at)]
+        latest = marks[marks["year"] == marks["year"].max()]
+        for label, value, period in zip(latest["label"], latest["value"], latest["period"]):
+            heading = "Against " + (label.lower() if label == NEIGHBOURS_MEDIAN else label)
+            cell = table.loc[(metrics.MEASURES[name].title, "Lancashire"), heading]
+            assert f" {value:,.1f} {period}" in cell, (name, label, cell)
+    rates = pd.Series(67.0, index=pd.date_range("2024-01-31", "2025-01-31", freq="ME"))
+    care = rate_block(con, rates, council, "all", True).table
+    england = care.loc[care["Month end"] == "31 March 2024", "England, published"].iloc[0]
+    assert f"than {england:.1f} at 31 March 2024" in table.loc[("Rate per 10,000 children",
+                                                                "Lancashire"), "Against England"]
+    counts = table.xs("Children looked after", level="Measure")
+    assert (counts.filter(like="Against") == "").all().all()     # a count compares with nothing
 
 
 @pytest.mark.parametrize("role", ["cabinet", "director", "team_manager:FS01", "analyst"])

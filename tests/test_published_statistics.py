@@ -1,11 +1,14 @@
 """The DfE's published statistics as a source (issue 26): loaded from the files the project
-ships, checked, kept year by year; the council's statistical neighbours and how it compares,
-checked against the published files read directly with pandas."""
+ships, checked, kept year by year; the council's statistical neighbours, how it compares and
+the comparators the pages draw, checked against the published files read directly with pandas;
+a store with none shows no comparison and says why."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -15,8 +18,11 @@ from fsdash.config import load_council
 from fsdash.export.content import cursors
 from fsdash.ingest import LoadError, load_paths
 from fsdash.published_statistics import SHIPPED, shipped_files
+from fsdash.published_statistics.comparators import NEIGHBOURS_MEDIAN, comparators
+from fsdash.published_statistics.measures import MEASURES
 from fsdash.published_statistics.neighbours import compare, neighbours
 from fsdash.published_statistics.reconciliation import reconcile
+from fsdash.views.care_compare import neighbours_block, rate_block
 
 CLA = SHIPPED / "cla_number_and_rate_per_10k_children.csv"
 REFERRALS = SHIPPED / "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
@@ -176,3 +182,135 @@ def test_the_demos_31_march_counts_are_within_1_percent_of_lancashires_published
         for year, row in looked_after.iterrows():
             assert abs(row["ours"] - row["published"]) <= 0.01 * row["published"], (year, row)
             assert row["note"] == ""
+
+
+def _published(path: Path, column: str, breakdown: str) -> pd.DataFrame:
+    """A published file's rows for one measure and breakdown, as numbers where published."""
+    figures = _read(path)
+    breakdown_column = "population_type" if "population_type" in figures else "category"
+    figures = figures[figures[breakdown_column] == breakdown].copy()
+    figures["number"] = pd.to_numeric(figures[column], errors="coerce")
+    return figures
+
+
+@pytest.mark.parametrize("measure, path, column, breakdown", [
+    ("cla_rate", CLA, "rate_per_10000", "Children looked after on 31 March each year"),
+    ("rereferral_pct", REFERRALS, "rereferral_percent", "Referrals and Re-referrals"),
+])
+def test_the_comparators_are_england_the_region_and_the_neighbours_median_of_the_published_file(
+        published_db, measure, path, column, breakdown):
+    figures = _published(path, column, breakdown)
+    model = _read(MODEL).set_index("old_la_code").loc["888"]
+    near = [model[f"SN_{r}"] for r in range(1, 11)]
+    expected = []
+    for label, rows in (
+            ("England", figures[figures["geographic_level"] == "National"]),
+            ("North West", figures[(figures["geographic_level"] == "Regional")
+                                   & (figures["region_name"] == "North West")]),
+            (NEIGHBOURS_MEDIAN, figures[figures["geographic_level"] == "Local authority"]
+             .loc[lambda f: f["old_la_code"].isin(near)]
+             .groupby("time_period", as_index=False)["number"].median())):
+        expected += [(label, int(year), pd.Timestamp(int(year), 3, 31), value)
+                     for year, value in sorted(zip(rows["time_period"], rows["number"]))]
+    con = store.connect_readonly(published_db)
+    found = comparators(con, load_council(), measure)
+    con.close()
+    assert list(found[["label", "year", "as_at", "value"]].itertuples(index=False, name=None)) \
+        == expected
+    assert set(found["period"].str[:-5]) == {MEASURES[measure].when}
+
+
+def test_how_lancashire_compares_with_its_neighbours_reads_as_the_published_file(published_db):
+    figures = _published(CLA, "rate_per_10000", "Children looked after on 31 March each year")
+    latest = figures[figures["time_period"] == "2025"].set_index(
+        ["geographic_level", "old_la_code", "region_name"])["number"]
+    model = _read(MODEL).set_index("old_la_code").loc["888"]
+    near = pd.Series({model[f"SN_{r}"]: latest.xs(("Local authority", model[f"SN_{r}"]),
+                                                  level=(0, 1)).iloc[0] for r in range(1, 11)})
+    own = latest.xs(("Local authority", "888"), level=(0, 1)).iloc[0]
+    england = latest.xs("National", level=0).iloc[0]
+    region = latest.xs(("Regional", "North West"), level=(0, 2)).iloc[0]
+    con = store.connect_readonly(published_db)
+    council = load_council()
+    block = neighbours_block(con, council, dt.date(2026, 10, 31))
+    con.close()
+    assert block.reading.startswith(
+        f"Lancashire had {own:g} children looked after per 10,000 children at 31 March 2025, "
+        f"higher than {(near < own).sum()} of its 10 statistical neighbours (median "
+        f"{near.median():g}), {'lower' if own < england else 'higher'} than England "
+        f"({england:g}) and {'lower' if own < region else 'higher'} than North West ({region:g}).")
+    table = block.table.set_index("Council")
+    assert len(table) == 13 and set(table["At"]) == {"31 March 2025"}
+    assert list(table["Closeness"].iloc[1:11]) == [model[f"SN_{r}P"].strip() for r in range(1, 11)]
+    assert list(table["Per 10,000 children"]) == [own, *near, england, region]
+    bars = {name: x for trace in block.figure.data if trace.type == "bar"
+            for name, x in zip(trace.y, trace.x)}
+    assert bars.pop("Lancashire (this council)") == own and len(bars) == 10
+    council_bar = next(t for t in block.figure.data if t.name == "This council")
+    assert council_bar.marker.pattern.shape == "/"      # told apart by pattern, not colour alone
+    lines = {t.name for t in block.figure.data if t.type == "scatter"}
+    assert lines == {f"England ({england:g})", f"North West ({region:g})"}
+
+
+def test_the_rate_chart_draws_the_published_figures_as_yearly_points_never_joined(published_db):
+    months = pd.date_range("2023-01-31", "2025-06-30", freq="ME")
+    rates = pd.Series(70.0, index=months)
+    con = store.connect_readonly(published_db)
+    council = load_council()
+    block = rate_block(con, rates, council, "all", True)
+    found = comparators(con, council, "cla_rate")
+    con.close()
+    points = [t for t in block.figure.data if t.name != "Lancashire"]
+    assert [t.name for t in points] == ["England, published yearly", "North West, published yearly",
+                                        f"{NEIGHBOURS_MEDIAN}, published yearly"]
+    for trace in points:
+        assert trace.mode == "markers"
+        assert [pd.Timestamp(x) for x in trace.x] == [pd.Timestamp(y, 3, 31) for y in (2023, 2024,
+                                                                                        2025)]
+    in_2025 = found[found["year"] == 2025].set_index("label")["value"]
+    assert (f"Published figures at 31 March 2025, shown as points once a year: England "
+            f"{in_2025['England']:g}, North West {in_2025['North West']:g}, {NEIGHBOURS_MEDIAN} "
+            f"{in_2025[NEIGHBOURS_MEDIAN]:g}.") in block.reading
+    march = block.table[block.table["Month end"] == "31 March 2025"].iloc[0]
+    assert march["England, published"] == in_2025["England"]
+
+
+@pytest.fixture(scope="module")
+def empty_store(tmp_path_factory):
+    """A store with no published files (nor anything else): a version 19 store (with the
+    hand-typed benchmarks' table) upgraded to the latest."""
+    con = duckdb.connect(str(tmp_path_factory.mktemp("empty") / "empty.duckdb"))
+    store.migrate(con, upto=19)
+    had_benchmarks = con.execute("SELECT count(*) FROM information_schema.tables "
+                                 "WHERE table_name = 'benchmark'").fetchone()[0]
+    store.migrate(con)
+    yield con, had_benchmarks
+    con.close()
+
+
+def test_a_store_with_no_published_files_shows_no_comparison_and_says_why(empty_store):
+    con, _ = empty_store
+    council = load_council()
+    assert comparators(con, council, "cla_rate").empty
+    block = neighbours_block(con, council, dt.date(2020, 3, 31))
+    assert block.figure is None
+    assert block.reading.startswith("No comparison with England, the region or statistical "
+                                    "neighbours is shown: the store holds no published figures "
+                                    "for children looked after per 10,000 children")
+    rates = pd.Series([60.0, 61.0], index=pd.to_datetime(["2020-02-29", "2020-03-31"]))
+    rate = rate_block(con, rates, council, "all", True)
+    assert "holds no published figures" in rate.reading
+    assert [t.name for t in rate.figure.data] == ["Lancashire"]
+    assert list(rate.table.columns) == ["Month end", "Per 10,000 children"]
+
+
+def test_the_council_file_without_benchmarks_loads_and_the_stores_table_of_them_goes(
+        empty_store):
+    con, had_benchmarks = empty_store
+    council = load_council()
+    assert "[benchmarks" not in council.path.read_text(encoding="utf-8")
+    assert (council.code, council.dfe_code) == ("E10000017", "888")
+    tables = {name for (name,) in con.execute(
+        "SELECT table_name FROM information_schema.tables").fetchall()}
+    assert had_benchmarks == 1
+    assert "benchmark" not in tables and "published_value" in tables

@@ -25,7 +25,7 @@ from fsdash.metrics.headline import HEADLINE
 from fsdash.metrics.registry import BREAKDOWNS, MEASURES, Breakdown, Measure
 
 __all__ = ["AGE_RANGES", "ALL_AGES", "BREAKDOWNS", "HEADLINE", "MEASURES", "Breakdown", "Measure",
-           "benchmarks", "breakdown", "breakdown_by_district", "caseload_by_team",
+           "breakdown", "breakdown_by_district", "caseload_by_team",
            "caseload_by_worker", "counted_breakdown", "counted_series", "first_reliable_date",
            "latest_month_end", "month_ends", "reliable_month_ends", "series", "summary",
            "target_at", "target_path", "targets", "value", "year_before", "years_after"]
@@ -124,13 +124,6 @@ def breakdown(con: duckdb.DuckDBPyConnection, name: str, dates, districts=(),
         frame = frame.sort_values(["as_at", "category"], key=lambda c: c.map(rank)
                                   if c.name == "category" else c, kind="stable")
     return frame.reset_index(drop=True)
-
-
-def benchmarks(con: duckdb.DuckDBPyConnection, measure_suffix: str) -> pd.DataFrame:
-    """Published benchmarks whose measure name ends with ``measure_suffix``, at 31 March of each
-    year: label, as_at, value."""
-    return con.execute("SELECT label, make_date(year, 3, 31) AS as_at, value FROM benchmark "
-                       "WHERE suffix(measure, ?) ORDER BY measure, year", [measure_suffix]).df()
 
 
 def latest_month_end(con: duckdb.DuckDBPyConnection) -> dt.date:

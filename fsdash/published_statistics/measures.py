@@ -6,6 +6,7 @@ the two are set side by side by name; the others are published only.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 CLA_31_MARCH = "Children looked after on 31 March each year"
@@ -26,6 +27,10 @@ class PublishedMeasure:
     breakdown: str
     when: str                  # the date or period it is for, in words
     local: bool = False        # the store counts the same thing (a measure of ``fsdash.metrics``)
+
+    def as_at(self, year: int) -> dt.date:
+        """The date a year's figure is for: 30 September for the workforce, else 31 March."""
+        return dt.date(year, 9, 30) if "30 September" in self.when else dt.date(year, 3, 31)
 
 
 MEASURES: dict[str, PublishedMeasure] = {m.name: m for m in (

@@ -1,6 +1,7 @@
-"""The Children in care page's view: trends and rates against benchmarks, under-12s against the
-target in force, starts and ceases with an XmR chart, and breakdowns on a date. Every count
-comes from ``fsdash.access`` (``Figures``), so it agrees with the Overview and hides what it hides."""
+"""The Children in care page's view: trends, rates against England, the region and the
+statistical neighbours (``care_compare``), under-12s against the target in force, starts and
+ceases with an XmR chart, and breakdowns on a date. Every count comes from ``fsdash.access``
+(``Figures``), so it agrees with the Overview and hides what it hides."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from fsdash.access import SUPPRESSED, Figures
 from fsdash.config import Council
 from fsdash.formatting import YEAR_EARLIER, long_date, month, round_half_up
 from fsdash.metrics import sources
-from fsdash.views import blocks
+from fsdash.views import blocks, care_compare
 from fsdash.views.blocks import ChartBlock, breakdown_block, comparison, dates_column, shown
 
 district_block = blocks.district_block    # (other views import it from here)
@@ -33,6 +34,7 @@ SMALL = f"counts from 1 to {{limit}} are shown as “{SUPPRESSED}”, with other
 class CareView:
     trend: ChartBlock
     rate: ChartBlock
+    neighbours: ChartBlock                    # the council against its statistical neighbours
     target: ChartBlock
     target_notes: tuple[str, ...]
     flows: ChartBlock
@@ -62,6 +64,7 @@ def care_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council
     return CareView(
         trend=_trend_block(counts, as_at, who(age_key, label)),
         rate=_rate_block(con, counts, dates, council, area, age_key),
+        neighbours=care_compare.neighbours_block(con, council, as_at),
         **target_section(con, figures, council, as_at, area),
         **_flow_blocks(figures, dates, area, age_key, as_at, who(age_key, label)),
         reasons=_category_block(figures, "ceases_by_reason", as_at, area, label,
@@ -122,38 +125,7 @@ def _rate_block(con, counts: pd.Series, dates, council: Council, area: str,
     rates = metrics.series(con, "cla_rate", dates, council.areas()[area] if area != "all" else (),
                            ages).set_index("as_at")["value"]
     rates = rates.where(counts.reindex(rates.index).notna())
-    benchmarks = metrics.benchmarks(con, "cla_rate")
-    benchmarks = benchmarks[(benchmarks["as_at"] >= rates.index.min())
-                            & (benchmarks["as_at"] <= rates.index.max()) & (age_key == "all")]
-    rate, as_at, label = rates.iloc[-1], dates[-1], council.area_label(area)
-    unloaded = sources.lacking(con, ("population",))
-    reading = (sources.needs("The rate per 10,000 children", unloaded) if unloaded else
-               f"At the end of {month(as_at)} there were {rate:.1f} children looked after for "
-               f"every 10,000 children in {label}." if pd.notna(rate) else
-               "The rate is not shown because the number of children is too small to show.")
-    latest = benchmarks[benchmarks["as_at"] <= pd.Timestamp(as_at)].tail(1)
-    if len(latest):
-        row = latest.iloc[0]
-        reading += (f" {row['label']}'s published rate was {row['value']:g} on 31 March "
-                    f"{row['as_at'].year}" + (f": {label} is {against(rate, row['value'])}."
-                                               if pd.notna(rate) else "."))
-    elif age_key != "all":
-        reading += " Published rates are for all under-18s, so none is shown for one age group."
-    table = pd.DataFrame({"Month end": dates_column(rates.index),
-                          "Per 10,000 children": rates.round(1).to_numpy()})
-    figure = None if _too_few_shown(rates) else charts.rate_chart(
-        pd.DataFrame({"as_at": rates.index, "value": rates.to_numpy()}), benchmarks, label,
-        "Children looked after per 10,000 children")
-    return ChartBlock("Compared with England", reading, figure, table, "rate-per-10000")
-
-
-def against(value: float, published: float) -> str:
-    """'higher', 'lower' or 'about the same': the same when the value, rounded as the
-    published figure is (67.1 against a published 67), equals it."""
-    places = len(f"{published:g}".partition(".")[2])
-    if round(value, places) == published:
-        return "about the same"
-    return "higher" if value > published else "lower"
+    return care_compare.rate_block(con, rates, council, area, age_key == "all")
 
 
 def target_section(con, figures: Figures, council: Council, as_at: dt.date,

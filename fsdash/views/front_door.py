@@ -1,9 +1,12 @@
-"""The front door's view: referrals month by month (and whether a change is unusual), their rate
-against England and the North West, where they come from and which route they take,
-re-referrals, and assessments finished within 45 working days."""
+"""The front door's view: referrals month by month (and whether a change is unusual), with how
+the council's published count compares with its statistical neighbours'; their rate, where they
+come from and which route they take; re-referrals and second plans against England, the region
+and the neighbours' median (published once a year); and assessments finished within 45 working
+days."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -20,6 +23,9 @@ from fsdash.extracts import EXTRACTS
 from fsdash.formatting import long_date, month, round_half_up
 from fsdash.metrics import sources
 from fsdash.metrics.front_door import JOURNEY, ROUTE_NOT_RECORDED, STEPS
+from fsdash.published_statistics import comparators
+from fsdash.published_statistics.measures import MEASURES as PUBLISHED
+from fsdash.views import care_compare
 from fsdash.views.care import ChartBlock, breakdown_block, comparison, district_block, shown
 
 TREND_MONTHS = 60
@@ -53,6 +59,8 @@ def front_door_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: C
     yearly = figures.series("referrals", dates, area)
     monthly = figures.monthly("referrals", dates, area)
     referrals, unusual, badge = _referral_blocks(yearly, monthly, as_at, label)
+    referrals = dataclasses.replace(referrals, reading=f"{referrals.reading} "
+                                    f"{referrals_compared(con, council, as_at)}")
     hidden = yearly.isna()
     gone = sources.empty(con)
 
@@ -65,14 +73,14 @@ def front_door_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: C
         """A percentage over month ends as the role sees it (``fsdash.access.shares``)."""
         block = SHARE_BLOCKS[name]
         values = share_series(con, figures, council, name, dates, area)["value"]
-        return _benchmarked(values, name, con, label, block.title, block.heading, block.stem,
-                            block.phrase)
+        return _compared(values, name, con, council, label, block.title, block.heading,
+                         block.stem, block.phrase)
 
     journey = ("assessment", "s47_enquiry", "cp_plan")
     return FrontDoorView(
         referrals=referrals, unusual=unusual, unusual_badge=badge,
         rate=unless(("population",), "Referrals per 10,000 children", "referral-rate",
-                    lambda: _trend_block(con, "referral_rate", dates, districts, hidden, label,
+                    lambda: _trend_block(con, council, "referral_rate", dates, districts, hidden, label,
                                          "Referrals per 10,000 children", "Per 10,000 children",
                                          "referral-rate", " referrals for every 10,000 children")),
         sources=_referrals_by(figures, "source", as_at, area, label),
@@ -210,31 +218,63 @@ def _referral_blocks(yearly: pd.Series, monthly: pd.Series | None, as_at: dt.dat
     return block, unusual, (wording, colour)
 
 
-def _trend_block(con, name: str, dates, districts, hidden: pd.Series, label: str, title: str,
-                 y_title: str, stem: str, phrase: str) -> ChartBlock:
+def _trend_block(con, council: Council, name: str, dates, districts, hidden: pd.Series,
+                 label: str, title: str, y_title: str, stem: str, phrase: str) -> ChartBlock:
     """A rate or percentage over month ends, hidden with the referrals it rests on, against
-    England's and the North West's published figures."""
+    the published figures where there are any."""
     values = metrics.series(con, name, dates, districts).set_index("as_at")["value"]
     values = values.where(~hidden.reindex(values.index, fill_value=False))
-    return _benchmarked(values, name, con, label, title, y_title, stem, phrase)
+    return _compared(values, name, con, council, label, title, y_title, stem, phrase)
 
 
-def _benchmarked(values: pd.Series, benchmark: str, con, label: str, title: str, y_title: str,
-                 stem: str, phrase: str) -> ChartBlock:
-    marks = metrics.benchmarks(con, benchmark)
-    marks = marks[(marks["as_at"] >= values.index.min()) & (marks["as_at"] <= values.index.max())]
-    latest = values.iloc[-1]
-    reading = (f"In the 12 months to {month(values.index[-1].date())}, {latest:.1f}{phrase} in "
-               f"{label}." if pd.notna(latest) else "The figure is not shown: the numbers behind "
-               "it are too small.")
-    for _, row in marks.groupby("label").tail(1).iterrows():
-        reading += f" {row['label']}: {row['value']:g} in the year to 31 March {row['as_at'].year}."
+# Why a measure shown here has no published comparison (the definition under its chart).
+NOT_COMPARED = {
+    "referral_rate": "The DfE's referrals file gives counts, not rates per 10,000, so no "
+                     "published rate is compared here; how the council's published count of "
+                     "referrals compares with its statistical neighbours is under Referrals.",
+    "assessments_in_45_days_pct": "No comparison with England, the region or statistical "
+                                  "neighbours is shown: the DfE publishes assessments within 45 "
+                                  "working days in a file not loaded here.",
+    "conferences_in_15_days_pct": "No comparison with England, the region or statistical "
+                                  "neighbours is shown: the DfE publishes initial conferences "
+                                  "within 15 working days in a file not loaded here.",
+}
+
+
+def _compared(values: pd.Series, name: str, con, council: Council, label: str, title: str,
+              y_title: str, stem: str, phrase: str) -> ChartBlock:
+    """A measure over month ends with England's, the region's and the statistical neighbours'
+    median published figures as annual points, where the measure has a published equivalent
+    (``fsdash.published_statistics.comparators``); else the reason there is none."""
+    reading = (f"In the 12 months to {month(values.index[-1].date())}, {values.iloc[-1]:.1f}"
+               f"{phrase} in {label}." if pd.notna(values.iloc[-1]) else "The figure is not "
+               "shown: the numbers behind it are too small.")
+    marks = pd.DataFrame(columns=comparators.COLUMNS)
+    if name in PUBLISHED:
+        marks = comparators.comparators(con, council, name)
+        marks = marks[(marks["as_at"] >= values.index.min())
+                      & (marks["as_at"] <= values.index.max())]
+        reading += " " + (care_compare.latest_words(marks) if len(marks)
+                          else comparators.none_before(con, name, values.index[-1].date()))
+    else:
+        reading += " " + NOT_COMPARED[name]
+    table = care_compare.with_comparators(
+        pd.DataFrame({"12 months to": [long_date(d.date()) for d in values.index],
+                      y_title: values.round(1).to_numpy()}), values.index, marks)
     return ChartBlock(title, reading,
                       charts.rate_chart(pd.DataFrame({"as_at": values.index,
                                                       "value": values.to_numpy()}),
-                                        marks, label, title, y_title),
-                      pd.DataFrame({"12 months to": [long_date(d.date()) for d in values.index],
-                                    y_title: values.round(1).to_numpy()}), stem)
+                                        marks, label, title, y_title), table, stem)
+
+
+def referrals_compared(con, council: Council, as_at: dt.date) -> str:
+    """The council's published count of referrals in the latest year to 31 March on or before
+    ``as_at`` against its statistical neighbours', in words (or why there is none)."""
+    found = comparators.latest(con, council, "referrals", as_at)
+    if found is None:
+        return comparators.none_before(con, "referrals", as_at)
+    return ("Published by the DfE for the whole council: "
+            + comparators.sentence(found, council.short_name, "referrals"))
 
 
 def _journey_block(figures: Figures, as_at: dt.date, area: str, label: str) -> ChartBlock:

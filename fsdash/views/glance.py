@@ -1,6 +1,7 @@
 """The At a glance page's view: what changed this month (every monitored measure for every area
 and team, tested with an XmR chart and ranked), and a heat map of the headline indicators by
-area against their red, amber and green thresholds and the published benchmarks."""
+area against their red, amber and green thresholds and the published figures for England, the
+region and the statistical neighbours' median."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from fsdash.changes import MONITORED, SCAN_MONTHS, Signal
 from fsdash.config import WHOLE_COUNCIL, Council
 from fsdash.formatting import long_date, month
 from fsdash.metrics import sources
+from fsdash.published_statistics import comparators
+from fsdash.published_statistics.measures import MEASURES as PUBLISHED
 from fsdash.views.care import ChartBlock
 
 HEAT_MEASURES = ("cla", "cla_rate", "cla_under12", "cla_starts", "cla_ceases", "referrals",
@@ -31,6 +34,9 @@ HEAT_LABELS = {"cla": "In care", "cla_rate": "In care per<br>10,000", "cla_under
 MEASURE_OF = {"cla": "cla", "cla_under12": "cla_under12", "starts": "cla_starts",
               "ceases": "cla_ceases", "referrals": "referrals", "cp_plans": "cp_plans",
               "caseload": "caseload"}
+# The heat map's measures compared with published figures: rates and percentages (a count in an
+# area compares with nothing published), each with a published equivalent.
+COMPARED = tuple(m for m in HEAT_MEASURES if m in PUBLISHED and not metrics.MEASURES[m].is_count)
 RATING_MARKS = {"Red": "▲ Red", "Amber": "◆ Amber", "Green": "● Green", "": "Not rated"}
 # The pages that show the heat map's measures for an area: each page's file and what it shows.
 AREA_PAGES = (("pages/children_in_care.py", "children in care"),
@@ -145,7 +151,8 @@ VARIATION_WORDS = {"improvement": "Better", "concern": "A concern", "neither": "
 def heat_block(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council,
                as_at: dt.date) -> tuple[ChartBlock, tuple[tuple[PageLink, ...], ...]]:
     """Indicators by area on a date: value, change on a year earlier and rating (hidden values
-    as the suppression symbol), with the published benchmarks beside them; and for each area,
+    as the suppression symbol), with England's, the region's and the statistical neighbours'
+    median published figures beside them; and for each area,
     the links to its pages."""
     year_ago = metrics.year_before(as_at)
     dates = [year_ago, as_at] if year_ago >= metrics.first_reliable_date(con) else [as_at]
@@ -208,8 +215,9 @@ def _heat_chart(con, cells: pd.DataFrame, council: Council, as_at: dt.date,
                                    for r in reds.head(5).itertuples()) if len(reds) else "")
                + ". Each cell shows the figure, its change on a year earlier and its rating "
                "against the council's thresholds; only measures with thresholds are rated. The "
-               "table compares each figure with England's and the North West's published "
-               "figures, where there are any.")
+               "table compares each rate and percentage with England's, the region's and the "
+               "statistical neighbours' median published figures for the latest year on or "
+               "before the date, where there are any.")
     table = pd.DataFrame({
         "Measure": [metrics.MEASURES[m].title for m in cells["measure"]],
         "Area": [council.area_label(a) for a in cells["area"]],
@@ -218,25 +226,29 @@ def _heat_chart(con, cells: pd.DataFrame, council: Council, as_at: dt.date,
                                      for v, m in zip(cells["change"], cells["measure"])],
         "Rating": [RATING_MARKS[r] for r in cells["rating"]],
     })
-    for label in ("England", "North West"):
-        marks = {m: benchmarks_at(con, m, as_at).get(label) for m in measures}
-        table[f"Against {label}"] = [_against(value, marks[m], m)
-                                     for value, m in zip(cells["value"], cells["measure"])]
+    marks = {m: latest_comparators(con, council, m, as_at) for m in measures if m in COMPARED}
+    for label in dict.fromkeys(label for found in marks.values() for label in found["label"]):
+        heading = label.lower() if label == comparators.NEIGHBOURS_MEDIAN else label
+        table[f"Against {heading}"] = [
+            _against(value, marks[m][marks[m]["label"] == label], m) if m in marks else ""
+            for value, m in zip(cells["value"], cells["measure"])]
     return ChartBlock("Every indicator by area", reading, figure, table, "indicators-by-area")
 
 
-def _against(value, benchmark: float | None, name: str) -> str:
-    """'Higher than 67.0: worse', or blank where there is no published figure or no value."""
-    if benchmark is None or value is None or pd.isna(value):
+def _against(value, mark: pd.DataFrame, name: str) -> str:
+    """'Higher than 67.0 at 31 March 2025: worse', or blank where there is no published figure
+    or no value."""
+    if mark.empty or value is None or pd.isna(value):
         return ""
+    published, period = mark["value"].iloc[0], mark["period"].iloc[0]
     places = _decimals(name) or 1
-    if round(value, places) == round(benchmark, places):
-        return f"The same ({benchmark:,.{places}f})"
-    higher = value > benchmark
+    if round(value, places) == round(published, places):
+        return f"The same ({published:,.{places}f} {period})"
+    higher = value > published
     better = metrics.MEASURES[name].better
     verdict = "" if better == "neither" else (": better" if higher == (better == "up")
                                               else ": worse")
-    return f"{'Higher' if higher else 'Lower'} than {benchmark:,.{places}f}{verdict}"
+    return f"{'Higher' if higher else 'Lower'} than {published:,.{places}f} {period}{verdict}"
 
 
 def area_links(areas, council: Council, as_at: dt.date) -> tuple[tuple[PageLink, ...], ...]:
@@ -247,10 +259,9 @@ def area_links(areas, council: Council, as_at: dt.date) -> tuple[tuple[PageLink,
                  for area in dict.fromkeys(areas))
 
 
-def benchmarks_at(con, name: str, as_at: dt.date) -> dict[str, float]:
-    """England's and the North West's latest published figures for a measure, on or before the
-    date."""
-    marks = metrics.benchmarks(con, name)
+def latest_comparators(con, council: Council, name: str, as_at: dt.date) -> pd.DataFrame:
+    """England's, the region's and the statistical neighbours' median published figures for a
+    measure in the latest year whose date is on or before ``as_at`` (empty where none)."""
+    marks = comparators.comparators(con, council, name)
     marks = marks[marks["as_at"] <= pd.Timestamp(as_at)]
-    return {row.label: row.value for row in marks.groupby("label").tail(1).itertuples()}
-
+    return marks[marks["year"] == marks["year"].max()]
