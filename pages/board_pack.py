@@ -5,7 +5,7 @@ import streamlit as st
 
 from fsdash import ui
 from fsdash.config import load_council
-from fsdash.export import FORMATS, SECTIONS
+from fsdash.export import FORMATS, SECTIONS, comparison
 from fsdash.export.content import headline_table, waiting_notes
 from fsdash.export.preview import page_pictures
 from fsdash.views.glance import chosen_signals
@@ -68,3 +68,11 @@ else:
     ui.download_button(headlines, "board-pack-headline-figures", PAGE)
     for note in waiting_notes(ui.cursor(), found, sections):
         st.info(note)
+    if "compare" in sections:
+        st.subheader(SECTIONS["compare"])
+        for part in comparison.page_parts(ui.cursor(), council, council.area_label(filters.area)):
+            if isinstance(part, str):
+                st.write(part)
+            else:
+                st.dataframe(part, hide_index=True)
+                ui.download_button(part, "board-pack-how-we-compare", PAGE)

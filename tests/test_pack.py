@@ -18,15 +18,17 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
-from fsdash import store
+from fsdash import metrics, store
 from fsdash.access import Figures, Published
 from fsdash.access.roles import development_scope, load_access
 from fsdash.config import load_council
-from fsdash.export import images, pack_files
+from fsdash.export import comparison, images, pack_files
 from fsdash.export.content import TOP_REDS, Pack, Page, cursors
 from fsdash.export.fonts import font_path
 from fsdash.export.pdf import CELL_PADDING, FONT, TABLE_FONT_SIZE, TEXT_WIDTH, column_widths, write_pdf
 from fsdash.formatting import figure
+from fsdash.published_statistics.measures import MEASURES
+from fsdash.published_statistics.neighbours import compare
 from fsdash.views import glance, team
 from fsdash.views.care import ChartBlock
 
@@ -105,7 +107,7 @@ def test_the_pages_render_to_images(pack):
     assert len(list(OUT.glob(f"board-pack-{role}-*.png"))) == pages >= 15
 
 
-def test_the_board_pack_page_previews_the_first_pages(demo_db, monkeypatch):
+def test_the_board_pack_page_previews_the_first_pages(demo_db, demo_con, monkeypatch):
     monkeypatch.setenv("FSDASH_DB", str(demo_db))
     monkeypatch.setenv("FSDASH_DEV_ROLE", "cabinet")
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -114,6 +116,11 @@ def test_the_board_pack_page_previews_the_first_pages(demo_db, monkeypatch):
     assert not app.exception, app.exception
     assert [h.value for h in app.header] == ["What the pack holds", "Download", "First pages"]
     assert app.dataframe[0].value["Measure"].iloc[0] == "Children looked after"
+    # the page comparing the council with similar councils, listed and shown before preparing
+    assert any("how we compare with similar councils" in m.value for m in app.markdown)
+    assert [h.value for h in app.subheader] == [comparison.TITLE]
+    assert list(app.dataframe[1].value["Measure"]) == [
+        c.measure.title for c in comparison.comparisons(demo_con, load_council())]
 
 
 def test_the_board_pack_page_prepares_both_files(demo_db, monkeypatch):
@@ -132,7 +139,7 @@ def test_the_board_pack_page_prepares_both_files(demo_db, monkeypatch):
     headlines = next(t for t in _slides_tables(files["pptx"]) if t[0][0] == "Measure")
     assert headlines[1][0] == "Children looked after"
     # The first pages, drawn from the PDF just prepared.
-    assert [p.captions for p in app.image] == [[f"Page {n} of the PDF"] for n in (1, 2, 3)]
+    assert [p.captions for p in app.image] == [[f"Page {n} of the PDF"] for n in (1, 2, 3, 4)]
 
 
 def _heat_table(db, role: str):
@@ -321,3 +328,79 @@ def test_every_cell_of_a_team_s_worker_table_fits_its_column_in_the_pdf(demo_db)
     for column, heading in enumerate(table.columns):
         for word in heading.split():
             assert measure.get_string_width(word) <= widths[column] - 2 * CELL_PADDING, word
+
+
+COMPARED = ("Measure", "When", "Lancashire", "Neighbours' median", "Neighbours' range", "England")
+PACK_UNITS = {"%": "%", "per 10,000 children": "per 10,000", "cases per FTE": "per FTE"}
+
+
+def _published(value, unit: str) -> str:
+    return "Not published" if value is None else figure(value, PACK_UNITS.get(unit, "children"))
+
+
+def _compared_rows(con) -> list[list[str]]:
+    """Each headline measure's row as compare() gives it for its latest published year: the
+    council, the neighbours' median and range, England, the region, the position among the
+    neighbours and whether higher is better (from the council's measure of the same name)."""
+    council, rows = load_council(), []
+    for name in comparison.HEADLINE:
+        spec = MEASURES[name]
+        year = con.execute("SELECT max(time_period) FROM published_value WHERE dataset = ? AND "
+                           "measure = ? AND breakdown = ?",
+                           [spec.dataset, spec.column, spec.breakdown]).fetchone()[0]
+        found = compare(con, council, name, year)
+        near = found.neighbours["value"].dropna()
+        lower = int((near > found.council).sum())
+        position = (f"Higher than all {len(near)} neighbours" if found.higher_than == len(near)
+                    else f"Lower than all {len(near)} neighbours" if lower == len(near)
+                    else f"Higher than {found.higher_than} of {len(near)} neighbours")
+        better = metrics.MEASURES[name].better if name in metrics.MEASURES else ""
+        rows.append([found.measure.title, f"{found.measure.when} {year}",
+                     *(_published(v, found.unit) for v in (found.council, found.median)),
+                     f"{_published(found.lowest, found.unit)} to "
+                     f"{_published(found.highest, found.unit)}",
+                     *(_published(v, found.unit) for v in (found.england, found.region)),
+                     position, {"down": "Worse", "up": "Better"}.get(better, "")])
+    return rows
+
+
+@pytest.fixture(scope="module")
+def compared(demo_con):
+    return _compared_rows(demo_con)
+
+
+def test_every_measure_on_the_comparison_slide_equals_compare(pack, compared):
+    _, _, files, _ = pack
+    table = next(t for t in _slides_tables(files["pptx"]) if tuple(t[0][:6]) == COMPARED)
+    assert table[0][6:] == ["North West", "Position", "Higher is"]
+    assert table[1:] == compared
+    assert len(compared) == len(comparison.HEADLINE)   # the demo loads every published file
+
+
+def _drawn_text(page) -> str:
+    """The page's text pieces in the order drawn, words one space apart (justified lines are
+    drawn wider): a table's cells row by row, a cell's wrapped lines in turn."""
+    pieces = []
+    page.extract_text(visitor_text=lambda text, *_: pieces.append(text))
+    return " ".join(" ".join(pieces).split())
+
+
+def test_every_measure_on_the_comparison_page_of_the_pdf_equals_compare(pack, compared):
+    _, area, files, _ = pack
+    pages = [p for p in PdfReader(io.BytesIO(files["pdf"])).pages
+             if p.extract_text().startswith(comparison.TITLE)]
+    assert len(pages) == 1                              # the table and its notes on one page
+    drawn = _drawn_text(pages[0])
+    assert " ".join([*COMPARED, "North West", "Position", "Higher is"]) in drawn
+    for row in compared:
+        assert " ".join(cell for cell in row if cell) in drawn, row
+    assert "Open Government Licence v3.0" in drawn
+    assert "the DfE's 2025 statistical neighbour model finds most like Lancashire" in drawn
+    assert ("as a whole, not Ribble Valley alone" in drawn) == (area != "all")
+
+
+def test_the_comparison_page_says_so_where_no_published_file_is_loaded():
+    con = store.connect(":memory:")
+    assert comparison.page_parts(con, load_council(), "Lancashire") == [
+        "The DfE's published figures are not loaded, so Lancashire cannot be compared here with "
+        "similar councils, England or its region."]

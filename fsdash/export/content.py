@@ -14,13 +14,14 @@ from fsdash import metrics
 from fsdash.access import SUPPRESSED, Figures, Published, Scope
 from fsdash.access.roles import ROLE_NAMES
 from fsdash.config import Council
+from fsdash.export import comparison
 from fsdash.formatting import figure, long_date, with_article
 from fsdash.metrics import sources
 from fsdash.views import care, front_door, glance, outcomes, overview, team
 from fsdash.views.care import ChartBlock
 
-SECTIONS = {"overview": "Overview", "care": "Children in care", "caseloads": "Caseloads",
-            "outcomes": "Outcomes for families", "front_door": "Front door",
+SECTIONS = {"compare": comparison.TITLE, "overview": "Overview", "care": "Children in care",
+            "caseloads": "Caseloads", "outcomes": "Outcomes for families", "front_door": "Front door",
             "glance": "Every indicator by area"}
 TOP_SIGNALS = 6
 TOP_REDS = 6
@@ -86,7 +87,9 @@ def build_pack(con: duckdb.DuckDBPyConnection, council: Council, scope: Scope, a
                 _headlines(found["figures"])]
 
     steps = [("what changed and the headline figures", headlines_and_changes)]
-    builders = {"overview": lambda: _overview(con, figures, council, as_at, area),
+    builders = {"compare": lambda: [Page(comparison.TITLE,
+                                         comparison.page_parts(con, council, label))],
+                "overview": lambda: _overview(con, figures, council, as_at, area),
                 "care": lambda: _care(con, figures, council, as_at, area),
                 "caseloads": lambda: _caseloads(con, council, scope, as_at),
                 "outcomes": lambda: _outcomes(con, council, scope, area),

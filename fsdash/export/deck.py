@@ -114,6 +114,9 @@ def _table(slide, frame: pd.DataFrame, top) -> Emu:
     height = Inches(0.32) * rows
     shape = slide.shapes.add_table(rows, columns, MARGIN, top, WIDE - 2 * MARGIN, height)
     table = shape.table
+    size, widths = table_layout(frame)
+    for j, width in enumerate(widths):
+        table.columns[j].width = width
     for j, name in enumerate(frame.columns):
         table.cell(0, j).text = str(name)
     for i, row in enumerate(frame.itertuples(index=False), start=1):
@@ -121,8 +124,31 @@ def _table(slide, frame: pd.DataFrame, top) -> Emu:
             table.cell(i, j).text = "" if pd.isna(value) else str(value)
     for cell in (table.cell(i, j) for i in range(rows) for j in range(columns)):
         for paragraph in cell.text_frame.paragraphs:
-            paragraph.font.size = Pt(11)
+            paragraph.font.size = Pt(size)
     return Emu(height)
+
+
+TABLE_SIZES = (11, 10)   # points: a table's text, smaller where its rows would wrap at the first
+CHAR_EM = 0.5            # a character's width in ems of its font: about Calibri's widest average
+CELL_EDGE = Inches(0.2)  # a cell's margins, left and right together
+LONGEST = 40             # characters: a longer text wraps, and claims no more of the width
+
+
+def table_layout(frame: pd.DataFrame) -> tuple[int, list[int]]:
+    """A table's font size and each column's width: as wide as its longest cell (up to
+    ``LONGEST``) or heading word, at the first size at which every row fits on one line (else
+    the last); the room left shared in proportion."""
+    texts = [["" if pd.isna(v) else str(v) for v in frame.iloc[:, j]]
+             for j in range(len(frame.columns))]
+    longest = [max([*(min(len(t), LONGEST) for t in column),
+                    *(len(word) for word in str(name).split())], default=1)
+               for name, column in zip(frame.columns, texts)]
+    room = WIDE - 2 * MARGIN
+    for size in TABLE_SIZES:
+        wanted = [CELL_EDGE + Pt(size) * CHAR_EM * n for n in longest]
+        if sum(wanted) <= room:
+            break
+    return size, [int(room * w / sum(wanted)) for w in wanted]
 
 
 FILLS = {rating: RGBColor.from_string(colour.lstrip("#"))

@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-FIRST_PAGES = 3
+FIRST_PAGES = 4     # the title, what changed, the headline figures and the first section
 RESOLUTION = 60     # dots per inch: an A4 page about 700 pixels wide
 
 
