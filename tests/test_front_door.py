@@ -55,7 +55,7 @@ def test_the_page_renders_for_each_role(demo_db, monkeypatch, role, area):
                                              "Referred again, and assessed in time"]
     texts = " ".join(m.value for m in app.markdown)
     assert ("Published figures in the year to 31 March 2022, shown as points once a year: "
-            "England 21.5%, North West 22%, Statistical neighbours (median) 21.55%.") in texts
+            "England 21.5%, North West 22%, statistical neighbours' median 21.55%.") in texts
     assert ("Published by the DfE for the whole council: Lancashire had 6,422 referrals in the "
             "year to 31 March 2022, more than 8 of its 10 statistical neighbours") in texts
     assert ("No comparison with England, the region or statistical neighbours is shown: the DfE "

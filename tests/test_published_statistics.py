@@ -269,8 +269,8 @@ def test_the_rate_chart_draws_the_published_figures_as_yearly_points_never_joine
                                                                                         2025)]
     in_2025 = found[found["year"] == 2025].set_index("label")["value"]
     assert (f"Published figures at 31 March 2025, shown as points once a year: England "
-            f"{in_2025['England']:g}, North West {in_2025['North West']:g}, {NEIGHBOURS_MEDIAN} "
-            f"{in_2025[NEIGHBOURS_MEDIAN]:g}.") in block.reading
+            f"{in_2025['England']:g}, North West {in_2025['North West']:g}, statistical "
+            f"neighbours' median {in_2025[NEIGHBOURS_MEDIAN]:g}.") in block.reading
     march = block.table[block.table["Month end"] == "31 March 2025"].iloc[0]
     assert march["England, published"] == in_2025["England"]
 

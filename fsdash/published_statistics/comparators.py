@@ -15,6 +15,7 @@ import pandas as pd
 
 from fsdash.config import Council
 from fsdash.formatting import long_date
+from fsdash.published_statistics.files import FILE_BY_NAME
 from fsdash.published_statistics.measures import MEASURES, PublishedMeasure
 from fsdash.published_statistics.neighbours import Comparison, compare, neighbours
 
@@ -76,8 +77,9 @@ def none_loaded(measure: str) -> str:
     """Why a page shows no published comparison for a measure with a published equivalent."""
     spec = MEASURES[measure]
     return (f"No comparison with England, the region or statistical neighbours is shown: the "
-            f"store holds no published figures for {spec.title.lower()} (the DfE's "
-            f"{spec.dataset} file). They are compared once the file is loaded.")
+            f"store holds no published figures for {spec.title.lower()} (the DfE's file of "
+            f"{FILE_BY_NAME[spec.dataset].title[0].lower()}{FILE_BY_NAME[spec.dataset].title[1:]})."
+            " They are compared once the file is loaded.")
 
 
 def none_before(con: duckdb.DuckDBPyConnection, measure: str, as_at: dt.date) -> str:

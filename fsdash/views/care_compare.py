@@ -15,11 +15,16 @@ from fsdash.config import Council
 from fsdash.formatting import long_date, month
 from fsdash.metrics import sources
 from fsdash.published_statistics import comparators
-from fsdash.published_statistics.comparators import figure, none_loaded, ordinal
+from fsdash.published_statistics.comparators import (
+    NEIGHBOURS_MEDIAN,
+    figure,
+    ordinal,
+)
 from fsdash.views.blocks import ChartBlock, dates_column
 
 MEASURE = "cla_rate"        # the published measure compared
 PER_10000 = "Per 10,000 children"
+NEIGHBOURS_IN_WORDS = "statistical neighbours' median"
 
 
 def rate_block(con, rates: pd.Series, council: Council, area: str, all_ages: bool) -> ChartBlock:
@@ -37,7 +42,7 @@ def rate_block(con, rates: pd.Series, council: Council, area: str, all_ages: boo
     if not all_ages:
         reading += " Published rates are for all under-18s, so none is shown for one age group."
     elif marks.empty:
-        reading += " " + none_loaded(MEASURE)
+        reading += " " + comparators.none_before(con, MEASURE, as_at)
     else:
         reading += " " + latest_words(marks)
     table = with_comparators(pd.DataFrame({"Month end": dates_column(rates.index),
@@ -52,11 +57,11 @@ def rate_block(con, rates: pd.Series, council: Council, area: str, all_ages: boo
 
 def latest_words(marks: pd.DataFrame) -> str:
     """The latest year's comparators in words: 'Published figures at 31 March 2025, shown as
-    points once a year: England 67, North West 90, Statistical neighbours (median) 85.5.'"""
+    points once a year: England 67, North West 90, statistical neighbours' median 85.5.'"""
     latest = marks[marks["year"] == marks["year"].max()]
     return (f"Published figures {latest['period'].iloc[0]}, shown as points once a year: "
-            + ", ".join(f"{row.label} {figure(row.value, row.unit)}"
-                        for row in latest.itertuples()) + ".")
+            + ", ".join(f"{NEIGHBOURS_IN_WORDS if row.label == NEIGHBOURS_MEDIAN else row.label} "
+                        f"{figure(row.value, row.unit)}" for row in latest.itertuples()) + ".")
 
 
 def with_comparators(table: pd.DataFrame, dates: pd.Index, marks: pd.DataFrame) -> pd.DataFrame:
