@@ -70,7 +70,8 @@ else:
         st.info(note)
     if "compare" in sections:
         st.subheader(SECTIONS["compare"])
-        for part in comparison.page_parts(ui.cursor(), council, council.area_label(filters.area)):
+        for part in comparison.page_parts(ui.cursor(), council, council.area_label(filters.area),
+                                          filters.as_at):
             if isinstance(part, str):
                 st.write(part)
             else:

@@ -27,7 +27,6 @@ from fsdash.export.content import TOP_REDS, Pack, Page, cursors
 from fsdash.export.fonts import font_path
 from fsdash.export.pdf import CELL_PADDING, FONT, TABLE_FONT_SIZE, TEXT_WIDTH, column_widths, write_pdf
 from fsdash.formatting import figure
-from fsdash.published_statistics.measures import MEASURES
 from fsdash.published_statistics.neighbours import compare
 from fsdash.views import glance, team
 from fsdash.views.care import ChartBlock
@@ -120,7 +119,8 @@ def test_the_board_pack_page_previews_the_first_pages(demo_db, demo_con, monkeyp
     assert any("how we compare with similar councils" in m.value for m in app.markdown)
     assert [h.value for h in app.subheader] == [comparison.TITLE]
     assert list(app.dataframe[1].value["Measure"]) == [
-        c.measure.title for c in comparison.comparisons(demo_con, load_council())]
+        c.measure.title for c in comparison.comparisons(demo_con, load_council(),
+                                                         dt.date.fromisoformat(AS_AT))]
 
 
 def test_the_board_pack_page_prepares_both_files(demo_db, monkeypatch):
@@ -331,6 +331,9 @@ def test_every_cell_of_a_team_s_worker_table_fits_its_column_in_the_pdf(demo_db)
 
 
 COMPARED = ("Measure", "When", "Lancashire", "Neighbours' median", "Neighbours' range", "England")
+# The latest year of published figures for a date on or before the pack's (31 January 2025):
+# 31 March 2024, or the year to it; 30 September 2024 for the workforce. The demo loads 2025 too.
+COMPARED_YEAR = 2024
 PACK_UNITS = {"%": "%", "per 10,000 children": "per 10,000", "cases per FTE": "per FTE"}
 
 
@@ -339,15 +342,12 @@ def _published(value, unit: str) -> str:
 
 
 def _compared_rows(con) -> list[list[str]]:
-    """Each headline measure's row as compare() gives it for its latest published year: the
-    council, the neighbours' median and range, England, the region, the position among the
-    neighbours and whether higher is better (from the council's measure of the same name)."""
+    """Each headline measure's row as compare() gives it for the pack's year: the council, the
+    neighbours' median and range, England, the region, the position among the neighbours and
+    whether higher is better (from the council's measure of the same name)."""
     council, rows = load_council(), []
     for name in comparison.HEADLINE:
-        spec = MEASURES[name]
-        year = con.execute("SELECT max(time_period) FROM published_value WHERE dataset = ? AND "
-                           "measure = ? AND breakdown = ?",
-                           [spec.dataset, spec.column, spec.breakdown]).fetchone()[0]
+        year = COMPARED_YEAR
         found = compare(con, council, name, year)
         near = found.neighbours["value"].dropna()
         lower = int((near > found.council).sum())
@@ -399,8 +399,11 @@ def test_every_measure_on_the_comparison_page_of_the_pdf_equals_compare(pack, co
     assert ("as a whole, not Ribble Valley alone" in drawn) == (area != "all")
 
 
-def test_the_comparison_page_says_so_where_no_published_file_is_loaded():
-    con = store.connect(":memory:")
-    assert comparison.page_parts(con, load_council(), "Lancashire") == [
+def test_the_comparison_page_says_so_where_no_published_file_is_loaded(demo_con):
+    council, as_at = load_council(), dt.date.fromisoformat(AS_AT)
+    assert comparison.page_parts(store.connect(":memory:"), council, "Lancashire", as_at) == [
         "The DfE's published figures are not loaded, so Lancashire cannot be compared here with "
         "similar councils, England or its region."]
+    assert comparison.page_parts(demo_con, council, "Lancashire", dt.date(2012, 3, 30)) == [
+        "The DfE's published figures loaded are all for dates after 30 March 2012, so Lancashire "
+        "cannot be compared here with similar councils, England or its region."]

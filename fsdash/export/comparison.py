@@ -1,17 +1,20 @@
 """The pack's page of how the council compares with similar councils: each headline published
-measure in its latest published year, the council beside its statistical neighbours (their
-median and range), England and its region, as ``neighbours.compare`` gives them."""
+measure in its latest year for a date on or before the pack's (as the pages choose it,
+``comparators.latest``), the council beside its statistical neighbours (their median and
+range), England and its region, as ``neighbours.compare`` gives them."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import duckdb
 import pandas as pd
 
 from fsdash import metrics
 from fsdash.config import Council
-from fsdash.formatting import figure
-from fsdash.published_statistics.measures import MEASURES
-from fsdash.published_statistics.neighbours import CHOSEN, Comparison, compare, neighbours
+from fsdash.formatting import figure, long_date
+from fsdash.published_statistics import comparators
+from fsdash.published_statistics.neighbours import CHOSEN, Comparison, neighbours
 
 TITLE = "How we compare with similar councils"
 # The headline measures the page compares, in this order (names in ``MEASURES``).
@@ -24,19 +27,12 @@ UNITS = {"per 10,000 children": "per 10,000", "cases per FTE": "per FTE"}
 HIGHER_IS = {"down": "Worse", "up": "Better"}
 
 
-def latest_year(con: duckdb.DuckDBPyConnection, measure: str) -> int | None:
-    """The latest year the DfE's loaded files publish ``measure`` for (None if none)."""
-    spec = MEASURES[measure]
-    return con.execute("""
-        SELECT max(time_period) FROM published_value
-        WHERE dataset = ? AND measure = ? AND breakdown = ?""",
-                       [spec.dataset, spec.column, spec.breakdown]).fetchone()[0]
-
-
-def comparisons(con: duckdb.DuckDBPyConnection, council: Council) -> list[Comparison]:
-    """Each headline measure with a published figure, in its latest published year."""
-    years = {name: latest_year(con, name) for name in HEADLINE}
-    return [compare(con, council, name, year) for name, year in years.items() if year]
+def comparisons(con: duckdb.DuckDBPyConnection, council: Council,
+                as_at: dt.date) -> list[Comparison]:
+    """Each headline measure with a published figure for a date on or before ``as_at``, in
+    the latest such year."""
+    found = [comparators.latest(con, council, name, as_at) for name in HEADLINE]
+    return [f for f in found if f is not None]
 
 
 def shown(value, unit: str) -> str:
@@ -69,7 +65,7 @@ def position(found: Comparison) -> str:
 def _counts(found: list[Comparison]) -> list[str]:
     """The titles of the measures compared as counts (not rates or shares), which follow a
     council's size."""
-    return [f.measure.title.lower() for f in found if f.unit not in ("%", *UNITS)]
+    return [f.measure.title.lower() for f in found if not comparators.is_rate(f.unit)]
 
 
 def table(found: list[Comparison], council: Council) -> pd.DataFrame:
@@ -77,7 +73,7 @@ def table(found: list[Comparison], council: Council) -> pd.DataFrame:
     region = next((f.region_name for f in found if f.region_name), "Region")
     return pd.DataFrame({
         "Measure": [f.measure.title for f in found],
-        "When": [f"{f.measure.when} {f.year}" for f in found],
+        "When": [comparators.dated(f.measure, f.year) for f in found],
         council.short_name: [shown(f.council, f.unit) for f in found],
         "Neighbours' median": [shown(f.median, f.unit) for f in found],
         "Neighbours' range": [_range(f) for f in found],
@@ -111,11 +107,15 @@ def neighbours_sentence(con: duckdb.DuckDBPyConnection, council: Council) -> str
     return f"{chosen} Their median and range are of those with a published figure."
 
 
-def page_parts(con: duckdb.DuckDBPyConnection, council: Council, area_label: str) -> list:
-    """The page's paragraphs and table; a sentence alone where no published file is loaded."""
-    found = comparisons(con, council)
+def page_parts(con: duckdb.DuckDBPyConnection, council: Council, area_label: str,
+               as_at: dt.date) -> list:
+    """The page's paragraphs and table; a sentence alone where no published figure is loaded
+    for a date on or before ``as_at``."""
+    found = comparisons(con, council, as_at)
     if not found:
-        return [f"The DfE's published figures are not loaded, so {council.short_name} cannot be "
+        why = (f"loaded are all for dates after {long_date(as_at)}"
+               if any(comparators.years(con, name) for name in HEADLINE) else "are not loaded")
+        return [f"The DfE's published figures {why}, so {council.short_name} cannot be "
                 "compared here with similar councils, England or its region."]
     counts = _counts(found)
     whole = ("" if area_label == council.short_name else
@@ -123,8 +123,9 @@ def page_parts(con: duckdb.DuckDBPyConnection, council: Council, area_label: str
     counted = (f" {_listed(counts).capitalize()} are counts: they follow the size of each "
                "council as much as its practice." if counts else "")
     return [
-        f"The Department for Education's published figures for {council.short_name}, each in "
-        "the latest year published, beside its statistical neighbours, England and its region.",
+        f"The Department for Education's published figures for {council.short_name} beside its "
+        "statistical neighbours, England and its region: each measure's latest figure for a date "
+        f"on or before {long_date(as_at)}.",
         table(found, council),
         "These are the DfE's own figures (Explore Education Statistics, Open Government Licence "
         f"v3.0), not the dashboard's counts.{whole} {neighbours_sentence(con, council)}",

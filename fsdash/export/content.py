@@ -88,7 +88,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, council: Council, scope: Scope, a
 
     steps = [("what changed and the headline figures", headlines_and_changes)]
     builders = {"compare": lambda: [Page(comparison.TITLE,
-                                         comparison.page_parts(con, council, label))],
+                                         comparison.page_parts(con, council, label, as_at))],
                 "overview": lambda: _overview(con, figures, council, as_at, area),
                 "care": lambda: _care(con, figures, council, as_at, area),
                 "caseloads": lambda: _caseloads(con, council, scope, as_at),
@@ -96,7 +96,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, council: Council, scope: Scope, a
                 "front_door": lambda: _front_door(con, figures, council, as_at, area),
                 "glance": lambda: [_heat_page(found["heat"])]}
     steps += [(SECTIONS[s], _unless_waiting(con, s, builders[s])) for s in sections]
-    steps.append(("definitions and sources", lambda: _definitions(con, council, scope)))
+    steps.append(("definitions and sources", lambda: _definitions(con)))
     pages = []
     for done, (what, build) in enumerate(steps):
         progress(done, len(steps), what)
@@ -284,7 +284,7 @@ def _block_page(block: ChartBlock, notes: list[str] = ()) -> Page:
     return Page(block.title, parts)
 
 
-def _definitions(con, council: Council, scope: Scope) -> list[Page]:
+def _definitions(con) -> list[Page]:
     loaded = con.execute("SELECT max(loaded_at) FROM load_audit").fetchone()[0]
     loaded = long_date(loaded.date()) if loaded else "an unknown date"
     definitions = [f"{metrics.MEASURES[n].title}: {metrics.MEASURES[n].definition}"
@@ -293,12 +293,12 @@ def _definitions(con, council: Council, scope: Scope) -> list[Page]:
         f"Data: the council's records as loaded on {loaded} "
         "(children in need census, SSDA903 children looked after return, local case records, "
         "police and hospital data shares).",
-        "England and North West figures: DfE statistical releases, as listed in the council "
-        f"configuration ({council.path.name}).",
+        "England's, the region's and the statistical neighbours' figures: the DfE's published "
+        "statistics (Explore Education Statistics, Open Government Licence v3.0), as loaded.",
         "Hertfordshire's results: Forrester et al. (2017), the DfE Innovation Programme "
         "evaluation of Family Safeguarding.",
-        "Every figure is the dashboard's own, computed from the records by fsdash; none is typed "
-        "in. Changes flagged as unusual use statistical process control (XmR charts).",
+        "Every other figure is the dashboard's own, computed from the records by fsdash; none is "
+        "typed in. Changes flagged as unusual use statistical process control (XmR charts).",
     ]
     # One page, run on: the definitions' last lines once sat alone on a page before "Sources".
     return [Page("Definitions and sources", [*definitions, *sources])]
