@@ -402,8 +402,8 @@ def test_every_measure_on_the_comparison_page_of_the_pdf_equals_compare(pack, co
 def test_the_comparison_page_says_so_where_no_published_file_is_loaded(demo_con):
     council, as_at = load_council(), dt.date.fromisoformat(AS_AT)
     assert comparison.page_parts(store.connect(":memory:"), council, "Lancashire", as_at) == [
-        "The DfE's published figures are not loaded, so Lancashire cannot be compared here with "
-        "similar councils, England or its region."]
+        "The DfE's published figures are not loaded yet, so Lancashire cannot be compared here "
+        "with similar councils, England or its region."]
     assert comparison.page_parts(demo_con, council, "Lancashire", dt.date(2012, 3, 30)) == [
         "The DfE's published figures loaded are all for dates after 30 March 2012, so Lancashire "
         "cannot be compared here with similar councils, England or its region."]

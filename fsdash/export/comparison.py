@@ -114,7 +114,7 @@ def page_parts(con: duckdb.DuckDBPyConnection, council: Council, area_label: str
     found = comparisons(con, council, as_at)
     if not found:
         why = (f"loaded are all for dates after {long_date(as_at)}"
-               if any(comparators.years(con, name) for name in HEADLINE) else "are not loaded")
+               if any(comparators.years(con, name) for name in HEADLINE) else "are not loaded yet")
         return [f"The DfE's published figures {why}, so {council.short_name} cannot be "
                 "compared here with similar councils, England or its region."]
     counts = _counts(found)
