@@ -54,15 +54,16 @@ def monthly_lines(frame: pd.DataFrame, lines: list[tuple[str, str, str, str]], t
 def rate_chart(rates: pd.DataFrame, comparators: pd.DataFrame, area: str, title: str,
                y_title: str = "Per 10,000 children") -> go.Figure:
     """The area's monthly rate (or percentage) as a line, with published comparators
-    (``label``, ``as_at``, ``value``) as annual points, each its own shape and never joined,
-    as the published figures are one a year."""
+    (``label``, ``as_at``, ``when``, ``value``) as annual points, each its own shape and never
+    joined, as the published figures are one a year."""
     fig = go.Figure()
     _line(fig, rates["as_at"], rates["value"], area, "blue")
     symbols = ["diamond", "square", "triangle-up"]
     colours = ["vermillion", "green", "purple"]
     for i, (label, points) in enumerate(comparators.groupby("label", sort=False)):
         fig.add_trace(go.Scatter(
-            x=points["as_at"], y=points["value"], name=f"{label}, published yearly",
+            x=points["as_at"], y=points["value"],
+            name=f"{label} (published, {points['when'].iloc[0]} each year)",
             mode="markers", marker={"symbol": symbols[i % 3], "size": 11,
                                     "color": OKABE_ITO[colours[i % 3]]}))
     return _layout(fig, title, y_title, decimals=1)

@@ -261,8 +261,8 @@ def test_the_rate_chart_draws_the_published_figures_as_yearly_points_never_joine
     found = comparators(con, council, "cla_rate")
     con.close()
     points = [t for t in block.figure.data if t.name != "Lancashire"]
-    assert [t.name for t in points] == ["England, published yearly", "North West, published yearly",
-                                        f"{NEIGHBOURS_MEDIAN}, published yearly"]
+    assert [t.name for t in points] == [f"{label} (published, at 31 March each year)" for label
+                                        in ("England", "North West", NEIGHBOURS_MEDIAN)]
     for trace in points:
         assert trace.mode == "markers"
         assert [pd.Timestamp(x) for x in trace.x] == [pd.Timestamp(y, 3, 31) for y in (2023, 2024,

@@ -21,7 +21,7 @@ from fsdash.published_statistics.neighbours import Comparison, compare, neighbou
 
 ENGLAND = "England"
 NEIGHBOURS_MEDIAN = "Statistical neighbours (median)"
-COLUMNS = ["label", "year", "as_at", "period", "value", "unit"]
+COLUMNS = ["label", "year", "as_at", "when", "period", "value", "unit"]
 
 
 def years(con: duckdb.DuckDBPyConnection, measure: str) -> list[int]:
@@ -34,9 +34,9 @@ def years(con: duckdb.DuckDBPyConnection, measure: str) -> list[int]:
 
 def comparators(con: duckdb.DuckDBPyConnection, council: Council, measure: str) -> pd.DataFrame:
     """A published measure's comparators for every year loaded: label (England, the region's
-    name, ``NEIGHBOURS_MEDIAN``), year, as_at (the date the figure is for), period (that date
-    in words: 'in the year to 31 March 2025'), value and unit; a figure not published is left
-    out. The figures are ``compare``'s, read in one query for every year. Empty where the store
+    name, ``NEIGHBOURS_MEDIAN``), year, as_at (the date the figure is for), when ('in the year
+    to 31 March'), period (with its year), value and unit; a figure not published is left out.
+    The figures are ``compare``'s, read in one query for every year. Empty where the store
     holds none."""
     spec = MEASURES[measure]
     figures = con.execute("""
@@ -55,6 +55,7 @@ def comparators(con: duckdb.DuckDBPyConnection, council: Council, measure: str) 
                        region.assign(label=region["region_name"]),
                        median.assign(label=NEIGHBOURS_MEDIAN)]).dropna(subset=["value"])
     frame["as_at"] = pd.to_datetime([spec.as_at(int(y)) for y in frame["year"]])
+    frame["when"] = spec.when
     frame["period"] = [dated(spec, int(y)) for y in frame["year"]]
     frame["year"] = frame["year"].astype(int)
     order = {label: i for i, label in enumerate(dict.fromkeys(frame["label"]))}
