@@ -156,7 +156,6 @@ class Council:
     caseload_amber: float
     caseload_red: float
     max_suppressed: int
-    benchmarks: dict[str, dict]
     outcomes: Outcomes
     unit_costs: dict[str, UnitCost]
     path: Path
@@ -222,7 +221,6 @@ def load_council(path: Path | None = None) -> Council:
         caseload_amber=float(raw["thresholds"]["caseload"]["amber"]),
         caseload_red=float(raw["thresholds"]["caseload"]["red"]),
         max_suppressed=int(raw["suppression"]["max_suppressed"]),
-        benchmarks=raw.get("benchmarks", {}),
         outcomes=Outcomes(raw["outcomes"]["comparison_from"], raw["outcomes"]["comparison_to"],
                           int(raw["outcomes"]["follow_up_months"]),
                           tuple(raw["outcomes"]["parental_factors"])),

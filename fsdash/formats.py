@@ -66,8 +66,10 @@ example a reason for ceasing on an episode with no end date) is loaded as the ru
 allows and listed in `load_query` with the rule's number, as the DfE's own collection lists
 queries apart from errors.
 
-The council's localities, districts, teams, benchmarks and targets come from the council
-configuration file (`config/lancashire.toml` by default), not from extracts.
+The council's localities, districts, teams and targets come from the council
+configuration file (`config/lancashire.toml` by default), not from extracts; the figures it is
+compared with (England, its region, its statistical neighbours) from the DfE's published
+statistics (docs/published-statistics.md).
 
 `python -m fsdash demo` writes a complete set of these files to `data/demo/` (the SSDA903
 returns in `data/demo/ssda903/<year>/`): they are the best example of each format.

@@ -28,7 +28,7 @@ def small_council(localities: list[int]) -> Council:
     return Council(code="X", dfe_code="0", name="Test", short_name="Test",
                    localities={f"L{i}": f"Locality {i}" for i in range(len(localities))},
                    districts=districts, teams=(), phase_in=None, launch=None, targets=(),
-                   caseload_amber=18, caseload_red=22, max_suppressed=LIMIT, benchmarks={},
+                   caseload_amber=18, caseload_red=22, max_suppressed=LIMIT,
                    outcomes=None, unit_costs={}, path=None)
 
 
