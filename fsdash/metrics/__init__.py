@@ -20,6 +20,7 @@ from fsdash.formatting import round_half_up
 from fsdash.metrics import care as _care  # noqa: F401  (registers the measures)
 from fsdash.metrics import front_door as _front_door  # noqa: F401
 from fsdash.metrics import kept
+from fsdash.metrics import needs as _needs  # noqa: F401
 from fsdash.metrics.fragments import CASE_HOLDERS, DATES
 from fsdash.metrics.headline import HEADLINE
 from fsdash.metrics.registry import BREAKDOWNS, MEASURES, Breakdown, Measure
