@@ -13,7 +13,7 @@ from fsdash.access import Scope
 from fsdash.config import load_council
 from fsdash.ui_filters import Filters
 from fsdash.ui_store import cursor, figures, published, scope, store_key
-from fsdash.views import care, front_door, glance, outcomes, overview, scenarios, team
+from fsdash.views import care, front_door, glance, needs, outcomes, overview, scenarios, team
 
 
 @st.cache_data(max_entries=64, show_spinner="Counting the headline figures…")
@@ -42,6 +42,15 @@ def front_door_view(key, scope_key: tuple, filters: Filters) -> front_door.Front
     """The Front door page (built once, then shared by callers of the same scope)."""
     return front_door.front_door_view(cursor(), figures(key, scope_key), load_council(),
                                       filters.as_at, filters.area)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Counting the needs found at assessment…")
+def needs_view(key, scope_key: tuple) -> tuple:
+    """The Front door's needs block and its measures' definitions (for the whole council, so
+    the same for any date or area chosen)."""
+    council, shown = load_council(), figures(key, scope_key)
+    return (needs.needs_block(cursor(), shown, council),
+            needs.front_door_definitions(cursor(), shown, council))
 
 
 @st.cache_resource(max_entries=64, show_spinner="Counting every team's caseloads…")

@@ -4,7 +4,6 @@ import streamlit as st
 
 from fsdash import ui
 from fsdash.config import load_council
-from fsdash.views import needs
 from fsdash.views.front_door import NEEDS
 
 PAGE = "Front door"
@@ -46,14 +45,14 @@ st.caption("Working days leave out weekends and English bank holidays. The 45 wo
            "from the day after the referral to the day the assessment is authorised; the 15 "
            "working days from the day after the strategy discussion that started the section 47 "
            "enquiry to the initial conference (Working Together to Safeguard Children).")
-figures = ui.figures(ui.store_key(), ui.scope().key)
-ui.chart_block(needs.needs_block(ui.cursor(), figures, council), PAGE, heading_level=2)
+needs_block, definitions = ui.needs_view(ui.store_key(), ui.scope().key)
+ui.chart_block(needs_block, PAGE, heading_level=2)
 st.caption("Needs are those the children in need census records about a parent or carer at the "
            "end of each assessment (factors 3B, 4B, 1B and 2B), as a share of the assessments "
            "completed in the year with any factor recorded, as the DfE counts them. Our own "
            "figures are for the whole council, whichever area is chosen above.")
 with st.expander("What these figures mean, and how ours compare with the DfE's"):
-    for title, definition, note in needs.front_door_definitions(ui.cursor(), figures, council):
+    for title, definition, note in definitions:
         st.markdown(f"**{title}**: {definition}")
         if note:
             st.caption(note)
