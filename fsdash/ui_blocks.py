@@ -41,14 +41,17 @@ def download_button(table, file_stem: str, page: str) -> None:
 
 
 def download_file(label: str, data, file_name: str, mime: str, page: str) -> None:
-    """A download of a file made by ``data`` (a callable) when asked for; each is audited."""
+    """A download of a file made by ``data`` (a callable) when asked for; each is audited.
+    Pressing it runs the page no more (``on_click="ignore"``): the file is made on its own,
+    so a download neither waits for nor starts the page's figures being drawn again."""
     who = scope()
 
     def made():
         audit.record(who, page, "download", {"file": file_name})
         return data()
 
-    st.download_button(label, made, file_name=file_name, mime=mime, key=f"download-{file_name}")
+    st.download_button(label, made, file_name=file_name, mime=mime, key=f"download-{file_name}",
+                       on_click="ignore")
 
 
 def chart_block(block, page: str, heading_level: int = 3) -> None:
