@@ -20,10 +20,11 @@ WAIT = 300_000                      # ms: a page's first run (the published figu
 PHONE = {"width": 390, "height": 844}
 # Each page's address, the charts it draws once finished, and the most printed A4 pages it
 # may take: about a chart block to a page (Children in care printed 11 before, with headings
-# parted from their charts), a few pages to spare.
+# parted from their charts; 13 with each block whole, then 15 with "How we compare with similar
+# councils"), a page or two to spare.
 PRINTED = {
     "overview": ("/?as_at=2026-10&area=all", 1, 5),
-    "children-in-care": ("/children-in-care?as_at=2023-03&area=all&age=all&period=5y", 10, 14),
+    "children-in-care": ("/children-in-care?as_at=2023-03&area=all&age=all&period=5y", 11, 16),
     "at-a-glance": ("/at-a-glance?as_at=2025-01&area=all", 0, 8),
 }
 TAB_STOPS_BEFORE_A_TABLE = 18       # skip link, pages' links, menu, filters, then the table
