@@ -232,3 +232,11 @@ def test_the_blocks_read_plainly(demo_con):
     assert not [t for t in texts if "per cent" in t.lower()]
     assert not [t for t in texts for word in A_BEFORE_VOWEL.findall(t)
                 if not word.lower().startswith(SOUNDED_AS_CONSONANT)]
+
+
+def test_a_store_with_nothing_to_reconcile_has_no_definition_notes():
+    # A store with no published files reconciles nothing: an empty table, no notes (the Data
+    # page once failed here).
+    nothing = pd.DataFrame([], columns=list(rec.COLUMNS))
+    assert rec.definition_notes(nothing) == {}
+    assert rec.definitions(nothing, ("referrals",))[0][2] == ""

@@ -166,7 +166,8 @@ def definition_notes(reconciled: pd.DataFrame) -> dict[str, str]:
     ``CLOSE`` in a year: a note for its definition saying in which years, by how much, and why
     where the store can tell."""
     notes = {}
-    for name, rows in reconciled[reconciled["apart"]].groupby("measure", sort=False):
+    apart = reconciled[reconciled["apart"].astype(bool)]    # (an empty column is no mask)
+    for name, rows in apart.groupby("measure", sort=False):
         gaps = "; ".join(f"{year_label(r.year)} {_gap(r)}"
                          for r in rows.sort_values("year", ascending=False).itertuples())
         percentage = rows["difference_unit"].iloc[0] == POINTS
