@@ -48,7 +48,11 @@ def streamlit_server(script: Path, db: Path, flags: tuple[str, ...] = (), env: d
         yield process, url
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:     # still busy with a run after 30 s: stopped outright
+            process.kill()
+            process.wait()
 
 
 def _serve_command(script: Path) -> list[str]:

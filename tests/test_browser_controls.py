@@ -5,7 +5,7 @@ The controls are found on the page by Streamlit's test ids (select boxes, multis
 radios, checkboxes and toggles, expanders, buttons, download buttons), so a control added later
 is pressed too. A select box gets the last option in its list (the first where that one is
 chosen already: the earliest date, the last area, where a page's figures run thinnest); a
-slider a step each way from the keyboard; a multiselect loses its last choice and gets it
+slider a step from the keyboard; a multiselect loses its last choice and gets it
 back. After every press the page must finish its run with no error box, no "Page not found"
 dialog and no traceback; each page, as it opens, has no serious or critical axe-core finding.
 Every download is read back: a CSV has a header and at least one row, as many rows as the
@@ -201,15 +201,15 @@ class Sweep:
                 self.check(f"radio option {index + 1}")
 
     def sliders(self) -> None:
-        """A step each way from the keyboard (down first where the slider is at its top)."""
+        """A step up from the keyboard (down where the slider is at its top)."""
         for slider in self.each("stSlider"):
             thumb = slider.get_by_role("slider")
             at_top = thumb.get_attribute("aria-valuenow") == thumb.get_attribute("aria-valuemax")
-            for key in ("ArrowLeft", "ArrowRight") if at_top else ("ArrowRight", "ArrowLeft"):
-                thumb.focus()
-                self.tab.keyboard.press(key)
-                _settled(self.tab)
-                self.check(f"{key} on '{thumb.get_attribute('aria-label') or slider.inner_text()}'")
+            key = "ArrowLeft" if at_top else "ArrowRight"
+            thumb.focus()
+            self.tab.keyboard.press(key)
+            _settled(self.tab)
+            self.check(f"{key} on '{thumb.get_attribute('aria-label') or slider.inner_text()}'")
 
     def multiselects(self) -> None:
         """The last choice removed, then chosen again."""
