@@ -63,7 +63,7 @@ test: $(VENV)/.installed $(DB) chromium haproxy node_modules/.installed .venv-90
       .public-samples/.installed
 	$(VENV)/bin/ruff check .
 	.venv-903/bin/python tools/validate_903.py data/demo all
-	$(PY) -m pytest
+	$(PY) tools/run_tests.py
 
 # Public sample files other projects publish (liiatools' wheel on PyPI: an Annex A workbook, a
 # children in need census, SSDA903 episodes), unpacked into .public-samples/ for the tests.

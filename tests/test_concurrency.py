@@ -22,6 +22,7 @@ from streamlit_server import CHROMIUM, CHROMIUM_ARGS, READY, streamlit_server
 sys.path.insert(0, str(ROOT / "tools"))
 from cluster import cluster  # noqa: E402
 
+pytestmark = pytest.mark.browser     # run with the other browser tests (tools/run_tests.py)
 SESSIONS = 30
 DRAWN = f"{READY} .js-plotly-plot .main-svg"      # the page has run and drawn its charts
 PROBLEMS = ('[data-testid="stException"], :text("Connection error"), '
