@@ -63,7 +63,7 @@ def rate_chart(rates: pd.DataFrame, comparators: pd.DataFrame, area: str, title:
     for i, (label, points) in enumerate(comparators.groupby("label", sort=False)):
         fig.add_trace(go.Scatter(
             x=points["as_at"], y=points["value"],
-            name=f"{label} (published, {points['when'].iloc[0]} each year)",
+            name=wrapped(f"{label} (published, {points['when'].iloc[0]} each year)"),
             mode="markers", marker={"symbol": symbols[i % 3], "size": 11,
                                     "color": OKABE_ITO[colours[i % 3]]}))
     return _layout(fig, title, y_title, decimals=1)

@@ -14,6 +14,7 @@ import pytest
 
 from fsdash import store
 from fsdash.access import Figures, Published
+from fsdash.charts import wrapped
 from fsdash.config import load_council
 from fsdash.export.content import cursors
 from fsdash.ingest import LoadError, load_paths
@@ -261,7 +262,8 @@ def test_the_rate_chart_draws_the_published_figures_as_yearly_points_never_joine
     found = comparators(con, council, "cla_rate")
     con.close()
     points = [t for t in block.figure.data if t.name != "Lancashire"]
-    assert [t.name for t in points] == [f"{label} (published, at 31 March each year)" for label
+    assert [t.name for t in points] == [wrapped(f"{label} (published, at 31 March each year)")
+                                        for label
                                         in ("England", "North West", NEIGHBOURS_MEDIAN)]
     for trace in points:
         assert trace.mode == "markers"
