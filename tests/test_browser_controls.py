@@ -53,24 +53,23 @@ ROLE_PAGES = {"director": EVERYONE | TEAMS, "cabinet": EVERYONE,
 # (strict) until its owner fixes it: {(role, page): reason}.
 KNOWN_FAULTS: dict[tuple[str, str], str] = {}
 
-# A select box's options to choose: all of a short list, else the first, a middle and the last
-# (the dropdown draws only the options in view, so it is scrolled to each end and the middle).
-PICKS = """async (dropdown) => {
+# A select box's first and last options (the dropdown draws only the options in view, so it is
+# scrolled to each end).
+ENDS = """async (dropdown) => {
     const drawn = () => new Promise(done => setTimeout(done, 200));
     const texts = () => [...dropdown.querySelectorAll('[role="option"]')]
         .map(o => [o.getBoundingClientRect().top, o.textContent.trim()])
         .sort((a, b) => a[0] - b[0]).map(pair => pair[1]);
     const scroller = [dropdown, ...dropdown.querySelectorAll('*')]
         .find(e => e.scrollHeight > e.clientHeight + 2);
-    if (!scroller) return texts();
-    const picks = [];
-    for (const at of [0, 0.5, 1]) {
-        scroller.scrollTop = at * (scroller.scrollHeight - scroller.clientHeight);
+    const ends = [];
+    for (const at of [0, 1]) {
+        if (scroller) scroller.scrollTop = at * (scroller.scrollHeight - scroller.clientHeight);
         await drawn();
         const shown = texts();
-        picks.push(shown[at === 0 ? 0 : at === 1 ? shown.length - 1 : shown.length >> 1]);
+        ends.push(shown[at === 0 ? 0 : shown.length - 1]);
     }
-    return picks;
+    return ends;
 }"""
 
 
@@ -236,23 +235,23 @@ class Sweep:
             label = combobox.get_attribute("aria-label")
             if combobox.is_disabled():
                 continue
-            chosen = combobox.input_value()
-            others = [p for p in self._listed(combobox) if p != chosen]
-            if others:                    # the list's far end: the earliest date, the last area
-                self._choose(combobox, others[-1])
-                self.check(f"choosing '{others[-1]}' in '{label}'")
+            first, last = self._ends(combobox)
+            option = first if last == combobox.input_value() else last
+            if option != combobox.input_value():   # a list of one has nothing to choose
+                self._choose(combobox, option)
+                self.check(f"choosing '{option}' in '{label}'")
 
-    def _listed(self, combobox) -> list[str]:
-        """The options to choose in a select box (all, or the first, a middle and the last)."""
-        return self._again(lambda: self._listed_once(combobox), f"listing {combobox}")
+    def _ends(self, combobox) -> list[str]:
+        """A select box's first and last options."""
+        return self._again(lambda: self._ends_once(combobox), f"listing {combobox}")
 
-    def _listed_once(self, combobox) -> list[str]:
+    def _ends_once(self, combobox) -> list[str]:
         _open_list(combobox)
         dropdown = self.tab.get_by_test_id("stSelectboxVirtualDropdown")
         dropdown.wait_for(timeout=5_000)
-        picks = dropdown.evaluate(PICKS)
+        ends = dropdown.evaluate(ENDS)
         self.tab.keyboard.press("Escape")
-        return picks
+        return ends
 
     def _choose(self, combobox, option: str) -> None:
         def once():
