@@ -63,13 +63,16 @@ async def _burst(urls_to_warm: list[str], url: str, sessions: int):
 def _summary(alone, together) -> dict:
     errors = [r for r in together if isinstance(r, BaseException)]
     done = [r for r in together if not isinstance(r, BaseException)]
+    summary = {"sessions": len(together), "errors": len(errors) + sum(p for _, p, _ in done),
+               "first_error": repr(errors[0]) if errors else None,
+               "single_s": round(alone[0], 2),
+               "processes_used": len({app for _, _, app in done if app})}
+    if not done:       # every session failed: the errors say why (no times to summarise)
+        return summary
     times = np.array([seconds for seconds, _, _ in done])
-    return {"sessions": len(together), "errors": len(errors) + sum(p for _, p, _ in done),
-            "first_error": repr(errors[0]) if errors else None,
-            "single_s": round(alone[0], 2), "median_s": round(float(np.median(times)), 2),
-            "p95_s": round(float(np.percentile(times, 95)), 2),
-            "p95_over_single": round(float(np.percentile(times, 95)) / alone[0], 1),
-            "processes_used": len({app for _, _, app in done if app})}
+    p95 = float(np.percentile(times, 95))
+    return summary | {"median_s": round(float(np.median(times)), 2), "p95_s": round(p95, 2),
+                      "p95_over_single": round(p95 / alone[0], 1)}
 
 
 @pytest.fixture()
