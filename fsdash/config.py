@@ -164,6 +164,7 @@ class Council:
     load_limits: LoadLimits = LoadLimits()
     placement_costs: dict[str, PlacementCost] = field(default_factory=dict)
     annex_a: AnnexA = field(default_factory=AnnexA)
+    go_live: dt.date | None = None   # the day Family Safeguarding began (``[programme]``)
 
     def areas(self) -> dict[str, tuple[str, ...]]:
         """Every area a figure is shown for, with its districts: the whole council
@@ -237,6 +238,7 @@ def load_council(path: Path | None = None) -> Council:
                     for name, r in raw.get("ratings", {}).items()}},
         path=path,
         annex_a=_annex_a(path, raw.get("annex_a", {}), {t.code for t in teams}),
+        go_live=raw["programme"].get("go_live"),
     )
 
 

@@ -25,6 +25,7 @@ from fsdash import (
     annex_a_store,
     batch,
     census,
+    events,
     published_statistics,
     store,
     textfiles,
@@ -175,6 +176,7 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
                     given.add(extract.table)
                     kept.append(source_of_table(extract.table))
             _complete_children(con)
+            events.write_configuration(con, council)
             for file in statistics:
                 name = file.name_for(published_statistics.DECLARED[file.part])
                 rows[name] = _load_published(con, file, load_id)
