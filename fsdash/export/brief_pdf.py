@@ -1,0 +1,114 @@
+"""District briefs as a PDF (fpdf2): one A4 portrait page per area, in the board pack's DejaVu
+fonts, black on white with no meaning in colour or pictures (it prints in greyscale as it
+reads), and text as real text written in reading order: title, the line under it, then each
+heading before its paragraphs.
+
+For screen readers, as far as fpdf2 2.8.9 goes: the document's title (shown by the viewer in
+place of the file name) and language (en-GB) are set, and each area's page is a bookmark in the
+document outline. fpdf2 writes no structure tree for text (its tags are only for images with
+alternative text, links and styled section titles), so headings and paragraphs are not tagged
+as such: a reader follows the text in the order it is written, which is the reading order. The
+brief has no images, so none needs alternative text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+from fpdf import FPDF
+from fpdf.prefs import ViewerPreferences
+
+from fsdash.access import Published
+from fsdash.config import Council
+from fsdash.export.brief import Brief, brief_areas, build_brief, cabinet_figures
+from fsdash.export.fonts import font_path
+from fsdash.formatting import long_date
+from fsdash.views.glance import scan
+
+FONT = "DejaVu"
+MARGIN = 18             # mm each side of A4 portrait
+SIZES = (11, 10.5, 10, 9.5, 9, 8.5, 8)   # body text sizes tried, largest first, to fit a page
+LANGUAGE = "en-GB"
+
+
+class _BriefPDF(FPDF):
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(FONT, size=8)
+        self.cell(0, 6, self.footer_text, align="C")
+
+
+def _new_pdf(title: str) -> _BriefPDF:
+    pdf = _BriefPDF(orientation="P", format="A4")
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.add_font(FONT, "", font_path("DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", font_path("DejaVuSans-Bold.ttf"))
+    pdf.set_title(title)
+    pdf.set_lang(LANGUAGE)
+    pdf.set_creator("fsdash")
+    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
+    pdf.set_text_color(0)
+    return pdf
+
+
+def brief_file(con: duckdb.DuckDBPyConnection, council: Council, as_at: dt.date,
+               areas: list[str] | None = None,
+               published: Published | None = None) -> tuple[bytes, int]:
+    """The briefs for areas (None: every locality and district) as one PDF's bytes, and its
+    number of pages; ``published``: the store's published figures where the caller holds them."""
+    figures = cabinet_figures(con, council, published)
+    signals = scan(con, figures, council, as_at)
+    briefs = [build_brief(con, council, figures, as_at, area, signals)
+              for area in areas or brief_areas(council)]
+    title = None if areas else (f"{council.short_name}: a brief for each district and locality, "
+                                f"figures at {long_date(as_at)}")
+    return write_briefs(briefs, title), len(briefs)
+
+
+def write_briefs(briefs: list[Brief], title: str | None = None) -> bytes:
+    """The briefs as one PDF, a page each (``title``: the document's, else the first brief's)."""
+    pdf = _new_pdf(title or briefs[0].title)
+    for brief in briefs:
+        size = next((s for s in SIZES if _fits(brief, s)), SIZES[-1])
+        pdf.footer_text = f"{brief.title} · {brief.subtitle}"
+        pdf.add_page()
+        pdf.start_section(brief.label)
+        _draw(pdf, brief, size)
+    return bytes(pdf.output())
+
+
+def _fits(brief: Brief, size: float) -> bool:
+    """Whether the brief fits one page with its body text at ``size`` points."""
+    trial = _new_pdf(brief.title)
+    trial.add_page()
+    _draw(trial, brief, size)
+    return trial.page == 1
+
+
+def _draw(pdf: FPDF, brief: Brief, size: float) -> None:
+    """The page: title, the line under it, then each heading and its paragraphs."""
+    line = size * 0.5       # mm per line, about 1.4 times the text's height
+    pdf.set_font(FONT, "B", size + 9)
+    _lines(pdf, (size + 9) * 0.5, brief.title)
+    pdf.set_font(FONT, size=size)
+    _lines(pdf, line, brief.subtitle)
+    for section in brief.sections:
+        pdf.ln(line * 0.6)
+        pdf.set_font(FONT, "B", size + 2.5)
+        _lines(pdf, (size + 2.5) * 0.5, section.heading)
+        pdf.ln(line * 0.2)
+        pdf.set_font(FONT, size=size)
+        for paragraph in section.paragraphs:
+            pdf.set_x(MARGIN + (3 if paragraph.startswith("• ") else 0))   # a list's items
+            _lines(pdf, line, paragraph)
+            pdf.ln(line * 0.3)
+
+
+def _lines(pdf: FPDF, height: float, text: str) -> None:
+    """Text from the current position, ranged left (never justified: even word spacing reads
+    and copies better), then the left margin of the next line."""
+    pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT", align="L")
