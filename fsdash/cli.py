@@ -1,4 +1,4 @@
-"""Command line: ``python -m fsdash demo|load|summary|pack|formats|migrate|serve``."""
+"""Command line: ``python -m fsdash demo|load|summary|pack|brief|formats|migrate|serve``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from fsdash.access import ROLE_NAMES, SUPPRESSED, AccessError, Figures, Publishe
 from fsdash.access.roles import development_scope, load_access
 from fsdash.config import WHOLE_COUNCIL, load_council
 from fsdash.export import SECTIONS, pack_files
+from fsdash.export.brief import CABINET, BriefError
 from fsdash.export.content import cursors
 from fsdash.ingest import LoadError, load_paths
 from fsdash.metrics.sources import waits_for
@@ -62,6 +63,18 @@ def main(argv: list[str] | None = None) -> int:
     pack.add_argument("--db", type=Path)
     _scope_arguments(pack)
 
+    brief = commands.add_parser("brief", help="write the one-page brief for a district or "
+                                "locality (or every one) as a PDF, with a cabinet member's figures")
+    where = brief.add_mutually_exclusive_group(required=True)
+    where.add_argument("--area", help="a district or locality code, e.g. E07000117")
+    where.add_argument("--all", action="store_true",
+                       help="every locality and district, a page each, in one PDF")
+    brief.add_argument("--as-at", type=dt.date.fromisoformat,
+                       help="count date, YYYY-MM-DD (default: the latest month end)")
+    brief.add_argument("--out", type=Path, help="the file to write (default: brief-<date>-<area or "
+                       "all>.pdf in the current folder)")
+    brief.add_argument("--db", type=Path)
+
     commands.add_parser("formats", help="print docs/data-formats.md, generated from the "
                         "declared extracts")
 
@@ -78,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (LoadError, AccessError, store.StoreVersionError, FileNotFoundError) as error:
+    except (LoadError, AccessError, store.StoreVersionError, FileNotFoundError,
+            BriefError) as error:
         print(error, file=sys.stderr)
         return 1
 
@@ -168,6 +182,24 @@ def _pack(args) -> int:
     return 0
 
 
+def _brief(args) -> int:
+    from fsdash.export.brief_pdf import brief_file
+
+    con = store.connect_readonly(args.db)
+    council = load_council()
+    as_at = args.as_at or metrics.latest_month_end(con)
+    started = time.perf_counter()
+    areas = None if args.all else [args.area]
+    data, count = brief_file(con, council, as_at, areas)
+    out = args.out or Path(f"brief-{as_at}-{'all' if args.all else args.area}.pdf")
+    out.write_bytes(data)
+    audit.record_command("brief", CABINET, {"as_at": as_at, "area": args.area or "every area",
+                                            "file": out})
+    print(f"Wrote {out} ({count} page{'s' if count != 1 else ''}, a cabinet member's figures) "
+          f"in {time.perf_counter() - started:.1f} s.")
+    return 0
+
+
 def _progress_bar(done: int, total: int, what: str, width: int = 30) -> None:
     """A one-line progress bar on standard error."""
     filled = width * done // max(total, 1)
@@ -194,5 +226,5 @@ def _migrate(args) -> int:
     return 0
 
 
-COMMANDS = {"demo": _demo, "load": _load, "summary": _summary, "pack": _pack,
+COMMANDS = {"demo": _demo, "load": _load, "summary": _summary, "pack": _pack, "brief": _brief,
             "formats": _formats, "migrate": _migrate, "serve": _serve}
