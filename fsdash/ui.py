@@ -5,6 +5,7 @@ audit (``ui_store``), the filters kept in the page address (``ui_filters``), the
 from fsdash.ui_blocks import (
     CHART_CONFIG,
     as_at_caption,
+    brief_download,
     chart_block,
     download_button,
     download_file,
@@ -44,7 +45,7 @@ from fsdash.ui_views import (
 )
 
 __all__ = ["CHART_CONFIG", "Filters", "all_teams_view", "annex_a_cases_unplaced", "area_options",
-           "as_at_caption", "available_month_ends", "care_view", "changed", "chart_block",
+           "as_at_caption", "available_month_ends", "brief_download", "care_view", "changed", "chart_block",
            "cursor", "districts_known", "download_button", "download_file", "figures",
            "filter_columns", "front_door_view", "headline_cards", "heat", "needs_view", "outcome_windows",
            "outcomes_view", "pack_files", "page_filters", "page_style", "planning", "published",

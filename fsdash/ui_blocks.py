@@ -10,12 +10,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from fsdash import audit
-from fsdash.config import Council
+from fsdash.config import WHOLE_COUNCIL, Council
 from fsdash.escaping import csv_text, plain
 from fsdash.formatting import long_date
 from fsdash.ui_filters import Filters
 from fsdash.ui_grid import is_rating_grid, rating_table
-from fsdash.ui_store import scope
+from fsdash.ui_store import scope, store_key
+from fsdash.ui_views import brief_file
 
 # Plotly's own toolbar is off: its buttons were most of a page's tab stops and covered chart
 # titles on phones; every chart has its table and a CSV download instead.
@@ -52,6 +53,20 @@ def download_file(label: str, data, file_name: str, mime: str, page: str) -> Non
 
     st.download_button(label, made, file_name=file_name, mime=mime, key=f"download-{file_name}",
                        on_click="ignore")
+
+
+def brief_download(council: Council, filters: Filters, page: str) -> None:
+    """"Print a brief for this district": the one-page district brief (PDF, a cabinet member's
+    figures), made only when pressed; for the whole council, a note to choose an area."""
+    if filters.area == WHOLE_COUNCIL:
+        st.caption("To print a one-page brief for a councillor, choose a district or locality.")
+        return
+    key, kind = store_key(), "locality" if filters.area in council.localities else "district"
+    download_file(f"Print a brief for this {kind}",
+                  lambda: brief_file(key, filters.as_at, filters.area),
+                  f"brief-{filters.as_at:%Y-%m}-{filters.area}.pdf", "application/pdf", page)
+    st.caption(f"One A4 page on {filters.area_label} in plain English, with the figures a "
+               "cabinet member sees (small numbers hidden), for printing in black and white.")
 
 
 def chart_block(block, page: str, heading_level: int = 3) -> None:

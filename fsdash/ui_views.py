@@ -126,3 +126,11 @@ def pack_files(as_at: dt.date, area: str, sections: tuple, progress) -> dict[str
 
     return files(cursor(), load_council(), scope(), as_at, area, sections=sections,
                  progress=progress, published=published(store_key()))
+
+
+def brief_file(key, as_at: dt.date, area: str) -> bytes:
+    """The district brief for an area as a PDF, with a cabinet member's figures whatever the
+    user's role (made on request, so not cached)."""
+    from fsdash.export.brief_pdf import brief_file as made
+
+    return made(cursor(), load_council(), as_at, [area], published(key))[0]

@@ -32,6 +32,7 @@ if signals:
                  query_params={"as_at": f"{filters.as_at:%Y-%m}", "area": filters.area})
 else:
     st.markdown("Nothing changed beyond the usual ups and downs this month.")
+ui.brief_download(council, filters, "Overview")
 for start in range(0, len(cards), CARDS_PER_ROW):
     for column, card in zip(st.columns(CARDS_PER_ROW), cards[start:start + CARDS_PER_ROW]):
         column.metric(card.title, card.value, delta=card.delta, delta_color=card.delta_color,
