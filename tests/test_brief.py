@@ -9,6 +9,7 @@ import json
 import os
 import re
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
@@ -18,12 +19,10 @@ from fsdash.access import SUPPRESSED
 from fsdash.changes import Signal
 from fsdash.cli import main
 from fsdash.config import load_council
-from fsdash.events import Event
 from fsdash.export.brief import (
     COUNTS,
     Brief,
     BriefError,
-    Section,
     brief_areas,
     build_brief,
     cabinet_figures,
@@ -83,6 +82,10 @@ def test_every_figure_equals_the_overviews_for_a_cabinet_member(demo_con, cabine
         assert {k: brief.figures[k] for k in expected} == expected, area
         assert (cards["cla"].now, cards["cla"].before) == (brief.figures["cla"],
                                                             brief.figures["cla_year_ago"])
+        # The small chart is the Overview card's trend, month by month.
+        trend = brief.sections[0].chart
+        assert [v if v is not None else "hidden" for _, v in trend] == [
+            "hidden" if pd.isna(v) else v for v in cards["cla"].trend], area
         # The referral rate as At a glance's table shows it for the area (one decimal place).
         row = heat[(heat["Measure"] == metrics.MEASURES["referral_rate"].title)
                    & (heat["Area"] == COUNCIL.area_label(area))]
@@ -112,6 +115,7 @@ def test_no_count_from_1_to_5_anywhere_in_a_brief(briefs):
     for (as_at, area), brief in briefs.items():
         counts = [brief.figures[k] for k in COUNTS]
         counts += [v for k, v in brief.figures.items() if k.startswith("left: ")]
+        counts += [v for section in brief.sections for _, v in section.chart]
         for value in counts:
             assert value is None or value == 0 or value > COUNCIL.max_suppressed, (as_at, area)
             checked += 1
@@ -160,19 +164,29 @@ def test_only_a_district_or_locality_has_a_brief(demo_con, cabinet):
             build_brief(demo_con, COUNCIL, cabinet, LATEST, area, [])
 
 
-def test_a_long_brief_still_fits_one_page():
-    """Every section twice as long as the demo's, four unusual changes and four events: the
-    text is made smaller until it fits."""
-    signal = Signal("referrals", BURNLEY, "Burnley", LATEST, "outside", "high", "neither",
-                    64.0, 40.0, 30.0, 55.0, 1, 3.0)
-    events = [Event(str(n), dt.date(2026, n, 1), None, "A long event title " * 4, "")
-              for n in range(1, 5)]
-    words = ("A paragraph of plain words. " * 12,) * 2
-    brief = Brief(BURNLEY, "Burnley", LATEST, "Burnley: children's social care", "Subtitle", (
-        *(Section(f"Heading {n}", words) for n in range(5)),
-        Section("What changed", (f"• {signal.sentence()}",) * 4),
-        Section("Events", tuple(f"• {e.title}" for e in events))))
-    assert len(PdfReader(io.BytesIO(write_briefs([brief]))).pages) == 1
+def test_the_longest_brief_still_fits_one_page(demo_db, tmp_path):
+    """Six unusual changes and six events of the longest title and description allowed: the
+    text is made smaller (and at the last the chart left out, its words kept) until it fits."""
+    db = copy_of_store(demo_db, tmp_path)
+    with store.connect(db) as con:
+        con.executemany(
+            "INSERT INTO event (event_id, start_date, title, description, areas, intended, "
+            "origin) VALUES (?, ?, ?, ?, ?, true, 'file')",
+            [(f"long-{n}", dt.date(2026, n, 1), ("A long title " * 7)[:80],
+              ("A long description of what happened and why. " * 12)[:500], BURNLEY)
+             for n in range(1, 7)])
+    signal = Signal("referrals", BURNLEY, "Burnley", LATEST, "shift", "high", "neither",
+                    64.0, 40.0, 30.0, 55.0, 9, 3.0)
+    con = store.connect_readonly(db)
+    try:
+        brief = build_brief(con, COUNCIL, cabinet_figures(con, COUNCIL), LATEST, BURNLEY,
+                            [signal] * 6)
+    finally:
+        con.close()
+    assert sum(p.startswith("• ") for s in brief.sections for p in s.paragraphs) == 8
+    reader = PdfReader(io.BytesIO(write_briefs([brief])))
+    assert len(reader.pages) == 1
+    assert "too small to show" in reader.pages[0].extract_text()     # the last section's
 
 
 def test_the_pdf_has_a_page_an_area_its_text_in_reading_order_a_title_and_language(

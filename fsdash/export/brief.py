@@ -23,11 +23,12 @@ from fsdash.export.content import cursors
 from fsdash.formatting import long_date, month, round_half_up
 from fsdash.views.care import change_sentence
 from fsdash.views.glance import chosen_signals, latest_comparators, scan
-from fsdash.views.overview import headline_figures
+from fsdash.views.overview import TREND_MONTHS, headline_figures
 
 CABINET = Scope("cabinet")      # the brief's figures are always the cabinet role's
 MOST_SIGNALS = 4                # the month's unusual changes listed; the rest are counted
 MOST_EVENTS = 4
+EVENT_WORDS = 150               # characters of an event's description a brief keeps
 # The brief's counts (the rest are rates): none may be from 1 to the suppression limit.
 COUNTS = ("cla", "cla_year_ago", "cla_starts", "cla_ceases", "referrals", "cp_plans",
           "cp_plans_year_ago")
@@ -42,10 +43,13 @@ class BriefError(ValueError):
 
 @dataclass(frozen=True)
 class Section:
-    """A heading and its paragraphs (a paragraph starting "• " is an item of a list)."""
+    """A heading and its paragraphs (a paragraph starting "• " is an item of a list), and a
+    small line chart after them (month ends and values, None where hidden; its words are in
+    the paragraphs)."""
 
     heading: str
     paragraphs: tuple[str, ...]
+    chart: tuple[tuple[dt.date, float | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,12 +109,15 @@ def build_brief(con: duckdb.DuckDBPyConnection, council: Council, figures: Figur
     reasons = figures.breakdown("ceases_by_reason", as_at, area)["shown"]
     numbers |= {f"left: {reason}": None if pd.isna(n) else float(n) for reason, n in reasons.items()}
     first = metrics.year_before(metrics.year_before(as_at)) + dt.timedelta(days=1)
+    trend = _trend(con, figures, council, as_at, area)
+    trend_words = _trend_words(trend, label)
     sections = (
         Section("Children in care", (
             change_sentence(f"children in care in {label}", numbers["cla"],
                             numbers["cla_year_ago"], as_at),
             _rate_sentence(numbers, label, council.short_name,
-                           None if england.empty else england["period"].iloc[0]))),
+                           None if england.empty else england["period"].iloc[0]),
+            *trend_words), trend if trend_words else ()),
         Section("Starting and leaving care", (
             _flows_sentence(numbers, label, as_at), _reasons_sentence(reasons))),
         Section("Referrals and child protection", (
@@ -128,6 +135,34 @@ def build_brief(con: duckdb.DuckDBPyConnection, council: Council, figures: Figur
     return Brief(area, label, as_at, f"{label}: children's social care",
                  f"A brief for councillors from {council.name}, figures at {long_date(as_at)}",
                  sections, numbers)
+
+
+def _trend(con, figures: Figures, council: Council, as_at: dt.date,
+           area: str) -> tuple[tuple[dt.date, float | None], ...]:
+    """Children in care at each month end the Overview's card draws (up to 25), None where
+    hidden: the card's own series and decisions."""
+    first = metrics.first_reliable_date(con)
+    dates = [d for d in metrics.month_ends(as_at, TREND_MONTHS) if d >= first]
+    values, hidden = protected_series(figures, con, "cla", dates, area, council.areas()[area],
+                                      council)
+    shown = values.where(~hidden)
+    return tuple((d, None if pd.isna(shown.get(pd.Timestamp(d))) else
+                  float(shown.get(pd.Timestamp(d)))) for d in dates)
+
+
+def _trend_words(trend, label: str) -> tuple[str, ...]:
+    """The trend in words (the chart's text, which stands without it): its span and its lowest
+    and highest months (nothing where fewer than two months are shown, and no chart then)."""
+    shown = [(d, v) for d, v in trend if v is not None]
+    if len(shown) < 2:
+        return ()
+    low, high = min(shown, key=lambda p: p[1]), max(shown, key=lambda p: p[1])
+    words = (f"Over the month ends from {month(trend[0][0])} to {month(trend[-1][0])}, the "
+             f"number was lowest at {_count(low[1])} in {month(low[0])} and highest at "
+             f"{_count(high[1])} in {month(high[0])}.")
+    if len(shown) < len(trend):
+        words += " Months whose number is too small to show are left out."
+    return (words,)
 
 
 def _referral_rate(con, figures: Figures, council: Council, as_at: dt.date,
@@ -217,14 +252,22 @@ def _event_lines(events: list[Event], label: str, first: dt.date,
         return (f"No events concerning {label} are recorded from {long_date(first)} to "
                 f"{long_date(last)}.",)
     lines = tuple(f"• {_when(e)}: {e.title}."
-                  + (f" {e.description.rstrip('.')}." if e.description and e.origin != CONFIGURATION
-                     else "")
+                  + (f" {_shortened(e.description)}" if e.description
+                     and e.origin != CONFIGURATION else "")
                   + (" (A change the council intended.)" if e.intended else "")
                   for e in events[-MOST_EVENTS:])
     if len(events) > MOST_EVENTS:
         lines = (f"The latest {MOST_EVENTS} of {len(events)} events since "
                  f"{long_date(first)}:",) + lines
     return lines
+
+
+def _shortened(text: str) -> str:
+    """A description as a sentence of at most ``EVENT_WORDS`` characters, cut at a word."""
+    text = " ".join(text.split()).rstrip(".")
+    if len(text) > EVENT_WORDS:
+        text = text[:EVENT_WORDS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text if text.endswith("…") else text + "."
 
 
 def _when(event: Event) -> str:

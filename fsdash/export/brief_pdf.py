@@ -23,7 +23,7 @@ from fsdash.access import Published
 from fsdash.config import Council
 from fsdash.export.brief import Brief, brief_areas, build_brief, cabinet_figures
 from fsdash.export.fonts import font_path
-from fsdash.formatting import long_date
+from fsdash.formatting import long_date, month, round_half_up
 from fsdash.views.glance import scan
 
 FONT = "DejaVu"
@@ -73,24 +73,28 @@ def write_briefs(briefs: list[Brief], title: str | None = None) -> bytes:
     """The briefs as one PDF, a page each (``title``: the document's, else the first brief's)."""
     pdf = _new_pdf(title or briefs[0].title)
     for brief in briefs:
-        size = next((s for s in SIZES if _fits(brief, s)), SIZES[-1])
+        size, charts = next((c for c in LAYOUTS if _fits(brief, *c)), LAYOUTS[-1])
         pdf.footer_text = f"{brief.title} · {brief.subtitle}"
         pdf.add_page()
         pdf.start_section(brief.label)
-        _draw(pdf, brief, size)
+        _draw(pdf, brief, size, charts)
     return bytes(pdf.output())
 
 
-def _fits(brief: Brief, size: float) -> bool:
+# Text sizes with the chart, then the smallest without it (its words are in the text).
+LAYOUTS = (*((size, True) for size in SIZES), (SIZES[-1], False))
+
+
+def _fits(brief: Brief, size: float, charts: bool) -> bool:
     """Whether the brief fits one page with its body text at ``size`` points."""
     trial = _new_pdf(brief.title)
     trial.add_page()
-    _draw(trial, brief, size)
+    _draw(trial, brief, size, charts)
     return trial.page == 1
 
 
-def _draw(pdf: FPDF, brief: Brief, size: float) -> None:
-    """The page: title, the line under it, then each heading and its paragraphs."""
+def _draw(pdf: FPDF, brief: Brief, size: float, charts: bool = True) -> None:
+    """The page: title, the line under it, then each heading, its paragraphs and its chart."""
     line = size * 0.5       # mm per line, about 1.4 times the text's height
     pdf.set_font(FONT, "B", size + 9)
     _lines(pdf, (size + 9) * 0.5, brief.title)
@@ -106,9 +110,42 @@ def _draw(pdf: FPDF, brief: Brief, size: float) -> None:
             pdf.set_x(MARGIN + (3 if paragraph.startswith("• ") else 0))   # a list's items
             _lines(pdf, line, paragraph)
             pdf.ln(line * 0.3)
+        if section.chart and charts:
+            _chart(pdf, section.chart, size)
 
 
 def _lines(pdf: FPDF, height: float, text: str) -> None:
     """Text from the current position, ranged left (never justified: even word spacing reads
     and copies better), then the left margin of the next line."""
     pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT", align="L")
+
+
+CHART_HEIGHT = 22       # mm of plot
+AXIS_ROOM = 16          # mm at the left for the values' labels
+
+
+def _chart(pdf: FPDF, points, size: float) -> None:
+    """A small line chart in black (no meaning in colour): a thick line through the months
+    shown (broken where one is hidden), a thin base line, the lowest and highest values at the
+    left and the first and last months under it. Its words are in the paragraph before it."""
+    values = [v for _, v in points if v is not None]
+    low, high = min(values), max(values)
+    left, width, top = MARGIN + AXIS_ROOM, pdf.epw - AXIS_ROOM, pdf.get_y() + 1
+    step, span = width / max(len(points) - 1, 1), (high - low) or 1
+    spots = [None if v is None else (left + i * step, top + CHART_HEIGHT * (high - v) / span)
+             for i, (_, v) in enumerate(points)]
+    pdf.set_draw_color(0)
+    pdf.set_line_width(0.2)
+    pdf.line(left, top + CHART_HEIGHT, left + width, top + CHART_HEIGHT)
+    pdf.set_line_width(0.6)
+    for start, end in zip(spots, spots[1:]):
+        if start and end:
+            pdf.line(*start, *end)
+    pdf.set_font(FONT, size=size - 2)
+    for value, y in ((high, top), (low, top + CHART_HEIGHT)):
+        pdf.set_xy(MARGIN, y - 2)
+        pdf.cell(AXIS_ROOM - 2, 4, f"{round_half_up(value):,}", align="R")
+    pdf.set_xy(left, top + CHART_HEIGHT + 0.5)
+    pdf.cell(width / 2, 4, month(points[0][0]))
+    pdf.cell(width / 2, 4, month(points[-1][0]), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, size=size)
