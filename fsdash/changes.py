@@ -7,6 +7,8 @@ when its latest month breaks a Making Data Count rule; signals are ranked by the
 outside the usual range first, then a shift or trend, then two of three near a limit) and then
 by how far the latest month is from the average, in standard deviations. Series are read as the
 caller's scope may see them (``fsdash.access``): a series with any hidden month is not tested.
+The limits are recalculated from a change the council intended (``spc.rebasing``), as on the
+pages' charts, and a signal within ``NEAR_MONTHS`` of an event that concerns it names the event.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ import numpy as np
 import pandas as pd
 
 from fsdash import spc
+from fsdash.events import Event
 from fsdash.formatting import month
 
 SCAN_MONTHS = 24      # month ends tested: two years, enough for a settled average
 MIN_MONTHS = 12       # fewer, and a series is not tested
 SEVERITY = {"outside": 3, "shift": 2, "trend": 2, "two_of_three": 1}
 D2 = 1.128            # the moving range's bias constant: sigma is the mean moving range / d2
+NEAR_MONTHS = 3       # a signal this many months or fewer after an event names it
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class Signal:
     upper: float
     run: int           # months in the run (shift or trend), else 1
     score: float       # how far the latest month is from the average, in standard deviations
+    after: str = ""    # the event just before it: ", a month after Family Safeguarding began"
 
     @property
     def rank_key(self) -> tuple:
@@ -112,27 +117,45 @@ class Signal:
         verdict = {"improvement": " That is better.", "concern": " That is a concern.",
                    "neither": ""}[self.variation]
         ending = "in" if self.rule == "outside" else "to"     # a run or two of three months
-        return f"{what} {happened} {ending} {month(self.as_at)}{figures}.{verdict}"
+        return f"{what} {happened} {ending} {month(self.as_at)}{figures}{self.after}.{verdict}"
 
 
-def signal(values: pd.Series, measure: str, area: str, area_label: str) -> Signal | None:
+def signal(values: pd.Series, measure: str, area: str, area_label: str,
+           events: list[Event] = ()) -> Signal | None:
     """The latest month's signal in a monthly series (indexed by month end), or None: no signal,
-    too few months, or a hidden month."""
+    too few months, or a hidden month. ``events``: those that concern the series (its area and
+    measure), for the limits' recalculation and the sentence."""
     if values.isna().any() or len(values) < MIN_MONTHS:
         return None
     monitored = MONITORED[measure]
     tested = values.diff().iloc[1:] if monitored.stock else values
-    chart = spc.xmr(tested.to_numpy(), better=monitored.better)
+    chart = spc.xmr(tested.to_numpy(), better=monitored.better,
+                    breaks=spc.rebasing(tested.index, list(events)).breaks)
     rules = chart.signals[-1]
     if not rules:
         return None
     rule = max(rules, key=SEVERITY.get)
-    x = chart.values
+    x = chart.values[(chart.breaks or (0,))[-1]:]      # the latest segment
     sigma = (np.abs(np.diff(x)).mean() / D2) or 1.0
-    side = chart.side(len(x) - 1)
-    return Signal(measure, area, area_label, pd.Timestamp(tested.index[-1]).date(), rule, side,
-                  chart.variation, float(x[-1]), chart.mean, chart.lower, chart.upper,
-                  _run(x, chart.mean, rule), abs(x[-1] - chart.mean) / sigma)
+    side = chart.side(len(chart.values) - 1)
+    as_at = pd.Timestamp(tested.index[-1]).date()
+    return Signal(measure, area, area_label, as_at, rule, side, chart.variation, float(x[-1]),
+                  chart.mean, chart.lower, chart.upper, _run(x, chart.mean, rule),
+                  abs(x[-1] - chart.mean) / sigma, after(as_at, events))
+
+
+def after(as_at: dt.date, events: list[Event]) -> str:
+    """', a month after Family Safeguarding began': the latest event that began in the
+    ``NEAR_MONTHS`` months up to ``as_at``'s month, or ""."""
+    def gap(event: Event) -> int:
+        return (as_at.year - event.start.year) * 12 + as_at.month - event.start.month
+    near = [e for e in events if 0 <= gap(e) <= NEAR_MONTHS]
+    if not near:
+        return ""
+    event = max(near, key=lambda e: e.start)
+    months = gap(event)
+    when = {0: "the month", 1: "a month after"}.get(months, f"{months} months after")
+    return f", {when} {event.title}"
 
 
 def _run(x: np.ndarray, mean: float, rule: str) -> int:

@@ -184,14 +184,20 @@ SIGNAL_MARKERS = {"improvement": ("circle", "blue", "Unusual: better"),
 
 
 def spc_chart(dates, chart, title: str, y_title: str) -> go.Figure:
-    """An XmR chart: the values, the mean and process limits, special-cause points marked."""
+    """An XmR chart: the values, the mean and process limits (a step where they were
+    recalculated, with a gap between the segments), special-cause points marked."""
     fig = go.Figure()
     _line(fig, dates, chart.values, "Monthly value", "black", width=2)
-    for name, level, dash in (("Average", chart.mean, "solid"),
-                              ("Top of the usual range", chart.upper, "dash"),
-                              ("Bottom of the usual range", max(chart.lower, 0), "dash")):
-        fig.add_trace(go.Scatter(x=[dates[0], dates[-1]], y=[level, level], name=name,
-                                 mode="lines", line={"color": "#6F777B", "dash": dash, "width": 1}))
+    edges = [0, *chart.breaks, len(dates)]
+    for name, levels, dash in (("Average", chart.means, "solid"),
+                               ("Top of the usual range", chart.uppers, "dash"),
+                               ("Bottom of the usual range", chart.lowers.clip(min=0), "dash")):
+        x, y = [], []
+        for start, stop in zip(edges, edges[1:]):
+            x += [dates[start], dates[stop - 1], None]
+            y += [levels[start], levels[start], None]
+        fig.add_trace(go.Scatter(x=x[:-1], y=y[:-1], name=name, mode="lines",
+                                 line={"color": "#6F777B", "dash": dash, "width": 1}))
     variation = [chart.point_variation(i) for i in range(len(chart.values))]
     for kind, (symbol, colour, name) in SIGNAL_MARKERS.items():
         points = [i for i, v in enumerate(variation) if v == kind]

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from fsdash import charts, metrics
+from fsdash import charts, metrics, spc
 from fsdash.access import SUPPRESSED, Figures
 from fsdash.config import NOT_KNOWN, WHOLE_COUNCIL, Council
-from fsdash.formatting import YEAR_EARLIER, long_date, round_half_up
+from fsdash.events import Event
+from fsdash.formatting import YEAR_EARLIER, long_date, month, round_half_up
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,32 @@ class ChartBlock:
 
 def dates_column(index) -> list[str]:
     return [long_date(pd.Timestamp(d).date()) for d in index]
+
+
+def spc_block(values: pd.Series, events: list[Event], better: str, subject: str,
+              titles: tuple[str, str, str, str], stem: str,
+              tail: str = "") -> tuple[ChartBlock, tuple[str, str]]:
+    """A monthly count (indexed by month end) against its usual range, the limits recalculated
+    from a change the council intended among ``events`` (``spc.rebasing``), and the variation
+    badge's wording and colour. ``titles``: the block's, the chart's, the y axis's and the
+    table's column of values;
+    ``subject``: "Starts" in "Starts averaged 20 a month"."""
+    rebase = spc.rebasing(values.index, events)
+    chart = spc.xmr(values.to_numpy(), better=better, breaks=rebase.breaks)
+    wording, colour = spc.ICONS[chart.variation]
+    dates = [pd.Timestamp(d).date() for d in values.index]
+    since = f"Since {month(dates[chart.breaks[-1]])}, {subject.lower()}" if chart.breaks else subject
+    reading = " ".join(filter(None, [
+        f"{wording} in the latest month. {since} averaged {chart.mean:.0f} a month; a month from "
+        f"{max(chart.lower, 0):.0f} to {chart.upper:.0f} is within the usual range{tail}.",
+        rebase.sentence]))
+    table = pd.DataFrame({"Month end": dates_column(values.index),
+                          titles[3]: values.map(round_half_up).to_numpy(),
+                          "Usual range": [f"{max(lo, 0):.0f} to {hi:.0f}"
+                                          for lo, hi in zip(chart.lowers, chart.uppers)],
+                          "Unusual": [", ".join(sorted(s)) for s in chart.signals]})
+    figure = charts.spc_chart(dates, chart, titles[1], titles[2])
+    return ChartBlock(titles[0], reading, figure, table, stem), (wording, colour)
 
 
 def comparison(now: pd.Series, year_ago: pd.Series, total: float | None) -> pd.DataFrame:

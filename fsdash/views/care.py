@@ -11,12 +11,13 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from fsdash import charts, metrics, projection, spc
+from fsdash import charts, metrics, projection
 from fsdash.access import SUPPRESSED, Figures
 from fsdash.config import Council
+from fsdash.events import Event
 from fsdash.formatting import YEAR_EARLIER, long_date, month, round_half_up
 from fsdash.metrics import sources
-from fsdash.views import blocks, care_compare
+from fsdash.views import blocks, care_compare, event_marks
 from fsdash.views.blocks import ChartBlock, breakdown_block, comparison, dates_column, shown
 
 district_block = blocks.district_block    # (other views import it from here)
@@ -61,19 +62,25 @@ def care_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council
     dates = [d for d in metrics.month_ends(as_at, months or 400) if d >= first]
     label = council.area_label(area)
     counts = figures.series("cla", dates, area, age_key)
-    return CareView(
+    events = event_marks.area_events(con, council, area)
+    return event_marks.mark_view(CareView(
         trend=_trend_block(counts, as_at, who(age_key, label)),
         rate=_rate_block(con, counts, dates, council, area, age_key),
         neighbours=care_compare.neighbours_block(con, council, as_at),
         **target_section(con, figures, council, as_at, area),
-        **_flow_blocks(figures, dates, area, age_key, as_at, who(age_key, label)),
+        **_flow_blocks(figures, dates, area, age_key, as_at, who(age_key, label), events),
         reasons=_category_block(figures, "ceases_by_reason", as_at, area, label,
                                 "reason for leaving care in the 12 months to " + month(as_at)),
         breakdowns=_breakdowns(figures, council, as_at, area, age_key),
         breakdown_notes=(() if age_key == "all" else (
             "Breakdowns by legal status and placement are for children of all ages: split by "
             "age as well, most of their numbers would be too small to show.",)),
-    )
+    ), events, MARKS)
+
+
+# Each time chart's measures, for the events drawn on it.
+MARKS = {"trend": ("cla",), "rate": ("cla_rate",), "target": ("cla_under12",),
+         "flows": ("cla_starts", "cla_ceases"), "starts_spc": ("cla_starts",)}
 
 
 def change_sentence(subject: str, now: float | None, before: float | None, as_at: dt.date,
@@ -205,7 +212,7 @@ def _no_target(note: str) -> dict:
 
 
 def _flow_blocks(figures: Figures, dates, area: str, age_key: str, as_at: dt.date,
-                 subject: str) -> dict:
+                 subject: str, events: list[Event]) -> dict:
     started = figures.count("starts", as_at, area, age_key)
     ceased = figures.count("ceases", as_at, area, age_key)
     people = subject.replace(" in care", "")
@@ -232,7 +239,7 @@ def _flow_blocks(figures: Figures, dates, area: str, age_key: str, as_at: dt.dat
     block = ChartBlock("Children starting and leaving care each month", reading,
                        charts.flows_chart(flows, "Children starting and leaving care, by month"),
                        table, "starts-and-ceases")
-    return {"flows": block, **_spc_blocks(starts)}
+    return {"flows": block, **_spc_blocks(starts, event_marks.about(events, "cla_starts"))}
 
 
 def _yearly_flows_block(figures: Figures, dates, area: str, age_key: str,
@@ -255,22 +262,16 @@ def _yearly_flows_block(figures: Figures, dates, area: str, age_key: str,
                       "starts-and-ceases")
 
 
-def _spc_blocks(starts: pd.Series) -> dict:
+def _spc_blocks(starts: pd.Series, events: list[Event]) -> dict:
     if len(starts) < 12:
         return {"starts_spc": None, "starts_variation": None}
-    chart = spc.xmr(starts.to_numpy(), better="down")
-    wording, colour = spc.ICONS[chart.variation]
-    reading = (f"{wording} in the latest month. Starts averaged {chart.mean:.0f} a month; "
-               f"a month from {max(chart.lower, 0):.0f} to {chart.upper:.0f} is within the "
-               "usual range, so a month in that range is no sign of real change.")
-    dates = [pd.Timestamp(d).date() for d in starts.index]
-    table = pd.DataFrame({"Month end": dates_column(starts.index),
-                          "Started": starts.map(round_half_up).to_numpy(),
-                          "Unusual": [", ".join(sorted(s)) for s in chart.signals]})
-    figure = charts.spc_chart(dates, chart, "Children starting care each month, with the usual "
-                              "range", "Children")
-    return {"starts_spc": ChartBlock("Monthly starts against their usual range", reading, figure,
-                                     table, "starts-xmr"), "starts_variation": (wording, colour)}
+    block, badge = blocks.spc_block(
+        starts, events, "down", "Starts",
+        ("Monthly starts against their usual range",
+         "Children starting care each month, with the usual range", "Children", "Started"),
+        "starts-xmr",
+        ", so a month in that range is no sign of real change")
+    return {"starts_spc": block, "starts_variation": badge}
 
 
 def _breakdowns(figures: Figures, council: Council, as_at: dt.date, area: str,

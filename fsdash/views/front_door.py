@@ -15,17 +15,18 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from fsdash import charts, metrics, spc
+from fsdash import charts, metrics
 from fsdash.access import Figures
 from fsdash.access.shares import share_series
 from fsdash.config import Council
+from fsdash.events import Event
 from fsdash.extracts import EXTRACTS
 from fsdash.formatting import long_date, month, round_half_up
 from fsdash.metrics import sources
 from fsdash.metrics.front_door import JOURNEY, ROUTE_NOT_RECORDED, STEPS
 from fsdash.published_statistics import comparators
 from fsdash.published_statistics.measures import MEASURES as PUBLISHED
-from fsdash.views import care_compare
+from fsdash.views import blocks, care_compare, event_marks
 from fsdash.views.care import ChartBlock, breakdown_block, comparison, district_block, shown
 
 TREND_MONTHS = 60
@@ -58,7 +59,9 @@ def front_door_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: C
     districts = council.areas()[area] if area != "all" else ()
     yearly = figures.series("referrals", dates, area)
     monthly = figures.monthly("referrals", dates, area)
-    referrals, unusual, badge = _referral_blocks(yearly, monthly, as_at, label)
+    events = event_marks.area_events(con, council, area)
+    referrals, unusual, badge = _referral_blocks(yearly, monthly, as_at, label,
+                                                 event_marks.about(events, "referrals"))
     referrals = dataclasses.replace(referrals, reading=f"{referrals.reading} "
                                     f"{referrals_compared(con, council, as_at)}")
     hidden = yearly.isna()
@@ -77,7 +80,7 @@ def front_door_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: C
                          block.stem, block.phrase)
 
     journey = ("assessment", "s47_enquiry", "cp_plan")
-    return FrontDoorView(
+    return event_marks.mark_view(FrontDoorView(
         referrals=referrals, unusual=unusual, unusual_badge=badge,
         rate=unless(("population",), "Referrals per 10,000 children", "referral-rate",
                     lambda: _trend_block(con, council, "referral_rate", dates, districts, hidden, label,
@@ -103,7 +106,14 @@ def front_door_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: C
                           lambda: share("assessments_in_45_days_pct")),
         conferences=unless(("s47_enquiry",), *SHARE_BLOCKS["conferences_in_15_days_pct"][:2],
                            lambda: share("conferences_in_15_days_pct")),
-    )
+    ), events, MARKS)
+
+
+# Each time chart's measures, for the events drawn on it.
+MARKS = {"referrals": ("referrals",), "unusual": ("referrals",), "rate": ("referral_rate",),
+         "rereferrals": ("rereferral_pct",), "repeat_plans": ("repeat_cp_plan_pct",),
+         "timeliness": ("assessments_in_45_days_pct",),
+         "conferences": ("conferences_in_15_days_pct",)}
 
 
 class ShareBlock(NamedTuple):
@@ -170,7 +180,8 @@ def _referrals_by(figures: Figures, what: str, as_at: dt.date, area: str, label:
                            counted="referrals", still_open=still_open)
 
 
-def _referral_blocks(yearly: pd.Series, monthly: pd.Series | None, as_at: dt.date, label: str):
+def _referral_blocks(yearly: pd.Series, monthly: pd.Series | None, as_at: dt.date, label: str,
+                     events: list[Event]):
     now, before = yearly.get(pd.Timestamp(as_at)), yearly.get(
         pd.Timestamp(metrics.year_before(as_at)))
     if now is None or pd.isna(now):
@@ -203,19 +214,12 @@ def _referral_blocks(yearly: pd.Series, monthly: pd.Series | None, as_at: dt.dat
                                      "Referrals": shown(monthly)}), "referrals")
     if len(monthly) < 12:
         return block, None, None
-    chart = spc.xmr(monthly.to_numpy(), better="neither")
-    wording, colour = spc.ICONS[chart.variation]
-    dates = [d.date() for d in monthly.index]
-    unusual = ChartBlock(
-        "Monthly referrals against their usual range",
-        f"{wording} in the latest month. Referrals averaged {chart.mean:.0f} a month; a month "
-        f"from {max(chart.lower, 0):.0f} to {chart.upper:.0f} is within the usual range.",
-        charts.spc_chart(dates, chart, "Referrals each month, with the usual range", "Referrals"),
-        pd.DataFrame({"Month end": [long_date(d) for d in dates],
-                      "Referrals": monthly.map(round_half_up).to_numpy(),
-                      "Unusual": [", ".join(sorted(s)) for s in chart.signals]}),
+    unusual, badge = blocks.spc_block(
+        monthly, events, "neither", "Referrals",
+        ("Monthly referrals against their usual range",
+         "Referrals each month, with the usual range", "Referrals", "Referrals"),
         "referrals-xmr")
-    return block, unusual, (wording, colour)
+    return block, unusual, badge
 
 
 def _trend_block(con, council: Council, name: str, dates, districts, hidden: pd.Series,

@@ -20,6 +20,7 @@ from fsdash.formatting import long_date, month
 from fsdash.metrics import sources
 from fsdash.published_statistics import comparators
 from fsdash.published_statistics.measures import MEASURES as PUBLISHED
+from fsdash.views import event_marks
 from fsdash.views.care import ChartBlock
 
 HEAT_MEASURES = ("cla", "cla_rate", "cla_under12", "cla_starts", "cla_ceases", "referrals",
@@ -72,16 +73,20 @@ def scan(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council,
             "caseload": metrics.series(con, "caseload", dates, () if area == WHOLE_COUNCIL
                                        else districts).set_index("as_at")["value"],
         }
-        found += [changes.signal(values, key, area, label)
+        events = event_marks.area_events(con, council, area)
+        found += [changes.signal(values, key, area, label,
+                                 event_marks.about(events, MEASURE_OF[key]))
                   for key, values in series.items()
                   if values is not None and MEASURE_OF[key] not in waits]
     if "caseload" in waits:
         return changes.ranked(found)
     by_team = pd.concat({pd.Timestamp(d): metrics.caseload_by_team(con, d).set_index("team")
                          ["value"] for d in dates}, axis=1)
-    names = {t.code: t.name for t in council.teams}
-    found += [changes.signal(by_team.loc[team], "caseload", team, f"the {names[team]} team")
-              for team in by_team.index if team in names]
+    teams = {t.code: t for t in council.teams}
+    found += [changes.signal(by_team.loc[code], "caseload", code, f"the {teams[code].name} team",
+                             event_marks.about(event_marks.team_events(
+                                 con, council, teams[code].districts), "caseload"))
+              for code in by_team.index if code in teams]
     return changes.ranked(found)
 
 

@@ -31,6 +31,7 @@ from fsdash.metrics import sources
 from fsdash.projection import backtest, disclosure, flows
 from fsdash.projection.scenario import Outlook, Scenario, baseline, outlook
 from fsdash.projection.trend import chance_in_words
+from fsdash.views import event_marks
 from fsdash.views.care import ChartBlock
 from fsdash.views.scenario_aim import Aim, aim_for, target_in_force
 from fsdash.views.scenario_blocks import (
@@ -164,11 +165,16 @@ def scenarios_view(con, figures: Figures, council: Council, plan: Planning, as_a
     base = plan.keep(("baseline", as_at, aim.end, reference, bands, fixed.span),
                      lambda: baseline(history, as_at, aim.end, reference, bands, fixed.span))
     result = outlook(history, as_at, aim.end, scenario, reference, costs, base=base)
+    events = event_marks.area_events(con, council, area)     # on the actual part of each outlook
     return ScenariosView(
         aim=aim,
         summary=_summary(result, scenario, aim),
-        under12=outlook_block(result, fixed.actual["under12"], "under12", scenario, aim, label),
-        everyone=outlook_block(result, fixed.actual["all"], "all", scenario, None, label),
+        under12=event_marks.marked(
+            outlook_block(result, fixed.actual["under12"], "under12", scenario, aim, label),
+            events, ("cla_under12",), as_at),
+        everyone=event_marks.marked(
+            outlook_block(result, fixed.actual["all"], "all", scenario, None, label), events,
+            ("cla",), as_at),
         needed=needed(history, as_at, aim, scenario.start, reference, bands),
         costs=costs_block(result, council, scenario, label if fixed.costs_withheld else None),
         accuracy=fixed.accuracy,

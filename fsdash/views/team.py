@@ -16,6 +16,7 @@ from fsdash.access.suppression import protect
 from fsdash.config import Council
 from fsdash.formatting import long_date, month
 from fsdash.metrics.teams import SPECIALISMS, children_by_holders, children_by_worker, team_caseloads
+from fsdash.views import event_marks
 from fsdash.views.care import ChartBlock
 from fsdash.views.team_mix import team_mix
 from fsdash.views.team_workers import rating, worker_caseloads
@@ -164,8 +165,11 @@ def team_view(con: duckdb.DuckDBPyConnection, council: Council, scope: Scope, te
             "held the cases of a number of children too small to show")
     reading = (f"On {long_date(as_at)} the team's {len(workers)} case-holding social workers "
                f"({row['fte']:.1f} full-time equivalent) {held}. {caseloads.reconciled}")
-    return TeamView(title, reading, caseloads.table, *_team_history(con, council, scope, team, as_at),
+    view = TeamView(title, reading, caseloads.table, *_team_history(con, council, scope, team, as_at),
                     workers_heading=caseloads.heading, workers_reading=caseloads.reading)
+    districts = next(t.districts for t in council.teams if t.code == team)
+    return event_marks.mark_view(view, event_marks.team_events(con, council, districts),
+                                 {"flows": ("caseload",)})
 
 
 def _team_history(con, council: Council, scope: Scope, team: str, as_at: dt.date):

@@ -16,6 +16,7 @@ from fsdash.config import WHOLE_COUNCIL, Council
 from fsdash.formatting import long_date
 from fsdash.metrics import outcomes
 from fsdash.metrics.outcomes import COMPARISON, MODEL, windows
+from fsdash.views import event_marks
 from fsdash.views.care import ChartBlock
 from fsdash.views.outcomes.adults import (
     adult_block,
@@ -78,7 +79,9 @@ def outcomes_view(con: duckdb.DuckDBPyConnection, council: Council, suppress: bo
         left_out=left_out(council, adults, area, data_end, counts_hidden(
             council, everyone[~everyone["followed_up"]], offered, limit).loc[(area, window_key)]),
         children=children_block(child_figures, window, label),
-        trend=trend_block(everyone, limit, council.launch, window),
+        trend=event_marks.marked(trend_block(everyone, limit, council.launch, window),
+                                 event_marks.area_events(con, council, WHOLE_COUNCIL),
+                                 ("police_change", "emergency_admission_change")),  # the council's
         breakdowns=breakdowns(council, everyone[everyone["followed_up"]], offered, window_key,
                               limit, followed_hidden[MODEL]),
         breakdown_note=None if area == WHOLE_COUNCIL else (
