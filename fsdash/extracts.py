@@ -56,6 +56,7 @@ class Rule:
     field: str
     bad: str
     message: str
+    says: str | None = None   # SQL for the message where it names the value (else ``message``)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,11 @@ class Extract:
     def source(self) -> str:
         """The source as its users know it: the file, or the census."""
         return "the children in need census" if self.census_part else self.file
+
+
+# The longest title and description an event may have (a title labels a chart's marker).
+EVENT_TITLE_LENGTH = 80
+EVENT_DESCRIPTION_LENGTH = 500
 
 
 def _id(column, target, references=None):
@@ -578,6 +584,38 @@ EXTRACTS: tuple[Extract, ...] = (
             Field("EVENT_DATE", "event_date", "date"),
             Field("EVENT_TYPE", "event_type", codes="EVENT_TYPE"),
             Field("SOURCE", "source"),
+        ),
+    ),
+    Extract(
+        "events.csv", "event",
+        (
+            _id("EVENT_ID", "event_id"),
+            Field("START_DATE", "start_date", "date", future=True),
+            Field("END_DATE", "end_date", "date", required=False, future=True),
+            Field("TITLE", "title"),
+            Field("DESCRIPTION", "description", required=False),
+            Field("AREAS", "areas", required=False),
+            Field("MEASURES", "measures", required=False),
+            Field("INTENDED", "intended", "bool"),
+        ),
+        key=("EVENT_ID",),
+        rules=(
+            Rule("END_DATE", "END_DATE < START_DATE", "is before START_DATE"),
+            Rule("EVENT_ID", "starts_with(lower(EVENT_ID), 'programme-')",
+                 "must not begin with programme- (the council file's programme dates do)"),
+            Rule("TITLE", f"length(TITLE) > {EVENT_TITLE_LENGTH}",
+                 f"is longer than {EVENT_TITLE_LENGTH} characters"),
+            Rule("DESCRIPTION", f"length(DESCRIPTION) > {EVENT_DESCRIPTION_LENGTH}",
+                 f"is longer than {EVENT_DESCRIPTION_LENGTH} characters"),
+            Rule("AREAS", "len(event_unknown_areas(AREAS)) > 0",
+                 "names an area that is not the council, a locality or a district of the "
+                 "council file",
+                 says="'names ' || array_to_string(event_unknown_areas(AREAS), ', ') || ', not "
+                      "the council, a locality or a district of the council file'"),
+            Rule("MEASURES", "len(event_unknown_measures(MEASURES)) > 0",
+                 "names a measure fsdash does not have",
+                 says="'names ' || array_to_string(event_unknown_measures(MEASURES), ', ') || "
+                      "', not a measure fsdash has'"),
         ),
     ),
 )

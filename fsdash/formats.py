@@ -199,9 +199,26 @@ ABOUT = {
         "Police contacts and emergency hospital admissions of the adults, from data shares with "
         "police and the NHS."
     ),
+    "events.csv": (
+        "The dated things that explain a line's turns, written by an analyst: a go-live, a "
+        "restructure, a new case management system, a lockdown. Each is a day (no `END_DATE`) "
+        "or a span, and the charts whose span, area and measure it concerns draw it."
+    ),
 }
 
 NOTES = {
+    "events.csv": (
+        "`AREAS` holds codes separated by `;`: the council's code, a locality's or a district's, "
+        "as the council file gives them; empty for every area. An event naming a district "
+        "concerns that district, its locality and the whole council. `MEASURES` holds measure "
+        "names separated by `;` (fsdash's own, such as `cla_starts` or `referrals`); empty for "
+        "every measure. `INTENDED` is Y where the council meant the event to change the "
+        "measures: the \"Is this change unusual?\" charts then work out their usual range again "
+        "from it. Dates may lie ahead. A load with this file replaces every event from an earlier "
+        "file and from the Data page; a load without it keeps them. The council file's programme "
+        "dates (`[programme]`) are events of their own at every load, with ids beginning "
+        "`programme-`."
+    ),
     "allocations.csv": (
         "An empty `WORKER_ID` is a case open with the team but waiting for a worker: it counts as "
         "unallocated and in no one's caseload. When it is allocated, close that row and give a "

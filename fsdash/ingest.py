@@ -138,6 +138,7 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
               _previous(con, db) as replacing):
             _bound_memory(con, scratch)
             _load_council(con, council)
+            events.prepare_checks(con, council)
             held = _rows_held(con) if replacing else {}
             if replacing:
                 _copy_audit_history(con)
@@ -622,7 +623,8 @@ def _checks(extract: Extract, year: int | None) -> list[tuple[str, str, str]]:
             checks.append((f.column, f"{typed} IS NOT NULL AND {typed} NOT IN "
                                      f"(SELECT {column} FROM {table})",
                            f"{shown} || ' is not in {_source_of(table)}'"))
-    return checks + [(rule.field, rule.bad, f"'{rule.message}'") for rule in extract.rules]
+    return checks + [(rule.field, rule.bad, rule.says or "'" + rule.message.replace("'", "''")
+                      + "'") for rule in extract.rules]
 
 
 def _find_problems(con: duckdb.DuckDBPyConnection, extract: Extract, path: Path,

@@ -8,8 +8,10 @@ running app (which holds a read-only connection) never sees a half-written store
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -154,3 +156,37 @@ def build_then_swap(target: Path | str):
         con.close()
         building.unlink(missing_ok=True)
         raise
+
+
+class StoreChanged(RuntimeError):
+    """The store was replaced (a load swapped in a new file) while a change was being made."""
+
+
+@contextmanager
+def copy_then_swap(target: Path | str):
+    """Yield a connection to a copy of the store ``target``; swap it in only if the block
+    succeeds and no one swapped in another file meanwhile. For small changes made beside the
+    loads (the Data page's events): readers keep the file they opened, as after a load. One
+    change at a time (a lock file beside the store)."""
+    target = Path(target)
+    changing = target.with_name(f".{target.name}.changing")
+    with target.with_name(f".{target.name}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        before = os.stat(target)
+        for leftover in (changing, changing.with_name(changing.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        shutil.copyfile(target, changing)
+        con = connect(changing)
+        try:
+            yield con
+            con.execute("CHECKPOINT")
+            con.close()
+            now = os.stat(target)
+            if (now.st_ino, now.st_mtime_ns) != (before.st_ino, before.st_mtime_ns):
+                raise StoreChanged("The store was replaced by a load while this change was "
+                                   "being made: nothing was changed. Make the change again.")
+            os.replace(changing, target)
+        except BaseException:
+            con.close()
+            changing.unlink(missing_ok=True)
+            raise

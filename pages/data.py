@@ -1,17 +1,21 @@
 """Data, for analysts: load a batch of extracts (folders' files, zips), see the load's report and
-the rows it set aside, how fresh each source is, our figures reconciled with the DfE's published
-ones, and data quality over time."""
+the rows it set aside, how fresh each source is, the events the charts draw (added, changed and
+retired here), our figures reconciled with the DfE's published ones, and data quality over
+time."""
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
 import streamlit as st
 
-from fsdash import store, ui
+from fsdash import events, store, ui
 from fsdash.config import load_council
 from fsdash.escaping import plain
+from fsdash.extracts import EVENT_DESCRIPTION_LENGTH, EVENT_TITLE_LENGTH
 from fsdash.ingest import LoadError, load_paths
 from fsdash.views import data
+from fsdash.views import events as event_view
 
 PAGE = "Data"
 ui.page_style()
@@ -75,6 +79,60 @@ if len(published):
     st.write("The DfE's published statistics the store holds: a load replaces the years its "
              "files give and keeps the others.")
     st.dataframe(published, hide_index=True)
+
+st.header("Events")
+st.write("The dated things that explain the lines (a go-live, a lockdown, a new system): the "
+         "charts draw those in their span, area and measure. Keep events.csv as the source: "
+         "download the events below after a change here, as a load of events.csv replaces the "
+         "events from files and from this page. The programme's dates come from the council "
+         "file at every load.")
+if said := st.session_state.pop("fsdash_event_said", None):
+    st.success(plain(said))
+st.dataframe(event_view.table(con, load_council()), hide_index=True)
+ui.download_button(events.events_file(con), "events", PAGE)
+CHOICES = {"Add an event": "added", "Change an event": "changed", "Retire an event": "retired",
+           "Bring back a retired event": "brought back"}
+action = CHOICES[st.radio("Change the events", list(CHOICES), horizontal=True)]
+held = event_view.changeable(con)
+shown = {i: e for i, (e, retired) in held.items()
+         if action in ("changed", "added") or retired == (action == "brought back")}
+chosen = None
+if action != "added":
+    if not shown:
+        st.write("There is no event to " + {"changed": "change", "retired": "retire"}.get(
+            action, "bring back") + " (the programme's dates are changed in the council file).")
+    else:
+        chosen = shown[st.selectbox("Event", list(shown),
+                                    format_func=lambda i: f"{i}: {shown[i].title}")]
+if action == "added" or chosen:
+    was = chosen or events.Event("", dt.date.today(), None, "", "")
+    areas, measures = event_view.area_options(load_council()), event_view.measure_options()
+    with st.form(f"event-{action}-{was.event_id}"):
+        if action in ("added", "changed"):
+            title = st.text_input("Title", was.title, max_chars=EVENT_TITLE_LENGTH)
+            description = st.text_area("Description (optional)", was.description,
+                                       max_chars=EVENT_DESCRIPTION_LENGTH)
+            start = st.date_input("Start date", was.start, min_value=dt.date(2000, 1, 1),
+                                  format="DD/MM/YYYY")
+            end = st.date_input("End date (empty for a single day)", was.end,
+                                min_value=dt.date(2000, 1, 1), format="DD/MM/YYYY")
+            named = st.multiselect("Areas (none: every area)", list(areas), list(was.areas),
+                                   format_func=areas.get)
+            about = st.multiselect("Measures (none: every measure)", list(measures),
+                                   list(was.measures), format_func=measures.get)
+            intended = st.checkbox("The council meant this to change the measures",
+                                   was.intended)
+            was = events.Event(was.event_id, start, end, title, description, tuple(named),
+                               tuple(about), intended, was.origin)
+        if st.form_submit_button(f"{next(k for k, v in CHOICES.items() if v == action)}",
+                                 type="primary"):
+            try:
+                said = event_view.save(store.db_path(), load_council(), ui.scope(), action, was)
+            except (events.EventRefused, store.StoreChanged) as refused:
+                st.error(plain(str(refused)))
+            else:
+                st.session_state["fsdash_event_said"] = said
+                st.rerun()
 
 st.header("Our figures and what the DfE published")
 reconciled = data.reconciled(con, ui.figures(ui.store_key(), ui.scope().key), load_council())

@@ -31,6 +31,7 @@ from fsdash.demo.return_tables import every_record, uasc_ethnicity, unaccompanie
 from fsdash.demo.returns import COLUMNS as RETURN_COLUMNS
 from fsdash.demo.returns import yearly_returns
 from fsdash.demo.simulation import ETHNIC_MIX, DemoCouncil, last_full_month, weighted_choice
+from fsdash.demo.timeline import demo_events
 from fsdash.extracts import DATE_FORMAT, EXTRACT_BY_FILE, MONTH_FORMAT
 from fsdash.ingest import LoadReport, load_paths
 
@@ -110,6 +111,7 @@ def write_extracts(world: DemoCouncil, out_dir: Path, every_table: bool = False)
     header, eps = tables.pop("header.csv"), tables.pop("episodes.csv")
     records = every_record(eps, header, world.seed, last_day, world.council.dfe_code)
     returns = yearly_returns(header, eps, first_day, last_day, records, world.seed)
+    tables["events.csv"] = demo_events(world.council, last_day.date())
     for name, frame in tables.items():
         _write(frame, EXTRACT_BY_FILE[name].columns, out_dir / name)
     for folder, files in returns.items():
