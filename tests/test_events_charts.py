@@ -16,6 +16,7 @@ from fsdash.access import Figures, Published, Scope
 from fsdash.config import WHOLE_COUNCIL, load_council
 from fsdash.escaping import csv_text
 from fsdash.events import Event
+from fsdash.export.content import build_pack
 from fsdash.views import event_marks, glance
 from fsdash.views.blocks import ChartBlock, spc_block
 from fsdash.views.care import care_view
@@ -177,11 +178,12 @@ def test_an_event_is_on_every_chart_whose_span_and_area_it_concerns(with_events)
     assert len(trend.figure.layout.shapes) == len(trend.figure.layout.annotations) == numbered == 4
 
 
-def test_a_signal_after_an_event_names_it_at_a_glance(with_events):
-    council = load_council()
+def test_a_signal_after_an_event_names_it_at_a_glance_and_in_the_pack(with_events):
+    council, as_at = load_council(), dt.date(2026, 7, 31)
     figures = Figures(Published(with_events.cursor, council), True)
-    signals = glance.scan(with_events, figures, council, dt.date(2026, 7, 31))
+    signals = glance.scan(with_events, figures, council, as_at)
     plans = next(s for s in signals if s.measure == "cp_plans" and s.area == "E07000126")
     assert plans.sentence().split(". ")[0].endswith(", a month after Conference chairs changed")
     assert all("Conference chairs" not in s.sentence() for s in signals if s.measure != "cp_plans")
-    assert np.isfinite(plans.score)
+    pack = build_pack(with_events, council, Scope("director"), as_at, "E07000126", sections=())
+    assert f"• {plans.sentence()}" in pack.pages[0].parts      # "What changed", word for word

@@ -333,7 +333,10 @@ GLOSSARY = {
                        "the chosen age group) living in the area, from ONS mid-year estimates.",
     "Usual range": "On the chart of monthly starts (an XmR chart, NHS England's 'Making Data "
                    "Count' method), the range a month's figure falls in by chance alone: the "
-                   "mean plus or minus 2.66 times the average change from one month to the next.",
+                   "mean plus or minus 2.66 times the average change from one month to the next. "
+                   "From a change the council intended (such as Family Safeguarding beginning), "
+                   "with at least 12 months either side, it is worked out again from the "
+                   "change on, so the chart's range steps there.",
     "Unusual": "A pattern unlikely to be chance ('special cause variation'): a point outside "
                "the usual range, 7 points in a row above or below the mean, 7 points rising or "
                "falling, or 2 of 3 points near the edge of the range.",
