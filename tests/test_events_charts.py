@@ -11,14 +11,14 @@ import pandas as pd
 import pytest
 
 from conftest import copy_of_store
-from fsdash import changes, spc, store
+from fsdash import changes, charts, spc, store
 from fsdash.access import Figures, Published, Scope
 from fsdash.config import WHOLE_COUNCIL, load_council
 from fsdash.escaping import csv_text
 from fsdash.events import Event
 from fsdash.export.content import build_pack
 from fsdash.views import event_marks, glance
-from fsdash.views.blocks import ChartBlock, spc_block
+from fsdash.views.blocks import ChartBlock, dates_column, spc_block
 from fsdash.views.care import care_view
 from fsdash.views.front_door import front_door_view
 from fsdash.views.team import team_view
@@ -99,6 +99,33 @@ def test_a_signal_just_after_an_event_names_it():
     assert found.sentence().endswith("), a month after Family Safeguarding began. That is better.")
     long_ago = dataclasses.replace(began, start=dt.date(2020, 9, 1))
     assert "after" not in changes.signal(values, "starts", "all", "X", [long_ago]).sentence()
+
+
+def test_a_span_is_shaded_labels_stay_inside_and_a_quarterly_table_names_the_quarter():
+    months = _months(24)                                    # February 2020 to January 2022
+    frame = pd.DataFrame({"as_at": months, "value": range(24)})
+    block = ChartBlock("Starts", "Starts rose.", charts.monthly_lines(
+        frame, [("value", "Starts", "blue", "solid")], "Starts", "Children"),
+        pd.DataFrame({"Month end": dates_column(months), "Starts": range(24)}), "starts")
+    lockdown = Event("lockdown", dt.date(2020, 3, 23), dt.date(2020, 7, 4), "Lockdown", "")
+    late = Event("late", dt.date(2022, 1, 20), None, "New system", "", measures=("referrals",))
+    marked = event_marks.marked(block, [lockdown, BEGAN, late], ("cla_starts",))
+    assert marked.reading == ("Starts rose. Events in this period, numbered on the chart: (1) "
+                              "Lockdown, from 23 March 2020 to 4 July 2020; (2) Family "
+                              "Safeguarding began, 11 February 2021.")      # not the referrals'
+    assert [shape.type for shape in marked.figure.layout.shapes] == ["rect", "line", "line"]
+    assert list(marked.table.loc[marked.table["Event"] != "", "Month end"]) == [
+        "31 March 2020", "28 February 2021"]
+    assert block.figure.layout.shapes == ()                       # the block given is unchanged
+    right = event_marks.marked(block, [late])
+    assert right.figure.layout.annotations[0].xanchor == "right"  # near the right-hand edge
+    bare = event_marks.marked(dataclasses.replace(block, figure=None), [BEGAN])
+    assert bare.reading.endswith("Events in this period: (1) Family Safeguarding began, "
+                                 "11 February 2021.")
+    quarters = pd.DataFrame({"Quarter began": ["October 2020", "January 2021", "April 2021"]})
+    by_quarter = event_marks.marked(dataclasses.replace(block, figure=None, table=quarters),
+                                    [BEGAN, late])
+    assert list(by_quarter.table["Event"]) == ["", "(1) Family Safeguarding began", ""]
 
 
 # --- On the demo store, with events the Data page would add ------------------------------------

@@ -122,7 +122,7 @@ def marked(block: ChartBlock, events: list[Event], measures: tuple[str, ...] = (
     figure = None if block.figure is None else _drawn(go.Figure(block.figure), chosen, first, last)
     return dataclasses.replace(block, figure=figure, table=_tabled(block.table, found, chosen,
                                                                    first),
-                               reading=f"{block.reading} {sentence(chosen)}")
+                               reading=f"{block.reading} {sentence(chosen, figure is not None)}")
 
 
 def when(event: Event) -> str:
@@ -132,11 +132,11 @@ def when(event: Event) -> str:
     return f"from {long_date(event.start)} to {long_date(event.end)}"
 
 
-def sentence(events: list[Event]) -> str:
+def sentence(events: list[Event], drawn: bool = True) -> str:
     """'Events in this period, numbered on the chart: (1) Family Safeguarding began, 11 February
-    2021.'"""
-    return "Events in this period, numbered on the chart: " + "; ".join(
-        f"({n}) {e.title}, {when(e)}" for n, e in enumerate(events, 1)) + "."
+    2021.' (without a chart, 'Events in this period: ...')."""
+    return (f"Events in this period{', numbered on the chart' if drawn else ''}: "
+            + "; ".join(f"({n}) {e.title}, {when(e)}" for n, e in enumerate(events, 1)) + ".")
 
 
 def _tabled(table: pd.DataFrame, found: Dates, events: list[Event],
