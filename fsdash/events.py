@@ -129,7 +129,8 @@ def all_events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return frame
 
 
-def _event(row) -> Event:
+def from_row(row) -> Event:
+    """The event an ``all_events`` row (from ``itertuples``) holds."""
     return Event(row.event_id, row.start, row.end, row.title, row.description,
                  split(row.areas), split(row.measures), bool(row.intended), row.origin)
 
@@ -138,7 +139,7 @@ def live_events(con: duckdb.DuckDBPyConnection, council: Council) -> list[Event]
     """The events not retired, by start date; the council file's programme dates where the
     store has none (a store loaded before events were kept)."""
     frame = all_events(con)
-    found = [_event(row) for row in frame.itertuples() if not row.retired]
+    found = [from_row(row) for row in frame.itertuples() if not row.retired]
     if not (frame["origin"] == CONFIGURATION).any():
         found += configuration_events(council)
     return sorted(found, key=lambda e: (e.start, e.event_id))
@@ -217,7 +218,7 @@ def _stored(con: duckdb.DuckDBPyConnection, event_id: str) -> tuple[Event, bool]
     if row.origin == CONFIGURATION:
         raise EventRefused("The programme's dates are changed in the council file "
                            "([programme]), not here.")
-    return _event(row), bool(row.retired)
+    return from_row(row), bool(row.retired)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, event: Event, retired: bool = False) -> None:

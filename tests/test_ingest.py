@@ -206,7 +206,9 @@ def test_loading_the_same_files_twice_changes_nothing_but_the_audit(known_folder
 
     def contents():
         con = store.connect_readonly(db)
-        counts = {e.file: con.execute(f"SELECT count(*) FROM {e.table}").fetchone()[0]
+        counts = {e.file: con.execute(f"SELECT count(*) FROM {e.table}" + (
+                      " WHERE origin <> 'configuration'" if e.table == "event" else "")
+                      ).fetchone()[0]          # the council file's events are no file's rows
                   for e in CSV_EXTRACTS}
         loads = con.execute("SELECT count(DISTINCT load_id), count(*) FROM load_audit").fetchone()
         con.close()

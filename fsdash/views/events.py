@@ -54,10 +54,7 @@ def table(con: duckdb.DuckDBPyConnection, council: Council) -> pd.DataFrame:
 def changeable(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[events.Event, bool]]:
     """The events the page may change (not the council file's), by id, with whether retired."""
     frame = events.all_events(con)
-    return {row.event_id: (events.Event(row.event_id, row.start, row.end, row.title,
-                                        row.description, events.split(row.areas),
-                                        events.split(row.measures), bool(row.intended),
-                                        row.origin), bool(row.retired))
+    return {row.event_id: (events.from_row(row), bool(row.retired))
             for row in frame.itertuples() if row.origin != events.CONFIGURATION}
 
 
