@@ -19,7 +19,7 @@ from fsdash.events import Event
 from fsdash.export.content import build_pack
 from fsdash.views import event_marks, glance
 from fsdash.views.blocks import ChartBlock, dates_column, spc_block
-from fsdash.views.care import care_view
+from fsdash.views.care import care_view, target_section
 from fsdash.views.front_door import front_door_view
 from fsdash.views.team import team_view
 
@@ -192,6 +192,9 @@ def test_an_event_is_on_every_chart_whose_span_and_area_it_concerns(with_events)
         assert len(blocks) >= 6, blocks.keys()
         for name, block in blocks.items():
             assert _shows(block, THRESHOLDS) == expected, (area, as_at, name)
+    # The target chart as the Overview and the board pack take it (not through care_view).
+    assert _shows(target_section(with_events, figures, council, AS_AT, EAST_DISTRICT)["target"],
+                  THRESHOLDS)
     team = next(t.code for t in council.teams if EAST_DISTRICT in t.districts)
     other = next(t.code for t in council.teams if EAST_DISTRICT not in t.districts)
     director, in_year = Scope("director"), dt.date(2025, 3, 31)   # the team's chart: 12 months
@@ -201,8 +204,9 @@ def test_an_event_is_on_every_chart_whose_span_and_area_it_concerns(with_events)
     trend = care_view(with_events, figures, council, AS_AT, EAST_DISTRICT, period_key="all").trend
     row = trend.table[trend.table["Event"].str.contains(THRESHOLDS)]
     assert list(row["Month end"]) == ["30 June 2024"] and "15 June 2024" in trend.reading
-    numbered = trend.table["Event"].str.count(r"\(\d+\)").sum()     # the programme's 3 and this
-    assert len(trend.figure.layout.shapes) == len(trend.figure.layout.annotations) == numbered == 4
+    numbered = trend.table["Event"].str.count(r"\(\d+\)").sum()
+    lines = [s for s in trend.figure.layout.shapes if s.type == "line"]
+    assert len(lines) == len(trend.figure.layout.annotations) == numbered >= 4   # programme's 3
 
 
 def test_a_signal_after_an_event_names_it_at_a_glance_and_in_the_pack(with_events):

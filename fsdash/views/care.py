@@ -79,8 +79,8 @@ def care_view(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council
 
 
 # Each time chart's measures, for the events drawn on it.
-MARKS = {"trend": ("cla",), "rate": ("cla_rate",), "target": ("cla_under12",),
-         "flows": ("cla_starts", "cla_ceases"), "starts_spc": ("cla_starts",)}
+MARKS = {"trend": ("cla",), "rate": ("cla_rate",), "flows": ("cla_starts", "cla_ceases"),
+         "starts_spc": ("cla_starts",)}
 
 
 def change_sentence(subject: str, now: float | None, before: float | None, as_at: dt.date,
@@ -191,8 +191,10 @@ def target_section(con, figures: Figures, council: Council, as_at: dt.date,
         table = table.astype({c: "Int64" for c in table.columns if c != "Month end"})
     figure = charts.target_chart(path, "Children aged under 12 looked after and the target path",
                                  projected, target.end, path.attrs["at_end"])
-    return {"target": ChartBlock("Under-12s in care against the target path", reading, figure,
-                                 table, "under12s-target"), "target_notes": tuple(notes)}
+    block = ChartBlock("Under-12s in care against the target path", reading, figure, table,
+                       "under12s-target")       # marked here: the Overview and the pack show it
+    return {"target": event_marks.marked(block, event_marks.area_events(con, council, area),
+                                         ("cla_under12",)), "target_notes": tuple(notes)}
 
 
 def _ended_target_sentence(path: pd.DataFrame, target, label: str) -> str:
