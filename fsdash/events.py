@@ -135,14 +135,22 @@ def from_row(row) -> Event:
                  split(row.areas), split(row.measures), bool(row.intended), row.origin)
 
 
-def live_events(con: duckdb.DuckDBPyConnection, council: Council) -> list[Event]:
-    """The events not retired, by start date; the council file's programme dates where the
-    store has none (a store loaded before events were kept)."""
+def every_event(con: duckdb.DuckDBPyConnection, council: Council) -> pd.DataFrame:
+    """``all_events``, with the council file's programme dates where the store has none (a
+    store loaded before events were kept), by start date."""
     frame = all_events(con)
-    found = [from_row(row) for row in frame.itertuples() if not row.retired]
-    if not (frame["origin"] == CONFIGURATION).any():
-        found += configuration_events(council)
-    return sorted(found, key=lambda e: (e.start, e.event_id))
+    if (frame["origin"] == CONFIGURATION).any():
+        return frame
+    programme = pd.DataFrame(
+        [(e.event_id, e.start, e.end, e.title, e.description, "", "", e.intended, e.origin, False)
+         for e in configuration_events(council)], columns=COLUMNS)
+    return (pd.concat([frame, programme]) if len(frame) else programme).sort_values(
+        ["start", "event_id"], ignore_index=True)
+
+
+def live_events(con: duckdb.DuckDBPyConnection, council: Council) -> list[Event]:
+    """The events not retired (``every_event``), by start date."""
+    return [from_row(row) for row in every_event(con, council).itertuples() if not row.retired]
 
 
 def concerns_area(event: Event, area: str, council: Council) -> bool:

@@ -95,6 +95,7 @@ def test_an_older_store_gives_the_council_files_events_without_an_error(tmp_path
         "Family Safeguarding principles phased in",
         "Teams restructured into Family Safeguarding teams", "Family Safeguarding began"]
     assert events.events_for(con, COUNCIL, dt.date(2015, 1, 1), dt.date(2016, 1, 1)) == []
+    assert list(event_view.table(con, COUNCIL)["Where it came from"]) == ["The council file"] * 3
     con.close()
 
 

@@ -32,7 +32,7 @@ def measure_options() -> dict[str, str]:
 
 def table(con: duckdb.DuckDBPyConnection, council: Council) -> pd.DataFrame:
     """Every event, retired ones too, for the page's table."""
-    frame = events.all_events(con)
+    frame = events.every_event(con, council)
     areas, measures = area_options(council), measure_options()
 
     def named(codes, names, every):
