@@ -324,3 +324,17 @@ def test_the_data_page_lists_the_events_and_adds_one(known_store, monkeypatch):
     assert list(listed["Title"])[-1] == "Hub opened"
     assert list(listed["Where it came from"])[-1] == "The Data page"
     assert [a["details"]["event"] for a in _audit_lines()] == ["page-1"]
+
+
+def test_a_change_made_while_a_load_swaps_in_a_new_store_is_refused_not_lost(known_store):
+    import os
+    import shutil
+
+    loaded = known_store.with_name("loaded.duckdb")
+    shutil.copyfile(known_store, loaded)
+    with pytest.raises(store.StoreChanged, match="Make the change again"):
+        with store.copy_then_swap(known_store) as con:
+            con.execute("UPDATE event SET retired = true")
+            os.replace(loaded, known_store)          # a load swaps in its store meanwhile
+    assert not _stored(known_store)["retired"].any()
+    assert not known_store.with_name(f".{known_store.name}.changing").exists()
