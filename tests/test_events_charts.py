@@ -128,24 +128,41 @@ def test_a_span_is_shaded_labels_stay_inside_and_a_quarterly_table_names_the_qua
     assert list(by_quarter.table["Event"]) == ["", "(1) Family Safeguarding began", ""]
 
 
+def test_a_change_intended_for_part_of_an_area_does_not_recalculate_the_whole_area_s_limits():
+    council = load_council()
+    hub = dataclasses.replace(BEGAN, areas=(NORTH_DISTRICT,))
+    north = dataclasses.replace(BEGAN, areas=("NORTH",))
+    assert event_marks.covers(hub, NORTH_DISTRICT, council)
+    assert not event_marks.covers(hub, "NORTH", council)
+    assert not event_marks.covers(hub, WHOLE_COUNCIL, council)
+    assert event_marks.covers(north, NORTH_DISTRICT, council)
+    assert event_marks.covers(north, "NORTH", council)
+    assert not event_marks.covers(north, WHOLE_COUNCIL, council)
+    assert event_marks.covers(BEGAN, EAST_DISTRICT, council)       # names no area: every one
+
+
 # --- On the demo store, with events the Data page would add ------------------------------------
 
 AS_AT = dt.date(2026, 9, 30)
 EAST_DISTRICT, NORTH_DISTRICT = "E07000117", "E07000121"
 THRESHOLDS = "Front door thresholds changed"
+HUB = "Referral hub opened"
 
 
 @pytest.fixture(scope="module")
 def with_events(demo_db, tmp_path_factory):
-    """A copy of the demo store with an event in one district (every measure) and one for a
-    signal (children on plans in E07000126, a month before July 2026's)."""
+    """A copy of the demo store with an event in one district (every measure), one for a
+    signal (children on plans in E07000126, a month before July 2026's) and a change intended
+    for referrals in another district."""
     db = copy_of_store(demo_db, tmp_path_factory.mktemp("events"))
     con = store.connect(db)
     con.executemany(
         "INSERT INTO event (event_id, start_date, end_date, title, description, areas, measures, "
-        "intended, origin) VALUES (?, ?, NULL, ?, '', ?, ?, false, 'page')",
-        [("thresholds", dt.date(2024, 6, 15), THRESHOLDS, EAST_DISTRICT, None),
-         ("plans", dt.date(2026, 6, 10), "Conference chairs changed", "E07000126", "cp_plans")])
+        "intended, origin) VALUES (?, ?, NULL, ?, '', ?, ?, ?, 'page')",
+        [("thresholds", dt.date(2024, 6, 15), THRESHOLDS, EAST_DISTRICT, None, False),
+         ("plans", dt.date(2026, 6, 10), "Conference chairs changed", "E07000126", "cp_plans",
+          False),
+         ("hub", dt.date(2024, 5, 10), HUB, NORTH_DISTRICT, "referrals", True)])
     con.close()
     con = store.connect_readonly(db)
     yield con
@@ -207,6 +224,18 @@ def test_an_event_is_on_every_chart_whose_span_and_area_it_concerns(with_events)
     numbered = trend.table["Event"].str.count(r"\(\d+\)").sum()
     lines = [s for s in trend.figure.layout.shapes if s.type == "line"]
     assert len(lines) == len(trend.figure.layout.annotations) == numbered >= 4   # programme's 3
+
+
+def test_the_front_door_s_limits_are_recalculated_from_a_change_for_its_area_alone(with_events):
+    council = load_council()
+    figures = Figures(Published(with_events.cursor, council), True)
+    said = f"Limits recalculated from May 2024, when {HUB}, a change the council intended."
+    there = front_door_view(with_events, figures, council, AS_AT, NORTH_DISTRICT).unusual
+    assert said in there.reading and "Since May 2024, referrals averaged" in there.reading
+    ranges = there.table.set_index("Month end")["Usual range"]
+    assert ranges["30 April 2024"] != ranges["31 May 2024"] == ranges["30 September 2026"]
+    whole = front_door_view(with_events, figures, council, AS_AT, WHOLE_COUNCIL).unusual
+    assert HUB in whole.reading and said not in whole.reading      # drawn, not rebased on
 
 
 def test_a_signal_after_an_event_names_it_at_a_glance_and_in_the_pack(with_events):

@@ -29,8 +29,25 @@ KEY = "Events, numbered as in the list above the chart"   # the legend's one ent
 
 def area_events(con: duckdb.DuckDBPyConnection, council: Council, area: str) -> list[Event]:
     """Every live event that concerns an area, whatever its date (each chart keeps those in
-    its span)."""
-    return events_for(con, council, dt.date.min, dt.date.max, area)
+    its span). A change intended for part of the area only (a hub in one district, on the
+    whole council's chart) is kept as an event but not as an intended one: the area's usual
+    range is not recalculated from it."""
+    return [e if not e.intended or covers(e, area, council)
+            else dataclasses.replace(e, intended=False)
+            for e in events_for(con, council, dt.date.min, dt.date.max, area)]
+
+
+def covers(event: Event, area: str, council: Council) -> bool:
+    """Whether an event is about the whole of an area: it names no area, the council, the area,
+    every district in it, or the locality it lies in."""
+    named = set(event.areas)
+    if not named or named & {WHOLE_COUNCIL, council.code}:
+        return True
+    if area == WHOLE_COUNCIL:
+        return False
+    districts = set(council.areas()[area])
+    localities = {d.locality for d in council.districts if d.code in districts}
+    return area in named or districts <= named or (len(localities) == 1 and localities <= named)
 
 
 def team_events(con: duckdb.DuckDBPyConnection, council: Council,
