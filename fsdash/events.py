@@ -120,7 +120,8 @@ def all_events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         frame = con.execute(
             "SELECT event_id, start_date AS start, end_date AS \"end\", title, "
             "coalesce(description, '') AS description, coalesce(areas, '') AS areas, "
-            "coalesce(measures, '') AS measures, intended, origin, retired "
+            "coalesce(measures, '') AS measures, intended, origin, "
+            "coalesce(retired, false) AS retired "
             "FROM event ORDER BY start_date, event_id").df()
     except duckdb.CatalogException:
         return pd.DataFrame(columns=COLUMNS)
@@ -270,10 +271,10 @@ def retire_event(db, event_id: str, retired: bool = True) -> Event:
 
 
 def events_file(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The live events from files and the Data page as events.csv writes them (the council
-    file's own are not in it: each load writes them)."""
+    """The events from files and the Data page, retired ones too, as events.csv writes them
+    (the council file's own are not in it: each load writes them)."""
     frame = all_events(con)
-    frame = frame[~frame["retired"].astype(bool) & (frame["origin"] != CONFIGURATION)]
+    frame = frame[frame["origin"] != CONFIGURATION]
     columns = EXTRACT_BY_FILE["events.csv"].columns
     return pd.DataFrame({
         columns[0]: frame["event_id"],
@@ -282,4 +283,5 @@ def events_file(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         columns[3]: frame["title"], columns[4]: frame["description"],
         columns[5]: frame["areas"], columns[6]: frame["measures"],
         columns[7]: ["Y" if i else "N" for i in frame["intended"]],
+        columns[8]: ["Y" if r else "N" for r in frame["retired"]],
     })

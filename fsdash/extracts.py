@@ -597,6 +597,7 @@ EXTRACTS: tuple[Extract, ...] = (
             Field("AREAS", "areas", required=False),
             Field("MEASURES", "measures", required=False),
             Field("INTENDED", "intended", "bool"),
+            Field("RETIRED", "retired", "bool", required=False),
         ),
         key=("EVENT_ID",),
         rules=(

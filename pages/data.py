@@ -88,8 +88,15 @@ st.write("The dated things that explain the lines (a go-live, a lockdown, a new 
          "file at every load.")
 if said := st.session_state.pop("fsdash_event_said", None):
     st.success(plain(said))
-st.dataframe(event_view.table(con, load_council()), hide_index=True)
-ui.download_button(events.events_file(con), "events", PAGE)
+st.write("From the council file's programme dates:")
+st.dataframe(event_view.table(con, load_council(), programme=True), hide_index=True)
+from_files = event_view.table(con, load_council(), programme=False)
+if len(from_files):
+    st.write("From events.csv and this page (the download is this table as events.csv):")
+    st.dataframe(from_files, hide_index=True)
+    ui.download_button(events.events_file(con), "events", PAGE)
+else:
+    st.write("No event has come from events.csv or this page yet.")
 CHOICES = {"Add an event": "added", "Change an event": "changed", "Retire an event": "retired",
            "Bring back a retired event": "brought back"}
 action = CHOICES[st.radio("Change the events", list(CHOICES), horizontal=True)]

@@ -26,7 +26,7 @@ import pytest
 from playwright.sync_api import TimeoutError as Timeout
 from playwright.sync_api import expect
 
-from conftest import ROOT
+from conftest import ROOT, copy_of_store
 from streamlit_server import READY, launched_chromium, pressed_download, streamlit_server
 from tools.accessibility_checks import axe_violations, serious
 
@@ -114,7 +114,9 @@ class RoleTabs:
 @pytest.fixture(scope="module")
 def tabs(demo_db, tmp_path_factory):
     with launched_chromium() as browser:
-        role_tabs = RoleTabs(browser, demo_db, tmp_path_factory.mktemp("controls"))
+        # a copy: the sweep's presses may change the store (the Data page's events form)
+        db = copy_of_store(demo_db, tmp_path_factory.mktemp("controls-store"))
+        role_tabs = RoleTabs(browser, db, tmp_path_factory.mktemp("controls"))
         yield role_tabs
         role_tabs.close()
 

@@ -95,7 +95,9 @@ def test_an_older_store_gives_the_council_files_events_without_an_error(tmp_path
         "Family Safeguarding principles phased in",
         "Teams restructured into Family Safeguarding teams", "Family Safeguarding began"]
     assert events.events_for(con, COUNCIL, dt.date(2015, 1, 1), dt.date(2016, 1, 1)) == []
-    assert list(event_view.table(con, COUNCIL)["Where it came from"]) == ["The council file"] * 3
+    assert list(event_view.table(con, COUNCIL, programme=True)["Where it came from"]) == [
+        "The council file"] * 3
+    assert event_view.table(con, COUNCIL, programme=False).empty
     con.close()
 
 
@@ -113,13 +115,14 @@ def test_split(codes, expected):
 
 
 EVENTS_HEADER = ["EVENT_ID", "START_DATE", "END_DATE", "TITLE", "DESCRIPTION", "AREAS",
-                 "MEASURES", "INTENDED"]
+                 "MEASURES", "INTENDED", "RETIRED"]
 
 
 def _events_csv(folder, *rows):
     path = folder / "events.csv"
     with path.open("w", newline="") as handle:
-        csv.writer(handle).writerows([EVENTS_HEADER, *rows])
+        csv.writer(handle).writerows(   # RETIRED left empty where a row does not give it
+            [EVENTS_HEADER, *(row + [""] * (len(EVENTS_HEADER) - len(row)) for row in rows)])
     return path
 
 
@@ -130,9 +133,10 @@ def test_events_csv_loads_with_the_extracts_and_a_batch_without_it_keeps_them(kn
                 ["LOCK", "23/03/2020", "03/07/2020", "First national lockdown", "Schools shut",
                  "", "", "N"],
                 ["HUB", "2024-04-02", "", "Hub opened", "", f" {PRESTON} ; CENTRAL",
-                 "referrals; referral_rate", "y"])
+                 "referrals; referral_rate", "y"],
+                ["OLD", "01/06/2019", "", "Retired event", "", "", "", "N", "Y"])
     report = load_paths([known_folder], db)
-    assert report.rows["events.csv"] == 2
+    assert report.rows["events.csv"] == 3
     con = store.connect_readonly(db)
     try:
         found = {e.event_id: e for e in events.events_for(con, COUNCIL, FIRST, LAST)}
@@ -144,7 +148,7 @@ def test_events_csv_loads_with_the_extracts_and_a_batch_without_it_keeps_them(kn
     assert found["HUB"].areas == (PRESTON, "CENTRAL")
     assert found["HUB"].measures == ("referrals", "referral_rate")
     assert found["HUB"].intended and found["HUB"].description == ""
-    assert "programme-go_live" in found
+    assert "programme-go_live" in found and "OLD" not in found     # kept, not drawn
     (known_folder / "events.csv").unlink()
     report = load_paths([known_folder], db)
     assert "events.csv" in report.kept
@@ -153,8 +157,10 @@ def test_events_csv_loads_with_the_extracts_and_a_batch_without_it_keeps_them(kn
         frame = events.all_events(con)
     finally:
         con.close()
-    assert sorted(frame["event_id"]) == ["HUB", "LOCK", "programme-go_live", "programme-launch",
-                                         "programme-phase_in"]   # the programme dates once
+    assert sorted(frame["event_id"]) == ["HUB", "LOCK", "OLD", "programme-go_live",
+                                         "programme-launch", "programme-phase_in"]  # programme once
+    assert list(frame.set_index("event_id")["retired"][["HUB", "LOCK", "OLD"]]) == [
+        False, False, True]
 
 
 @pytest.mark.parametrize("row, field, message", [
@@ -238,7 +244,7 @@ def test_add_change_retire_and_bring_back_change_the_store_each_with_one_audit_l
     con = store.connect_readonly(db)
     try:
         assert "page-1" not in [e.event_id for e in events.events_for(con, COUNCIL, FIRST, LAST)]
-        assert events.events_file(con).empty          # a retired event is not in the file
+        assert list(events.events_file(con)["RETIRED"]) == ["Y"]   # kept in the file, not drawn
     finally:
         con.close()
     event_view.save(db, COUNCIL, ANALYST, "brought back", edited)
@@ -320,9 +326,12 @@ def test_the_data_page_lists_the_events_and_adds_one(known_store, monkeypatch):
     assert not page.exception, page.exception
     assert [s.value for s in page.success] == [
         plain("Event page-1 added. The charts draw it as it is now.")]
-    listed = next(d.value for d in page.dataframe if "Where it came from" in d.value.columns)
-    assert list(listed["Title"])[-1] == "Hub opened"
-    assert list(listed["Where it came from"])[-1] == "The Data page"
+    programme, listed = (d.value for d in page.dataframe
+                         if "Where it came from" in d.value.columns)
+    assert list(programme["Where it came from"]) == ["The council file"] * 3
+    assert list(listed["Title"]) == ["Hub opened"]
+    assert list(listed["Where it came from"]) == ["The Data page"]
+    assert page.get("download_button"), "the events as events.csv, once there is one"
     assert [a["details"]["event"] for a in _audit_lines()] == ["page-1"]
 
 

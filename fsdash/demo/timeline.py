@@ -20,23 +20,23 @@ def demo_events(council: Council, last_day: dt.date) -> pd.DataFrame:
     rows = [
         ("LOCKDOWN-1", dt.date(2020, 3, 23), dt.date(2020, 7, 3),
          "First national lockdown",
-         "Schools closed to most children; fewer referrals came from schools.", "", "", "N"),
+         "Schools closed to most children; fewer referrals came from schools.", "", "", "N", "N"),
         ("LOCKDOWN-2", dt.date(2021, 1, 5), dt.date(2021, 3, 7),
          "Third national lockdown",
          "Schools closed again to most children until 8 March 2021.", "",
-         "referrals;referral_rate;children_in_need", "N"),
+         "referrals;referral_rate;children_in_need", "N", "N"),
         ("FRONT-DOOR-2022", dt.date(2022, 9, 1), None,
          "Front door thresholds revised",
          "New guidance on which contacts become referrals to children's social care.", "",
-         "referrals;referral_rate;rereferral_pct", "Y"),
+         "referrals;referral_rate;rereferral_pct", "Y", "N"),
         ("CMS-2023", dt.date(2023, 11, 13), dt.date(2023, 11, 24),
          "New case management system",
          "Records moved to a new case management system over two weeks.", "",
-         "referrals;cp_plans;children_in_need", "N"),
+         "referrals;cp_plans;children_in_need", "N", "N"),
         (f"HUB-{hub.code}", dt.date(2024, 4, 2), None,
          f"Early help hub opened in {hub.name}",
          "Families offered early help before a referral.", hub.code,
-         "referrals;referral_rate", "Y"),
+         "referrals;referral_rate", "Y", "N"),
     ]
     columns = EXTRACT_BY_FILE["events.csv"].columns
     frame = pd.DataFrame(rows, columns=columns)

@@ -14,6 +14,6 @@ CREATE TABLE event (
     measures    VARCHAR,
     intended    BOOLEAN NOT NULL,
     origin      VARCHAR NOT NULL DEFAULT 'file' CHECK (origin IN ('file', 'configuration', 'page')),
-    retired     BOOLEAN NOT NULL DEFAULT false,
+    retired     BOOLEAN DEFAULT false,   -- NULL (RETIRED empty in events.csv): not retired
     CHECK (end_date IS NULL OR end_date >= start_date)
 );

@@ -30,9 +30,11 @@ def measure_options() -> dict[str, str]:
     return {name: measure.title for name, measure in MEASURES.items()}
 
 
-def table(con: duckdb.DuckDBPyConnection, council: Council) -> pd.DataFrame:
-    """Every event, retired ones too, for the page's table."""
+def table(con: duckdb.DuckDBPyConnection, council: Council, programme: bool) -> pd.DataFrame:
+    """The council file's programme dates (``programme``), or every other event, retired ones
+    too (as events.csv holds them), for the page's tables."""
     frame = events.every_event(con, council)
+    frame = frame[(frame["origin"] == events.CONFIGURATION) == programme]
     areas, measures = area_options(council), measure_options()
 
     def named(codes, names, every):
