@@ -21,10 +21,10 @@ PHONE = {"width": 390, "height": 844}
 # Each page's address, the charts it draws once finished, and the most printed A4 pages it
 # may take: about a chart block to a page (Children in care printed 11 before, with headings
 # parted from their charts; 13 with each block whole, then 15 with "How we compare with similar
-# councils"), a page or two to spare.
+# councils", 17 with the events each chart over time lists under it), a page or two to spare.
 PRINTED = {
     "overview": ("/?as_at=2026-10&area=all", 1, 5),
-    "children-in-care": ("/children-in-care?as_at=2023-03&area=all&age=all&period=5y", 11, 16),
+    "children-in-care": ("/children-in-care?as_at=2023-03&area=all&age=all&period=5y", 11, 18),
     "at-a-glance": ("/at-a-glance?as_at=2025-01&area=all", 0, 8),
 }
 TAB_STOPS_BEFORE_A_TABLE = 18       # skip link, pages' links, menu, filters, then the table
