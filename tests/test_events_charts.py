@@ -17,6 +17,8 @@ from fsdash.config import WHOLE_COUNCIL, load_council
 from fsdash.escaping import csv_text
 from fsdash.events import Event
 from fsdash.export.content import build_pack
+from fsdash.extracts import EXTRACT_BY_FILE
+from fsdash.ingest import load_paths
 from fsdash.views import event_marks, glance
 from fsdash.views.blocks import ChartBlock, dates_column, spc_block
 from fsdash.views.care import care_view, target_section
@@ -151,19 +153,19 @@ HUB = "Referral hub opened"
 
 @pytest.fixture(scope="module")
 def with_events(demo_db, tmp_path_factory):
-    """A copy of the demo store with an event in one district (every measure), one for a
-    signal (children on plans in E07000126, a month before July 2026's) and a change intended
-    for referrals in another district."""
-    db = copy_of_store(demo_db, tmp_path_factory.mktemp("events"))
-    con = store.connect(db)
-    con.executemany(
-        "INSERT INTO event (event_id, start_date, end_date, title, description, areas, measures, "
-        "intended, origin) VALUES (?, ?, NULL, ?, '', ?, ?, ?, 'page')",
-        [("thresholds", dt.date(2024, 6, 15), THRESHOLDS, EAST_DISTRICT, None, False),
-         ("plans", dt.date(2026, 6, 10), "Conference chairs changed", "E07000126", "cp_plans",
-          False),
-         ("hub", dt.date(2024, 5, 10), HUB, NORTH_DISTRICT, "referrals", True)])
-    con.close()
+    """A copy of the demo store loaded with an events.csv (as a council loads one): an event in
+    one district (every measure), one for a signal (children on plans in E07000126, a month
+    before July 2026's) and a change intended for referrals in another district."""
+    folder = tmp_path_factory.mktemp("events")
+    db = copy_of_store(demo_db, folder)
+    rows = [("thresholds", "15/06/2024", THRESHOLDS, EAST_DISTRICT, "", "N"),
+            ("plans", "10/06/2026", "Conference chairs changed", "E07000126", "cp_plans", "N"),
+            ("hub", "10/05/2024", HUB, NORTH_DISTRICT, "referrals", "Y")]
+    pd.DataFrame([(i, start, "", title, "", areas, measures, intended, "")
+                  for i, start, title, areas, measures, intended in rows],
+                 columns=EXTRACT_BY_FILE["events.csv"].columns).to_csv(folder / "events.csv",
+                                                                        index=False)
+    assert load_paths([folder / "events.csv"], db).rows["events.csv"] == 3
     con = store.connect_readonly(db)
     yield con
     con.close()
