@@ -208,6 +208,25 @@ def test_the_pdf_has_a_page_an_area_its_text_in_reading_order_a_title_and_langua
             place = found + len(start)
 
 
+def test_the_pdf_is_tagged_headings_paragraphs_and_the_chart_in_reading_order(briefs):
+    brief = briefs[(LATEST, BURNLEY)]
+    root = PdfReader(io.BytesIO(write_briefs([brief]))).trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"]
+    top = root["/StructTreeRoot"]["/K"]
+    document = (top[0] if isinstance(top, list) else top).get_object()
+    assert document["/S"] == "/Document"
+    tagged = [(kid.get_object()["/S"], kid.get_object().get("/Alt"))
+              for kid in document["/K"]]
+    expected = [("/H1", None), ("/P", None)]
+    for section in brief.sections:
+        expected += [("/H2", None), *(("/P", None) for _ in section.paragraphs)]
+        if section.chart:
+            expected.append(("/Figure", f"Line chart of {section.heading.lower()} from "))
+    assert [kind for kind, _ in tagged] == [kind for kind, _ in expected]
+    for (_, alt), (_, wanted) in zip(tagged, expected):
+        assert (alt is None) == (wanted is None) and (not alt or alt.startswith(wanted)), alt
+
+
 def test_the_command_writes_a_brief_and_every_area_with_all(demo_db, tmp_path, capsys):
     one, every = tmp_path / "burnley.pdf", tmp_path / "all.pdf"
     assert main(["brief", "--area", BURNLEY, "--as-at", "2026-10-31", "--db", str(demo_db),

@@ -3,17 +3,20 @@ fonts, black on white with no meaning in colour or pictures (it prints in greysc
 reads), and text as real text written in reading order: title, the line under it, then each
 heading before its paragraphs.
 
-For screen readers, as far as fpdf2 2.8.9 goes: the document's title (shown by the viewer in
-place of the file name) and language (en-GB) are set, and each area's page is a bookmark in the
-document outline. fpdf2 writes no structure tree for text (its tags are only for images with
-alternative text, links and styled section titles), so headings and paragraphs are not tagged
-as such: a reader follows the text in the order it is written, which is the reading order. The
-brief has no images, so none needs alternative text.
+For screen readers: the document's title (shown by the viewer in place of the file name) and
+language (en-GB) are set, each area's page is a bookmark in the document outline, and the PDF is
+tagged: its structure tree holds each title and heading (H1, H2), each paragraph (P) and the
+small chart (a Figure whose alternative text gives its lowest and highest months), in reading
+order, and the footer is marked as an artifact that screen readers pass over. fpdf2 2.8.9 tags
+only images, links and section titles itself, so ``_tagged`` marks the rest through its
+structure tree builder (``struct_builder``, ``_add_marked_content`` and ``_out``: internal to
+fpdf2, which is pinned; check them before upgrading it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 import duckdb
 from fpdf import FPDF
@@ -36,9 +39,22 @@ class _BriefPDF(FPDF):
     footer_text = ""
 
     def footer(self) -> None:
+        self._out("/Artifact BMC")      # repeated on every page: not part of the reading
         self.set_y(-12)
         self.set_font(FONT, size=8)
         self.cell(0, 6, self.footer_text, align="C")
+        self._out("EMC")
+
+
+@contextmanager
+def _tagged(pdf: FPDF, kind: str, alt: str | None = None):
+    """Mark what is drawn inside as one element of the structure tree: ``kind`` a standard
+    structure type (/H1, /H2, /P, /Figure), ``alt`` a figure's alternative text."""
+    mcid = pdf.struct_builder.next_mcid_for_page(pdf.page)
+    pdf._add_marked_content(struct_type=kind, mcid=mcid, alt_text=alt)
+    pdf._out(f"{kind} <</MCID {mcid}>> BDC")
+    yield
+    pdf._out("EMC")
 
 
 def _new_pdf(title: str) -> _BriefPDF:
@@ -97,13 +113,13 @@ def _draw(pdf: FPDF, brief: Brief, size: float, charts: bool = True) -> None:
     """The page: title, the line under it, then each heading, its paragraphs and its chart."""
     line = size * 0.5       # mm per line, about 1.4 times the text's height
     pdf.set_font(FONT, "B", size + 9)
-    _lines(pdf, (size + 9) * 0.5, brief.title)
+    _lines(pdf, (size + 9) * 0.5, brief.title, "/H1")
     pdf.set_font(FONT, size=size)
     _lines(pdf, line, brief.subtitle)
     for section in brief.sections:
         pdf.ln(line * 0.6)
         pdf.set_font(FONT, "B", size + 2.5)
-        _lines(pdf, (size + 2.5) * 0.5, section.heading)
+        _lines(pdf, (size + 2.5) * 0.5, section.heading, "/H2")
         pdf.ln(line * 0.2)
         pdf.set_font(FONT, size=size)
         for paragraph in section.paragraphs:
@@ -111,13 +127,25 @@ def _draw(pdf: FPDF, brief: Brief, size: float, charts: bool = True) -> None:
             _lines(pdf, line, paragraph)
             pdf.ln(line * 0.3)
         if section.chart and charts:
-            _chart(pdf, section.chart, size)
+            with _tagged(pdf, "/Figure", _chart_words(section.heading, section.chart)):
+                _chart(pdf, section.chart, size)
 
 
-def _lines(pdf: FPDF, height: float, text: str) -> None:
+def _lines(pdf: FPDF, height: float, text: str, kind: str = "/P") -> None:
     """Text from the current position, ranged left (never justified: even word spacing reads
-    and copies better), then the left margin of the next line."""
-    pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT", align="L")
+    and copies better), tagged as ``kind``, then the left margin of the next line."""
+    with _tagged(pdf, kind):
+        pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT", align="L")
+
+
+def _chart_words(heading: str, points) -> str:
+    """The small chart's alternative text: what it shows, from when to when, its range."""
+    shown = [(day, v) for day, v in points if v is not None]
+    (low_day, low), (high_day, high) = (min(shown, key=lambda p: p[1]),
+                                        max(shown, key=lambda p: p[1]))
+    return (f"Line chart of {heading.lower()} from {month(points[0][0])} to {month(points[-1][0])}: "
+            f"lowest {round_half_up(low):,} in {month(low_day)}, highest "
+            f"{round_half_up(high):,} in {month(high_day)}.")
 
 
 CHART_HEIGHT = 22       # mm of plot
