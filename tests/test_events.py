@@ -179,6 +179,8 @@ def test_events_csv_loads_with_the_extracts_and_a_batch_without_it_keeps_them(kn
      "'31/02/2021' is not a date in the form dd/mm/yyyy"),
     (["X", "01/01/2021", "", "Maybe", "", "", "", "perhaps"], "INTENDED",
      "'perhaps' is not Y or N"),
+    (["X", "01/01/2021", "", "Gone?", "", "", "", "N", "gone"], "RETIRED",
+     "'gone' is not Y or N"),
 ])
 def test_a_bad_event_row_stops_the_load_naming_file_row_and_field(known_folder, tmp_path, row,
                                                                   field, message):
