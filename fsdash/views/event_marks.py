@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from fsdash import charts
 from fsdash.config import WHOLE_COUNCIL, Council
-from fsdash.events import Event, concerns_area, events_for
+from fsdash.events import Event, concerns_area, live_events
 from fsdash.formatting import long_date
 from fsdash.views.blocks import ChartBlock
 
@@ -28,13 +28,18 @@ KEY = "Events, numbered as in the list above the chart"   # the legend's one ent
 
 
 def area_events(con: duckdb.DuckDBPyConnection, council: Council, area: str) -> list[Event]:
-    """Every live event that concerns an area, whatever its date (each chart keeps those in
-    its span). A change intended for part of the area only (a hub in one district, on the
+    """Every live event in the store that concerns an area (``for_area``)."""
+    return for_area(live_events(con, council), council, area)
+
+
+def for_area(events: list[Event], council: Council, area: str) -> list[Event]:
+    """Of live events, those that concern an area, whatever their date (each chart keeps those
+    in its span). A change intended for part of the area only (a hub in one district, on the
     whole council's chart) is kept as an event but not as an intended one: the area's usual
     range is not recalculated from it."""
     return [e if not e.intended or covers(e, area, council)
             else dataclasses.replace(e, intended=False)
-            for e in events_for(con, council, dt.date.min, dt.date.max, area)]
+            for e in events if concerns_area(e, area, council)]
 
 
 def covers(event: Event, area: str, council: Council) -> bool:
@@ -50,11 +55,11 @@ def covers(event: Event, area: str, council: Council) -> bool:
     return area in named or districts <= named or (len(localities) == 1 and localities <= named)
 
 
-def team_events(con: duckdb.DuckDBPyConnection, council: Council,
+def team_events(events: list[Event], council: Council,
                 districts: tuple[str, ...]) -> list[Event]:
-    """Every live event that concerns a team: one naming no area, or an area of a district the
-    team serves."""
-    return [e for e in area_events(con, council, WHOLE_COUNCIL)
+    """Of live events, those that concern a team: one naming no area, or an area of a district
+    the team serves."""
+    return [e for e in for_area(events, council, WHOLE_COUNCIL)
             if not e.areas or any(concerns_area(e, d, council) for d in districts)]
 
 

@@ -16,6 +16,7 @@ from fsdash.access import SUPPRESSED, Figures
 from fsdash.access.series import protected_series
 from fsdash.changes import MONITORED, SCAN_MONTHS, Signal
 from fsdash.config import WHOLE_COUNCIL, Council
+from fsdash.events import live_events
 from fsdash.formatting import long_date, month
 from fsdash.metrics import sources
 from fsdash.published_statistics import comparators
@@ -60,6 +61,7 @@ def scan(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council,
     first = metrics.first_reliable_date(con)
     dates = [d for d in metrics.month_ends(as_at, SCAN_MONTHS) if d >= first]
     waits = sources.waiting(con, MEASURE_OF.values())
+    live = live_events(con, council)      # read once: each area's and team's are chosen from it
     found = []
     for area, districts in areas(con, council).items():
         label = council.area_label(area)
@@ -73,7 +75,7 @@ def scan(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council,
             "caseload": metrics.series(con, "caseload", dates, () if area == WHOLE_COUNCIL
                                        else districts).set_index("as_at")["value"],
         }
-        events = event_marks.area_events(con, council, area)
+        events = event_marks.for_area(live, council, area)
         found += [changes.signal(values, key, area, label,
                                  event_marks.about(events, MEASURE_OF[key]))
                   for key, values in series.items()
@@ -85,7 +87,7 @@ def scan(con: duckdb.DuckDBPyConnection, figures: Figures, council: Council,
     teams = {t.code: t for t in council.teams}
     found += [changes.signal(by_team.loc[code], "caseload", code, f"the {teams[code].name} team",
                              event_marks.about(event_marks.team_events(
-                                 con, council, teams[code].districts), "caseload"))
+                                 live, council, teams[code].districts), "caseload"))
               for code in by_team.index if code in teams]
     return changes.ranked(found)
 

@@ -14,6 +14,7 @@ from fsdash import charts, metrics
 from fsdash.access import SUPPRESSED, Scope
 from fsdash.access.suppression import protect
 from fsdash.config import Council
+from fsdash.events import live_events
 from fsdash.formatting import long_date, month
 from fsdash.metrics.teams import SPECIALISMS, children_by_holders, children_by_worker, team_caseloads
 from fsdash.views import event_marks
@@ -168,7 +169,8 @@ def team_view(con: duckdb.DuckDBPyConnection, council: Council, scope: Scope, te
     view = TeamView(title, reading, caseloads.table, *_team_history(con, council, scope, team, as_at),
                     workers_heading=caseloads.heading, workers_reading=caseloads.reading)
     districts = next(t.districts for t in council.teams if t.code == team)
-    return event_marks.mark_view(view, event_marks.team_events(con, council, districts),
+    return event_marks.mark_view(view, event_marks.team_events(live_events(con, council), council,
+                                                           districts),
                                  {"flows": ("caseload",)})
 
 
