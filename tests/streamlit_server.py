@@ -65,8 +65,9 @@ def _serve_command(script: Path) -> list[str]:
 
 def wait_for_health(url: str, process: subprocess.Popen, log: Path | None = None) -> None:
     """Wait until the server at ``url`` (run by ``process``, its output in ``log`` if given)
-    answers its health check."""
-    deadline = time.monotonic() + 60
+    answers its health check: the launcher first builds the views every role lands on
+    (``fsdash.warm``), for each scope the access file gives under sign-in, on a busy machine."""
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         try:
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
