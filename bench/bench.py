@@ -5,6 +5,9 @@ Server time is the CPU time the `streamlit run` process spends per rerun (user +
 /proc), with Chromium asking for each rerun the way a user does (the R key) and waiting for it
 to finish; that includes the script, Streamlit's own work and sending the page.
 
+Each scale also times a freshly started server's first visitor to the Overview against a second
+visitor on the same server (``bench/first_visit.py``).
+
     python bench/bench.py [--scale 1 40] [--reruns 20]
 
 Results are printed and written to bench/results/latest.json and docs/benchmarks.md.
@@ -25,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
 import report  # noqa: E402  (bench/report.py)
+from first_visit import DRAWN, MAIN, time_first_visitors  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from fsdash import metrics, store  # noqa: E402
@@ -42,7 +46,6 @@ PAGES = {"Overview": (ROOT / "app.py", "/"),
          "Outcomes": (ROOT / "app.py", "/outcomes"),
          "At a glance": (ROOT / "app.py", "/at-a-glance"),
          "Scenarios": (ROOT / "app.py", "/scenarios?starts_under5=-20")}
-MAIN = '[data-testid="stMainBlockContainer"]'
 
 EMPTY = ROOT / "bench" / "empty_page.py"
 # fsdash's .streamlit/config.toml turns off the garbage collection Streamlit runs after every
@@ -110,13 +113,6 @@ CHANGES = {"empty page": ("Area", ("Second", "First")),
            "Outcomes": ("Area", ("Pendle", "All of Lancashire")),
            "At a glance": ("Area", ("Pendle", "All of Lancashire")),
            "Scenarios": ("Area", ("East (locality)", "All of Lancashire"))}
-# Drawn: the run finished, nothing left stale, and every chart has its SVG.
-DRAWN = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-    if (document.querySelector('[data-stale="true"]')) return false;
-    return [...document.querySelectorAll('.js-plotly-plot')].every(c => c.querySelector('.main-svg'));
-}"""
 # A change is done when a run has finished since it, or (a run too quick for the browser to
 # show it running) when the page address carries the new choice, written by the run; and drawn.
 CHANGED = f"""([runs, address]) => (window.finishedRuns > runs || location.href !== address)
@@ -244,6 +240,7 @@ def bench_scale(scale: float, reruns: int, changes: int, workdir: Path) -> dict:
               "pages": {}, "browser": {}}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        result["first_visit"] = time_first_visitors(browser, db)
         for setting, flags in SETTINGS.items():
             empty = time_reruns(browser, EMPTY, db, reruns, flags=flags)
             result["pages"][setting] = {"empty page": empty}
@@ -296,6 +293,10 @@ def main() -> None:
                 print(f"  browser, {name}: a filter change drawn in {timing['change_ms']} ms "
                       f"({timing['ratio_to_empty']}x the empty page; the first "
                       f"{timing['first_change_ms']} ms)")
+            visit = result["first_visit"]
+            print(f"  a new server (started and warmed in {visit['server_start_s']} s): its first "
+                  f"visitor's Overview drawn in {visit['first_visitor_ms']} ms, a second "
+                  f"visitor's in {visit['second_visitor_ms']} ms ({visit['ratio']}x)")
             print(f"  board pack: {result['pack_s']} s, {result['pack_mb']} MB, peak memory "
                   f"{result['pack_peak_mb']} MB")
     out = ROOT / "bench" / "results"
