@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     migrate.add_argument("--db", type=Path)
 
     serve = commands.add_parser("serve", help="start the app (what `make run` and a deployment "
-                                "run); options after -- go to `streamlit run`")
+                                "run), taking visitors once the views every role lands on are "
+                                "built; options after -- go to `streamlit run`")
     serve.add_argument("--port", type=int, help="the port to serve on (default 8501)")
     serve.add_argument("--address", help="the address to serve on (default: every address)")
     serve.add_argument("streamlit_options", nargs="*", metavar="-- STREAMLIT_OPTION",

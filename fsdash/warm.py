@@ -4,6 +4,12 @@ council at the latest month) into the very caches the pages read (``fsdash.ui_vi
 the cache keys the pages ask with. So a freshly started server's first visitor waits about as
 long as a later one.
 
+Streamlit's caches belong to the process, not to a server or a session: ``st.cache_resource``
+and ``st.cache_data`` keep one store per function (keyed by its module, name and source) and an
+entry per hash of the arguments, so a view built here, outside any script run, is the one a
+page's first run finds. Without a server yet, ``st.cache_data`` keeps its entries in memory (as
+it does with one, ``persist`` unset) and warns that it found no runtime.
+
 Warming only fills caches of figures, keyed by scope as the pages key them; it never signs
 anyone in or gives anyone a role: a page still checks the visitor's sign-in and role on every
 run before it asks for a view. A missing or empty store, or a view that cannot be built, is
