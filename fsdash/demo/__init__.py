@@ -25,6 +25,7 @@ from fsdash.config import REPO_ROOT, Council, load_council
 from fsdash.demo import adults as adults_module
 from fsdash.demo import casework
 from fsdash.demo.census import write_census
+from fsdash.demo.csv_files import write_csv
 from fsdash.demo.episodes import episodes
 from fsdash.demo.identifiers import synthetic_upns
 from fsdash.demo.return_tables import every_record, uasc_ethnicity, unaccompanied
@@ -32,7 +33,7 @@ from fsdash.demo.returns import COLUMNS as RETURN_COLUMNS
 from fsdash.demo.returns import yearly_returns
 from fsdash.demo.simulation import ETHNIC_MIX, DemoCouncil, last_full_month, weighted_choice
 from fsdash.demo.timeline import demo_events
-from fsdash.extracts import DATE_FORMAT, EXTRACT_BY_FILE, MONTH_FORMAT
+from fsdash.extracts import EXTRACT_BY_FILE
 from fsdash.ingest import LoadReport, load_paths
 
 DEFAULT_CALIBRATION = REPO_ROOT / "config" / "lancashire-demo.toml"
@@ -113,22 +114,12 @@ def write_extracts(world: DemoCouncil, out_dir: Path, every_table: bool = False)
     returns = yearly_returns(header, eps, first_day, last_day, records, world.seed)
     tables["events.csv"] = demo_events(world.council, last_day.date())
     for name, frame in tables.items():
-        _write(frame, EXTRACT_BY_FILE[name].columns, out_dir / name)
+        write_csv(frame, EXTRACT_BY_FILE[name].columns, out_dir / name)
     for folder, files in returns.items():
         (out_dir / folder).mkdir(parents=True, exist_ok=True)
         for name, frame in files.items():
             if every_table or name in EXTRACT_BY_FILE:
-                _write(frame, RETURN_COLUMNS[name], out_dir / folder / name)
-
-
-def _write(frame: pd.DataFrame, columns: list[str], path: Path) -> None:
-    """One extract file: its columns in order, dates as the extracts write them."""
-    frame = frame.reindex(columns=columns)
-    for column in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[column]):
-            fmt = MONTH_FORMAT if column == "BIRTH_MONTH" else DATE_FORMAT
-            frame[column] = frame[column].dt.strftime(fmt)
-    frame.to_csv(path, index=False)
+                write_csv(frame, RETURN_COLUMNS[name], out_dir / folder / name)
 
 
 def extract_tables(world: DemoCouncil) -> dict[str, pd.DataFrame]:
@@ -189,10 +180,12 @@ def extract_tables(world: DemoCouncil) -> dict[str, pd.DataFrame]:
             "FAMILY_ID": family_id[fs["family"]], "TEAM": fs["team"], "START_DATE": fs["start"],
             "END_DATE": fs["end"], **{k.upper(): np.where(fs[k], "Y", "N") for k in (
                 "mental_health", "domestic_abuse", "substance_misuse", "psychologist")}}),
+        # By date, then adult: the number orders as ADULT_ID does (seven digits, fixed width)
+        # without sorting millions of strings.
         "adult_events.csv": pd.DataFrame({
             "ADULT_ID": adult_id[events["adult"]], "EVENT_DATE": events["date"],
-            "EVENT_TYPE": events["type"], "SOURCE": events["source"]}).sort_values(
-            ["EVENT_DATE", "ADULT_ID"], kind="stable"),
+            "EVENT_TYPE": events["type"], "SOURCE": events["source"]}).iloc[
+            np.lexsort((events["adult"].to_numpy(), events["date"].to_numpy()))],
     }
 
 

@@ -18,6 +18,8 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from fsdash import yearly
 from fsdash.demo.simulation import weighted_choice
@@ -33,89 +35,146 @@ DISABILITIES = {"AUT": 0.28, "LD": 0.24, "BEH": 0.14, "COMM": 0.12, "MOB": 0.05,
 PRE_PROCEEDINGS_SHARE = 0.15   # of child protection plans
 
 
-def _element(name: str, value) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    text = value.strftime("%Y-%m-%d") if isinstance(value, pd.Timestamp) else str(value)
-    return f"<{name}>{escape(text)}</{name}>" if text else ""
+def _text(values: pd.Series) -> pa.Array:
+    """Each value as the census writes it: a date as YYYY-MM-DD, text escaped, null where there
+    is none (missing or empty)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        days = pc.cast(pa.array(values, from_pandas=True), pa.date32(), safe=False)
+        return pc.cast(days, pa.string())
+    text = pa.array(values, from_pandas=True)
+    if not pa.types.is_string(text.type):
+        text = pc.cast(text, pa.string())
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    for old, new in (("&", "&amp;"), (">", "&gt;"), ("<", "&lt;")):
+        text = pc.replace_substring(text, old, new)
+    return text
 
 
-def _known_by(value, ends: pd.Timestamp):
+def _element(name: str, text: pa.Array) -> pa.Array:
+    """``<name>text</name>``, null where the text is."""
+    return pc.binary_join_element_wise(f"<{name}>", text, f"</{name}>", "")
+
+
+def _lines(*parts) -> pa.Array:
+    """The parts on lines of their own, a null part left out."""
+    return pc.binary_join_element_wise(*parts, "\n", null_handling="skip")
+
+
+def _known_by(frame: pd.DataFrame, column: str, ends: pd.Timestamp) -> pa.Array:
     """A date as the census for a year ending the day before ``ends`` knows it."""
-    return value if pd.notna(value) and value < ends else None
+    return pc.if_else(pa.array((frame[column] < ends).to_numpy()), _text(frame[column]),
+                      pa.scalar(None, pa.string()))
 
 
-def _child(child, referrals, nested: dict, year: int, ends, disabilities: dict) -> str:
-    sex = (_element("Sex", child.SEX) if year >= SEX_ELEMENT_FROM
-           else _element("GenderCurrent", SEX_BEFORE_2025[child.SEX]))
-    parts = [
-        "<Child><ChildIdentifiers>", _element("LAchildID", child.CHILD),
-        _element("PersonBirthDate", child.BIRTH_DATE), sex,
-        "</ChildIdentifiers><ChildCharacteristics>", _element("Ethnicity", child.ETHNIC),
-        "<Disabilities>", *(_element("Disability", code)
-                            for code in disabilities.get(child.CHILD, ("NONE",))),
-        "</Disabilities></ChildCharacteristics>"]
-    assessments, s47, plans, cin_plans, pre_proceedings = (
-        {key: [row for row in rows if getattr(row, start) < ends] for key, rows in found.items()}
-        for found, start in zip(nested.values(), STARTS))
-    for r in referrals:
-        closed = _known_by(r.CINclosureDate, ends)
-        parts += ["<CINdetails>", _element("CINreferralDate", r.CINreferralDate),
-                  _element("ReferralSource", r.ReferralSource),
-                  _element("PrimaryNeedCode", r.PrimaryNeedCode),
-                  _element("CINclosureDate", closed),
-                  _element("ReasonForClosure", r.ReasonForClosure if closed else None)]
-        for a in assessments.get(r.REFERRAL_ID, ()):
-            factors = "".join(_element("AssessmentFactors", f)
-                              for f in str(a.AssessmentFactors or "").split())
-            parts += ["<Assessments>",
-                      _element("AssessmentActualStartDate", a.AssessmentActualStartDate),
-                      _element("AssessmentAuthorisationDate",
-                               _known_by(a.AssessmentAuthorisationDate, ends)),
-                      f"<FactorsIdentifiedAtAssessment>{factors}</FactorsIdentifiedAtAssessment>"
-                      if factors else "", "</Assessments>"]
-        for c in cin_plans.get(r.REFERRAL_ID, ()):
-            parts += ["<CINPlanDates>", _element("CINPlanStartDate", c.CINPlanStartDate),
-                      _element("CINPlanEndDate", _known_by(c.CINPlanEndDate, ends)),
-                      "</CINPlanDates>"]
-        for q in s47.get(r.REFERRAL_ID, ()):
-            parts += ["<Section47>", _element("S47ActualStartDate", q.S47ActualStartDate),
-                      _element("InitialCPCtarget", q.InitialCPCtarget),
-                      _element("DateOfInitialCPC", _known_by(q.DateOfInitialCPC, ends)),
-                      _element("ICPCnotRequired", "true" if q.ICPCnotRequired == "Y" else "false"),
-                      "</Section47>"]
-        parts.append(_element("ReferralNFA", "true" if r.ReferralNFA == "Y" else "false"))
-        for p in plans.get(r.REFERRAL_ID, ()):
-            parts += ["<ChildProtectionPlans>", _element("CPPstartDate", p.CPPstartDate),
-                      _element("CPPendDate", _known_by(p.CPPendDate, ends)),
-                      _element("InitialCategoryOfAbuse", p.InitialCategoryOfAbuse),
-                      _element("LatestCategoryOfAbuse", p.LatestCategoryOfAbuse),
-                      "<NumberOfPreviousCPP>0</NumberOfPreviousCPP>", "</ChildProtectionPlans>"]
-        for q in pre_proceedings.get(r.REFERRAL_ID, ()) if year >= PRE_PROCEEDINGS_FROM else ():
-            parts += ["<PreProceedingsandFGDM>", _element("PPStartDate", q.PPStartDate),
-                      _element("LBPSentDate", _known_by(q.LBPSentDate, ends)),
-                      _element("FGDMMeetingOffer", q.FGDMMeetingOffer),
-                      _element("FGDMMeetingFac", q.FGDMMeetingFac),
-                      _element("InitialPPMeetingDate", _known_by(q.InitialPPMeetingDate, ends)),
-                      _element("ReviewMeetingsCount", q.ReviewMeetingsCount),
-                      _element("StepDecisionDate", _known_by(q.StepDecisionDate, ends)),
-                      _element("CourtAppDate", _known_by(q.CourtAppDate, ends)),
-                      "</PreProceedingsandFGDM>"]
-        parts.append("</CINdetails>")
-    parts.append("</Child>")
-    return "\n".join(p for p in parts if p)
+def _true_false(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return np.where(frame[column] == "Y", "true", "false")
 
 
-def _nested(every: dict, referrals: list) -> dict:
-    """The rows nested in these referrals, by file and referral."""
-    return {name: {r.REFERRAL_ID: found[r.REFERRAL_ID] for r in referrals
-                   if r.REFERRAL_ID in found} for name, found in every.items()}
+def _factors(frame: pd.DataFrame) -> pa.Array:
+    """An assessment's factors, each in its own element, inside FactorsIdentifiedAtAssessment."""
+    text = pc.utf8_trim_whitespace(_text(frame["AssessmentFactors"]))
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    inner = pc.binary_join(pc.utf8_split_whitespace(text),
+                           "</AssessmentFactors><AssessmentFactors>")
+    return _element("FactorsIdentifiedAtAssessment", _element("AssessmentFactors", inner))
 
 
-# The files nested in a referral (two made here), and the date each row starts on.
-NESTED = ("cin_assessments.csv", "cin_s47.csv", "cin_cp_plans.csv", "cin_plans", "pre_proceedings")
-STARTS = ("AssessmentActualStartDate", "S47ActualStartDate", "CPPstartDate", "CINPlanStartDate",
-          "PPStartDate")
+def _blocks(name: str, rows: pd.DataFrame, ends: pd.Timestamp) -> pa.Array:
+    """The census's block for each row of a file nested in a referral, as known by ``ends``."""
+    def el(column, known=False):
+        return _element(column, _known_by(rows, column, ends) if known else _text(rows[column]))
+    if name == "cin_assessments.csv":
+        return _lines("<Assessments>", el("AssessmentActualStartDate"),
+                      el("AssessmentAuthorisationDate", True), _factors(rows), "</Assessments>")
+    if name == "cin_plans":
+        return _lines("<CINPlanDates>", el("CINPlanStartDate"), el("CINPlanEndDate", True),
+                      "</CINPlanDates>")
+    if name == "cin_s47.csv":
+        return _lines("<Section47>", el("S47ActualStartDate"), el("InitialCPCtarget"),
+                      el("DateOfInitialCPC", True),
+                      _element("ICPCnotRequired", pa.array(_true_false(rows, "ICPCnotRequired"))),
+                      "</Section47>")
+    if name == "cin_cp_plans.csv":
+        return _lines("<ChildProtectionPlans>", el("CPPstartDate"), el("CPPendDate", True),
+                      el("InitialCategoryOfAbuse"), el("LatestCategoryOfAbuse"),
+                      "<NumberOfPreviousCPP>0</NumberOfPreviousCPP>", "</ChildProtectionPlans>")
+    return _lines("<PreProceedingsandFGDM>", el("PPStartDate"), el("LBPSentDate", True),
+                  el("FGDMMeetingOffer"), el("FGDMMeetingFac"), el("InitialPPMeetingDate", True),
+                  el("ReviewMeetingsCount"), el("StepDecisionDate", True),
+                  el("CourtAppDate", True), "</PreProceedingsandFGDM>")
+
+
+def _child_heads(children: pd.DataFrame, disabilities: pa.Array,
+                 sex_element: bool) -> pa.Array:
+    """Each child's identifiers and characteristics (``disabilities``: their elements), with
+    Sex or, before 2024-25, GenderCurrent."""
+    sex = (_element("Sex", _text(children["SEX"])) if sex_element
+           else _element("GenderCurrent", _text(children["SEX"].map(SEX_BEFORE_2025))))
+    return _lines("<Child><ChildIdentifiers>", _element("LAchildID", _text(children["CHILD"])),
+                  _element("PersonBirthDate", _text(children["BIRTH_DATE"])), sex,
+                  "</ChildIdentifiers><ChildCharacteristics>",
+                  _element("Ethnicity", _text(children["ETHNIC"])), "<Disabilities>",
+                  disabilities, "</Disabilities></ChildCharacteristics>")
+
+
+def _year_body(held: pd.DataFrame, heads: pa.Array, every: dict, place: np.ndarray, year: int,
+               ends: pd.Timestamp) -> pa.Array:
+    """The blocks of text of one year's children in the order the file has them: by child and
+    referral (``held``, their heads ``heads``; ``place``: a referral's number to its row in
+    ``held``, -1 for none), and in a referral its own fields, assessments, children in need
+    plans, enquiries, whether no further action, protection plans and pre-proceedings."""
+    child = held["child"].to_numpy()
+    first = np.r_[True, child[1:] != child[:-1]]
+    last = np.r_[child[1:] != child[:-1], True]
+    closed = _known_by(held, "CINclosureDate", ends)
+    reason = pc.if_else(pc.is_valid(closed), _text(held["ReasonForClosure"]),
+                        pa.scalar(None, pa.string()))
+    own = _lines("<CINdetails>", _element("CINreferralDate", _text(held["CINreferralDate"])),
+                 _element("ReferralSource", _text(held["ReferralSource"])),
+                 _element("PrimaryNeedCode", _text(held["PrimaryNeedCode"])),
+                 _element("CINclosureDate", closed), _element("ReasonForClosure", reason))
+    own = pc.if_else(pa.array(first), _lines(heads, own), own)
+    positions = np.arange(len(held))
+    blocks = [own, _element("ReferralNFA", pa.array(_true_false(held, "ReferralNFA"))),
+              pa.array(np.where(last, "</CINdetails>\n</Child>", "</CINdetails>"))]
+    keys = [(positions, 0), (positions, 4), (positions, 7)]
+    for name, (rows, start, number) in every.items():
+        if name == "pre_proceedings" and year < PRE_PROCEEDINGS_FROM:
+            continue
+        at = place[number]
+        kept = (at >= 0) & (rows[start] < ends).to_numpy()
+        blocks.append(_blocks(name, rows[kept], ends))
+        keys.append((at[kept], SECTIONS[name]))
+    referral = np.concatenate([k for k, _ in keys])
+    section = np.concatenate([np.full(len(k), s) for k, s in keys])
+    row = np.concatenate([np.arange(len(k)) for k, _ in keys])
+    order = np.lexsort((row, section, referral))
+    return pa.concat_arrays([b.cast(pa.large_string()) for b in blocks]).take(pa.array(order))
+
+
+def _write_xml(path: Path, head: str, blocks: pa.Array, tail: str) -> None:
+    """``head``, the blocks each on lines of their own, then ``tail``: written as they are in
+    memory, not made into one Python string."""
+    ended = pc.binary_join_element_wise(blocks, pa.scalar("", pa.large_string()),
+                                        pa.scalar("\n", pa.large_string()))
+    offsets = np.frombuffer(ended.buffers()[1], dtype=np.int64)[
+        ended.offset:ended.offset + len(ended) + 1]
+    with path.open("wb") as file:
+        file.write(f"{head}\n".encode())
+        if len(ended):
+            file.write(memoryview(ended.buffers()[2])[offsets[0]:offsets[-1]])
+        else:
+            file.write(b"\n")
+        file.write(tail.encode())
+
+
+# The files nested in a referral (two made here), the date each row starts on, and where its
+# blocks go in the referral (after the referral's own fields, 0; before ReferralNFA, 4).
+NESTED = {"cin_assessments.csv": "AssessmentActualStartDate", "cin_s47.csv": "S47ActualStartDate",
+          "cin_cp_plans.csv": "CPPstartDate", "cin_plans": "CINPlanStartDate",
+          "pre_proceedings": "PPStartDate"}
+SECTIONS = {"cin_assessments.csv": 1, "cin_plans": 2, "cin_s47.csv": 3, "cin_cp_plans.csv": 5,
+            "pre_proceedings": 6}
 
 
 def cin_plans(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -187,13 +246,6 @@ def disabilities(children: pd.DataFrame, seed: int) -> dict[str, tuple[str, ...]
             for child, a, b, two in zip(disabled, first, second, both)}
 
 
-def _by_referral(frame: pd.DataFrame) -> dict[str, list]:
-    rows: dict[str, list] = {}
-    for row in frame.itertuples():
-        rows.setdefault(row.REFERRAL_ID, []).append(row)
-    return rows
-
-
 def write_census(tables: dict[str, pd.DataFrame], children: pd.DataFrame, la_code: str,
                  first_day: pd.Timestamp, last_day: pd.Timestamp, out_dir: Path,
                  seed: int = 0) -> None:
@@ -201,26 +253,37 @@ def write_census(tables: dict[str, pd.DataFrame], children: pd.DataFrame, la_cod
     ``last_day``, into ``out_dir``. ``children`` has CHILD, SEX, BIRTH_DATE and ETHNIC."""
     out_dir.mkdir(parents=True, exist_ok=True)
     referrals = tables["cin_referrals.csv"].sort_values(["CHILD", "CINreferralDate"])
-    child_rows = {child.CHILD: child for child in children.itertuples()}
+    referrals = referrals.assign(child=pd.Index(children["CHILD"]).get_indexer(
+        referrals["CHILD"])).reset_index(drop=True)
+    number = pd.Index(referrals["REFERRAL_ID"])
     made = {"cin_plans": cin_plans(tables),
             "pre_proceedings": pre_proceedings(tables, last_day, seed)}
-    every = {name: _by_referral(made[name] if name in made else tables[name]) for name in NESTED}
-    disabled = disabilities(children, seed)
-    for year in range(yearly.year_of(first_day.date()), yearly.year_of(last_day.date()) + 1):
+    every = {}
+    for name, start in NESTED.items():
+        rows = (made[name] if name in made else tables[name]).reset_index(drop=True)
+        every[name] = (rows, start, number.get_indexer(rows["REFERRAL_ID"]))
+    codes = {child: "\n".join(f"<Disability>{escape(code)}</Disability>" for code in found)
+             for child, found in disabilities(children, seed).items()}
+    disabled = pa.array(children["CHILD"].map(codes).fillna(
+        "<Disability>NONE</Disability>").to_numpy(dtype=object))
+    years = range(yearly.year_of(first_day.date()), yearly.year_of(last_day.date()) + 1)
+    heads = {shape: _child_heads(children, disabled, shape)
+             for shape in {year >= SEX_ELEMENT_FROM for year in years}}
+    for year in years:
         begins, ends = pd.Timestamp(year - 1, 4, 1), pd.Timestamp(year, 4, 1)
-        held = referrals[(referrals["CINreferralDate"] < ends)
-                         & (referrals["CINclosureDate"].isna()
-                            | (referrals["CINclosureDate"] >= begins))]
-        by_child: dict[str, list] = {}
-        for row in held.itertuples():
-            by_child.setdefault(row.CHILD, []).append(row)
-        body = (_child(child_rows[child], rows, _nested(every, rows), year, ends, disabled)
-                for child, rows in by_child.items())
+        held = ((referrals["CINreferralDate"] < ends)
+                & (referrals["CINclosureDate"].isna()
+                   | (referrals["CINclosureDate"] >= begins))).to_numpy()
+        place = np.full(len(referrals) + 1, -1)    # the last for a row of no referral (-1)
+        place[np.flatnonzero(held)] = np.arange(held.sum())
+        rows = referrals[held]
+        blocks = _year_body(rows, heads[year >= SEX_ELEMENT_FROM].take(rows["child"].to_numpy()),
+                            every, place, year, ends)
         header = ("<Header><CollectionDetails><Collection>CIN</Collection>"
                   f"<Year>{year}</Year><ReferenceDate>{year}-03-31</ReferenceDate>"
                   "</CollectionDetails><Source><SourceLevel>L</SourceLevel>"
                   f"<LEA>{la_code}</LEA><SoftwareCode>fsdash demo</SoftwareCode></Source>"
                   "</Header>")
-        text = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Message>{header}<Children>\n'
-                + "\n".join(body) + "\n</Children></Message>\n")
-        (out_dir / f"cin_census_{yearly.label(year)}.xml").write_text(text, encoding="utf-8")
+        _write_xml(out_dir / f"cin_census_{yearly.label(year)}.xml",
+                   f'<?xml version="1.0" encoding="UTF-8"?>\n<Message>{header}<Children>',
+                   blocks, "</Children></Message>\n")

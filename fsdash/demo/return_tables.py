@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from fsdash.demo.identifiers import among
 from fsdash.demo.simulation import weighted_choice
 
 ADOPTED = ("E11", "E12")
@@ -283,7 +284,7 @@ def _care_leavers(periods: pd.DataFrame, rng, last_day) -> pd.DataFrame:
     former relevant children), on each of their 17th to 21st birthdays after leaving."""
     last = periods.sort_values("start").groupby("CHILD").last()
     last = last[last["end"].notna() & ~last["REC"].isin(NOT_CARE_LEAVERS)]
-    periods = periods[periods["CHILD"].isin(last.index)]
+    periods = periods[among(periods["CHILD"], last.index)]
     fourteen = _years(periods["DOB"], 14)
     from_14 = (periods["end"] - np.maximum(periods["start"], fourteen)).dt.days.clip(lower=0)
     relevant = from_14.groupby(periods["CHILD"]).sum() >= 91

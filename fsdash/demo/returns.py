@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from fsdash import yearly
+from fsdash.demo.identifiers import among
 from fsdash.demo.return_tables import SHORT_BREAK, Records, oc2_items
 
 FOLDER = "ssda903"
@@ -68,10 +69,10 @@ def yearly_returns(header: pd.DataFrame, episodes: pd.DataFrame, first_day: pd.T
             tables.update(_other_tables(records, header, held, year, min(ends - pd.Timedelta(
                 days=1), last_day), seed))
         leavers = tables.get("oc3.csv", pd.DataFrame(columns=["CHILD"]))["CHILD"]
-        children = header[header["CHILD"].isin(held["CHILD"]) | header["CHILD"].isin(leavers)]
+        children = header[among(header["CHILD"], held["CHILD"]) | among(header["CHILD"], leavers)]
         cared_for = held.loc[~held["LS"].isin(SHORT_BREAK), "CHILD"]
         children = children.assign(MOTHER=children["MOTHER"].where(
-            children["CHILD"].isin(cared_for)))   # not for care leavers or short breaks (628, 399)
+            among(children["CHILD"], cared_for)))   # not for care leavers or short breaks (628, 399)
         if year < 2025:
             children = children.assign(SEX=children["SEX"].map(SEX_BEFORE_2025))
         tables["header.csv"] = children
@@ -127,7 +128,7 @@ def _other_tables(records: Records, header: pd.DataFrame, held: pd.DataFrame, ye
         "oc2.csv": oc2_items(pd.Series(continuously_looked_after(held, year)), dob, year, seed),
         "oc3.csv": _activity_of_year(within(records.care_leavers, "birthday"), year),
     }
-    uasc = records.uasc[records.uasc["CHILD"].isin(held["CHILD"])]    # in care (rule 1014)
+    uasc = records.uasc[among(records.uasc["CHILD"], held["CHILD"])]    # in care (rule 1014)
     tables["uasc.csv"] = uasc.assign(
         DOB=dob.reindex(uasc["CHILD"]).to_numpy(),
         SEX=uasc["SEX"].map(SEX_BEFORE_2025) if year < 2025 else uasc["SEX"])
@@ -154,7 +155,7 @@ def _social_workers_of_year(workers: pd.DataFrame, held: pd.DataFrame, dob: pd.S
     recent = in_care["RNE"].eq("S") & (in_care["DEC"].isna() | (
         in_care["DEC"] >= begins - pd.DateOffset(years=1)))
     began = in_care.loc[recent, "DECOM"].groupby(in_care.loc[recent, "CHILD"]).max()
-    workers = workers[workers["CHILD"].isin(last_in_care.index)].copy()
+    workers = workers[among(workers["CHILD"], last_in_care.index)].copy()
     workers["began"] = began.reindex(workers["CHILD"]).to_numpy()
     ends = workers["SW_DEC"]
     workers = workers[(workers["SW_DECOM"] <= last_in_care.reindex(workers["CHILD"]).to_numpy())
