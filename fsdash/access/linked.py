@@ -80,6 +80,8 @@ def decide_together(blocks: dict[str, Block], limit: int, districts: int,
     if not len(identities):
         return {name: block.hidden for name, block in blocks.items() if not block.settled}
     matrix = np.vstack([block_diag(*(b.matrix for b in blocks.values())), identities])
+    ends = np.cumsum([b.matrix.shape[1] for b in blocks.values()])
+    parts = [slice(end - b.matrix.shape[1], end) for b, end in zip(blocks.values(), ends)]
     count = len(identities)
     values = np.r_[np.concatenate([b.values for b in blocks.values()]), np.zeros(count)]
     level = np.r_[np.concatenate([
@@ -92,13 +94,13 @@ def decide_together(blocks: dict[str, Block], limit: int, districts: int,
         for b in blocks.values()]), np.ones(count, bool)]
     # A figure the settled ones already give away is no use hidden: never hide it to protect
     # another.
-    must_show |= recoverable(matrix, ~must_show) & ~hidden
+    must_show |= recoverable(matrix, ~must_show, parts) & ~hidden
     unguarded = np.r_[np.concatenate([
         np.zeros(len(b.values), bool) if b.unguarded is None else b.unguarded
         for b in blocks.values()]), np.zeros(count, bool)]
     try:
         decided = protect(matrix, values, limit, level, forced_hidden=hidden,
-                          forced_shown=must_show, unguarded=unguarded)
+                          forced_shown=must_show, unguarded=unguarded, parts=parts)
     except RuntimeError:
         # Only figures decided on earlier dates could close it (a tiny store, where a month's
         # change is the whole of a small count): hide everything this date may hide.

@@ -15,76 +15,143 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
 
 TOLERANCE = 1e-8
+RANK_TOLERANCE = 1e-10      # an eigenvalue of the shown rows' Gram matrix this small is zero
 
 
 class _Shown:
-    """The shown figures' rows, decomposed once (a rank-revealing QR of their transpose) to
-    answer both questions asked of them: which hidden figures they determine, and which of them
-    a figure's working-out uses."""
+    """The shown figures, decomposed once and updated as figures are hidden one at a time.
 
-    def __init__(self, matrix: np.ndarray, hidden: np.ndarray):
-        self.index = np.flatnonzero(~hidden)
-        self.rows = matrix[self.index].astype(float)
-        if not len(self.rows):
-            self.free = np.eye(matrix.shape[1])
-            return
-        q, r, _ = scipy.linalg.qr(self.rows.T, pivoting=True)
-        diagonal = np.abs(np.diag(r))
-        rank = int((diagonal > TOLERANCE * max(diagonal.max(initial=0), 1) * 1e3).sum())
-        self.free = q[:, rank:]
+    With G the shown rows' Gram matrix over the cells and F an orthonormal basis of its null
+    space (the combinations of cells no shown figure sees), ``inverse`` is the inverse of
+    G + F Fᵀ: on any sum of shown rows it acts as G's pseudo-inverse. ``distance`` is each
+    figure's squared distance from the span of the shown rows (its row's length on F): zero
+    exactly when the shown figures determine it. Hiding a figure changes G by one row, so it
+    costs products of a matrix and a vector, not a new decomposition.
 
-    def determines(self, rows: np.ndarray) -> np.ndarray:
-        """Whether each row is a combination of the shown rows."""
-        if not self.free.shape[1]:
-            return np.ones(len(rows), bool)
-        return np.abs(rows @ self.free).max(axis=1) < TOLERANCE * 1e3
+    ``parts``: slices of the cells that most rows stay within (a family's cells in a joint
+    system); G is decomposed part by part, and the few rows across parts are added after."""
+
+    def __init__(self, matrix: np.ndarray, hidden: np.ndarray,
+                 parts: list[slice] | None = None):
+        self.matrix = np.asarray(matrix, float)
+        self.shown = ~hidden
+        self.parts = parts or [slice(0, matrix.shape[1])]
+        touched = np.column_stack([(self.matrix[:, part] != 0).sum(axis=1)
+                                   for part in self.parts])
+        inside = touched == touched.sum(axis=1, keepdims=True)
+        self.blocks, free_vectors, projected = [], [], []
+        for number, part in enumerate(self.parts):
+            block = self.matrix[inside[:, number] & self.shown, part]
+            eigenvalues, vectors = np.linalg.eigh(block.T @ block)
+            free = eigenvalues <= RANK_TOLERANCE * max(eigenvalues.max(initial=0), 1)
+            self.blocks.append((np.where(free, 1, eigenvalues), vectors))
+            free_vectors.append(vectors[:, free])
+            projected.append(np.zeros((len(matrix), free.sum())))
+            seeing = touched[:, number] > 0
+            projected[-1][seeing] = self.matrix[seeing, part] @ vectors[:, free]
+        projected = np.hstack(projected)
+        self.distance = (projected ** 2).sum(axis=1)
+        self.coupling = self.matrix[self.shown & ~inside.any(axis=1)]
+        self.seen = np.zeros((matrix.shape[1], 0))
+        if len(self.coupling) and projected.shape[1]:
+            # The rows across parts see some of the parts' free combinations: those leave F.
+            _, singular, right = np.linalg.svd(np.hstack([
+                self.coupling[:, part] @ free for part, free in zip(self.parts, free_vectors)]))
+            seen = right[:int((singular > np.sqrt(RANK_TOLERANCE)
+                               * max(singular.max(initial=0), 1)).sum())].T
+            self.distance -= ((projected @ seen) ** 2).sum(axis=1)
+            self.seen = np.zeros((matrix.shape[1], seen.shape[1]))
+            first = 0
+            for part, free in zip(self.parts, free_vectors):
+                self.seen[part] = free @ seen[first:first + free.shape[1]]
+                first += free.shape[1]
+        self._inverse = None
+
+    @property
+    def inverse(self) -> np.ndarray:
+        """The inverse of G + F Fᵀ: the parts' own, changed (Woodbury) by the rows across parts
+        and the combinations they take out of F; made when first asked for."""
+        if self._inverse is None:
+            self._inverse = np.zeros((self.matrix.shape[1],) * 2)
+            change = np.hstack([self.coupling.T, self.seen])
+            spread = np.zeros(change.shape)
+            for part, (eigenvalues, vectors) in zip(self.parts, self.blocks):
+                self._inverse[part, part] = (vectors / eigenvalues) @ vectors.T
+                spread[part] = self._inverse[part, part] @ change[part]
+            if change.shape[1]:
+                signs = np.r_[np.ones(len(self.coupling)), -np.ones(self.seen.shape[1])]
+                self._inverse -= spread @ np.linalg.solve(np.diag(signs) + change.T @ spread,
+                                                          spread.T)
+        return self._inverse
+
+    def determines(self) -> np.ndarray:
+        """Whether each figure is a combination of the shown figures."""
+        return self.distance < (TOLERANCE * 1e3) ** 2
 
     def used_by(self, row: np.ndarray) -> np.ndarray:
         """The shown figures (their positions in the full list) a combination for ``row`` uses:
-        the combination with the smallest weights."""
-        weights = np.linalg.lstsq(self.rows.T, row, rcond=None)[0]
-        return self.index[np.abs(weights) > TOLERANCE * 1e3]
+        the combination with the smallest weights (the shown rows times G's pseudo-inverse
+        applied to ``row``)."""
+        index = np.flatnonzero(self.shown)
+        weights = self.matrix[index] @ (self.inverse @ row)
+        return index[np.abs(weights) > TOLERANCE * 1e3]
+
+    def hide(self, figure: int) -> None:
+        """Take one figure out of the shown ones."""
+        row = self.matrix[figure]
+        self.shown[figure] = False
+        solved = self.inverse @ row
+        if row @ solved > 1 - TOLERANCE * 1e2:
+            # No other shown figure gives this row's direction: it joins F.
+            direction = solved / np.linalg.norm(solved)
+            self.distance += (self.matrix @ direction) ** 2
+            moved = self.inverse @ direction
+            self._inverse -= np.outer(moved, moved) / (1 + direction @ moved)
+            solved = self.inverse @ row
+        self._inverse += np.outer(solved, solved) / (1 - row @ solved)
 
 
-def recoverable(matrix: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+def recoverable(matrix: np.ndarray, hidden: np.ndarray,
+                parts: list[slice] | None = None) -> np.ndarray:
     """Which hidden figures the shown ones determine exactly (by sums and differences)."""
-    return hidden & _Shown(matrix, hidden).determines(matrix)
+    return hidden & _Shown(matrix, hidden, parts).determines()
 
 
 def protect(matrix: np.ndarray, values: np.ndarray, limit: int, level: np.ndarray,
             forced_hidden: np.ndarray | None = None,
             forced_shown: np.ndarray | None = None,
-            unguarded: np.ndarray | None = None) -> np.ndarray:
+            unguarded: np.ndarray | None = None,
+            parts: list[slice] | None = None) -> np.ndarray:
     """Which figures to hide. ``matrix``: figures by cells (0/1); ``values``: each figure;
     ``level``: how aggregated each figure is (0 the finest: hidden first in secondary
     suppression); ``forced_hidden`` and ``forced_shown``: decisions already made elsewhere
     (figures another family hides or shows), which this one keeps; ``unguarded``: hidden
-    figures that may be worked out (not small, hidden only with a series that is)."""
+    figures that may be worked out (not small, hidden only with a series that is); ``parts``:
+    see ``_Shown``."""
     count = len(values)
     forced_hidden = np.zeros(count, bool) if forced_hidden is None else forced_hidden
     forced_shown = np.zeros(count, bool) if forced_shown is None else forced_shown
+    guarded = np.ones(count, bool) if unguarded is None else ~unguarded
     hidden = (((values >= 1) & (values <= limit)) | forced_hidden) & ~forced_shown
     rank = np.empty(count, int)
     rank[np.lexsort((values, level))] = np.arange(count)   # least aggregated, then smallest
     eligible = (values > 0) & ~forced_shown
+    shown = _Shown(matrix, hidden, parts)
     while True:
-        shown = _Shown(matrix, hidden)
-        exposed = np.flatnonzero(hidden & shown.determines(matrix)
-                                 & (True if unguarded is None else ~unguarded))
+        exposed = np.flatnonzero(hidden & shown.determines() & guarded)
         if not len(exposed):
             return hidden
         target = exposed[np.argmin(values[exposed])]
-        used = shown.used_by(matrix[target].astype(float))
+        used = shown.used_by(shown.matrix[target])
         used = used[eligible[used]]
         if not len(used):
             raise RuntimeError("A hidden figure is given away by figures that must be shown: "
                                "the families' suppression decisions disagree.")
-        hidden[used[np.argmin(rank[used])]] = True
-
-
+        chosen = used[np.argmin(rank[used])]
+        hidden[chosen] = True
+        shown.hide(chosen)
 def protect_named(cells: pd.Series, figures: dict[str, list], limit: int,
                   level: dict[str, int] | None = None,
                   forced_shown: tuple[str, ...] = ()) -> pd.Series:
