@@ -195,7 +195,7 @@ def load_paths(paths, db: Path | str | None = None, council: Council | None = No
                                   [load_id]).fetchone()[0]
             if not dry_run:
                 progress(len(EXTRACTS), len(EXTRACTS),
-                         "Counting every measure for every month end and area")
+                         "Counting every measure for every month end")
                 aggregate.build(con, council)
                 keep_decisions(con, council)
             progress(len(EXTRACTS), len(EXTRACTS), "Done")

@@ -21,12 +21,14 @@ from fsdash.metrics import care as _care  # noqa: F401  (registers the measures)
 from fsdash.metrics import front_door as _front_door  # noqa: F401
 from fsdash.metrics import kept
 from fsdash.metrics import needs as _needs  # noqa: F401
+from fsdash.metrics.cells import age_groups
 from fsdash.metrics.fragments import CASE_HOLDERS, DATES
+from fsdash.metrics.grids import AGE_GROUPS
 from fsdash.metrics.headline import HEADLINE
 from fsdash.metrics.registry import BREAKDOWNS, MEASURES, Breakdown, Measure
 
 __all__ = ["AGE_RANGES", "ALL_AGES", "BREAKDOWNS", "HEADLINE", "MEASURES", "Breakdown", "Measure",
-           "breakdown", "breakdown_by_district", "caseload_by_team",
+           "age_groups", "breakdown", "breakdown_by_district", "caseload_by_team",
            "caseload_by_worker", "counted_breakdown", "counted_series", "first_reliable_date",
            "latest_month_end", "month_ends", "reliable_month_ends", "series", "summary",
            "target_at", "target_path", "targets", "value", "year_before", "years_after"]
@@ -78,10 +80,19 @@ def _params(sql: str, dates, districts, ages, fixed=()) -> dict:
 
 def series(con: duckdb.DuckDBPyConnection, name: str, dates, districts=(),
            ages=ALL_AGES) -> pd.DataFrame:
-    """The measure on each date, for the given districts (all when empty) and ages: as counted
-    at load time where the store keeps it (``fsdash.metrics.kept``), else counted now."""
-    return kept.read_or_count(con, f"measure_{name}", kept.key_of(districts, ages), dates,
-                              lambda: counted_series(con, name, dates, districts, ages))
+    """The measure on each date, for the given districts (all when empty) and ages: added up
+    from the cells a load kept, or as counted at load time, where the store keeps them
+    (``fsdash.metrics.kept``), else counted now from the records."""
+    cells = MEASURES[name].cells
+    if cells is None:
+        return kept.read_or_count(con, f"measure_{name}", kept.key_of(districts, ages), dates,
+                                  lambda: counted_series(con, name, dates, districts, ages))
+    groups = age_groups(ages) if cells.by_age else list(range(len(AGE_GROUPS)))
+    if groups is None or not kept.holds(con, cells.kept_name, kept.WHOLE_RANGE, dates):
+        return counted_series(con, name, dates, districts, ages)
+    sql = cells.from_kept()
+    return con.execute(sql, _params(sql, dates, districts, ages)
+                       | {"age_groups": groups}).df()
 
 
 def counted_series(con: duckdb.DuckDBPyConnection, name: str, dates, districts=(),

@@ -39,13 +39,15 @@ def area_districts(council: Council) -> list[tuple[str, ...]]:
 
 
 def aggregates(con: duckdb.DuckDBPyConnection, council: Council) -> list[Aggregate]:
-    """Everything a load keeps. Measures are kept for every area at all ages; a rate that takes
-    an age range also for each age choice the app offers, for the whole council (counts by age
-    come from the grids). The Outcomes page's cohorts are kept for each start window it
-    offers."""
+    """Everything a load keeps. Every grid once, at its cells, which the measures that add up
+    from cells read (``fsdash.metrics.cells``); the other measures for every area at all ages
+    (and a rate that takes an age range also for each age choice the app offers, for the
+    whole council). The Outcomes page's cohorts are kept for each start window it offers."""
     areas = area_districts(council)
     found = []
     for name, measure in metrics.MEASURES.items():
+        if measure.cells:
+            continue     # added up from its grid's cells, kept below
         choices = [(d, metrics.ALL_AGES) for d in areas]
         if "$min_age" in measure.sql and not measure.is_count:
             choices += [((), ages) for ages in metrics.AGE_RANGES.values()

@@ -2,16 +2,8 @@
 district and reason for leaving care. Groupings follow the DfE's published tables."""
 
 from fsdash.metrics import headline  # noqa: F401  (the headline measures come first)
-from fsdash.metrics.fragments import (
-    CARE_FLOWS,
-    CEASES,
-    DATES,
-    IN_MONTH,
-    LOOKED_AFTER_ON,
-    STARTS,
-    TWELVE_MONTHS,
-    count_flows,
-)
+from fsdash.metrics.cells import Cells
+from fsdash.metrics.fragments import CARE_FLOWS, CEASES, DATES, LOOKED_AFTER_ON, TWELVE_MONTHS
 from fsdash.metrics.registry import register, register_breakdown
 
 register(
@@ -20,7 +12,7 @@ register(
     definition=("Episodes starting a new period of care (reason for new episode S) in the "
                 "calendar month ending on the count date, short breaks (V3, V4) excluded."),
     unit="starts", better="down",
-    sql=count_flows(STARTS, IN_MONTH),
+    cells=Cells("starts_in_month"),
 )
 register(
     name="cla_ceases_in_month",
@@ -29,7 +21,7 @@ register(
                 "not recorded) in the "
                 "calendar month ending on the count date, short breaks (V3, V4) excluded."),
     unit="ceases", better="neither",
-    sql=count_flows(CEASES, IN_MONTH),
+    cells=Cells("ceases_in_month"),
 )
 
 AGE_BANDS = ("Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over")

@@ -37,35 +37,38 @@ CEASES = "f.rec IS DISTINCT FROM 'X1' AND f.age_at_end BETWEEN $min_age AND $max
 IN_MONTH = "BETWEEN date_trunc('month', d.as_at) AND d.as_at"
 
 
-def count_flows(which: str, window: str) -> str:
-    """SQL counting starts (``STARTS``) or ceases (``CEASES``) in a window ending on each date."""
-    return f"""WITH {DATES}, {CARE_FLOWS}
-        SELECT d.as_at, count(f.child_id) AS value
-        FROM dates d LEFT JOIN flows f ON {which} {window}
-        GROUP BY d.as_at ORDER BY d.as_at"""
 TWELVE_MONTHS = "BETWEEN d.as_at - INTERVAL 1 YEAR + INTERVAL 1 DAY AND d.as_at"
-ADULT_EVENTS_AROUND_START = f"""
+
+
+def adult_events_around_start(event_type: str) -> str:
+    """SQL (``started``, ``adults_in``, ``counted``) counting, for each date and district, the
+    adults in families whose Family Safeguarding work began between 24 and 12 months before
+    it (``adults``) and their events of ``event_type`` in the year up to and including the
+    day work began (``before``) and the year after (``after``)."""
+    return f"""
 started AS (
-    SELECT d.as_at, f.family_id, min(f.start_date) AS start_date
+    SELECT d.as_at, f.family_id, fam.district_code, min(f.start_date) AS start_date
     FROM dates d JOIN fs_involvement f ON f.start_date <= d.as_at - INTERVAL 1 YEAR
     JOIN family fam USING (family_id)
-    WHERE {IN_AREA.format(column="fam.district_code")}
-    GROUP BY d.as_at, f.family_id
+    GROUP BY d.as_at, f.family_id, fam.district_code
     HAVING min(f.start_date) > d.as_at - INTERVAL 2 YEAR
 ),
 adults_in AS (
-    SELECT s.as_at, s.start_date, a.adult_id FROM started s JOIN adult a USING (family_id)
+    SELECT s.as_at, s.district_code, s.start_date, a.adult_id
+    FROM started s JOIN adult a USING (family_id)
 ),
 counted AS (
-    SELECT a.as_at, count(DISTINCT a.adult_id) AS adults,
+    SELECT a.as_at, a.district_code AS district, count(DISTINCT a.adult_id) AS adults,
            count(ev.adult_id) FILTER (WHERE ev.event_date <= a.start_date) AS before,
            count(ev.adult_id) FILTER (WHERE ev.event_date >  a.start_date) AS after
     FROM adults_in a
-    LEFT JOIN adult_event ev ON ev.adult_id = a.adult_id AND ev.event_type = $event_type
+    LEFT JOIN adult_event ev ON ev.adult_id = a.adult_id AND ev.event_type = '{event_type}'
          AND ev.event_date >  a.start_date - INTERVAL 1 YEAR
          AND ev.event_date <= a.start_date + INTERVAL 1 YEAR
-    GROUP BY a.as_at
+    GROUP BY ALL
 )"""
+
+
 # Case-holding workers in post on each date in the teams serving the area on that date, and the
 # children whose open cases they hold.
 CASE_HOLDERS = f"""

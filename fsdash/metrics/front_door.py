@@ -8,10 +8,11 @@ import holidays
 import numpy as np
 import pandas as pd
 
-from fsdash.metrics.fragments import DATES, IN_AREA, TWELVE_MONTHS, per_10000
+from fsdash.metrics.cells import Cells
+from fsdash.metrics.fragments import DATES, IN_AREA, TWELVE_MONTHS
 from fsdash.metrics.kept import kept_as
 from fsdash.metrics.registry import register, register_breakdown
-from fsdash.metrics.shares import NUMBERED_PLANS, REPEAT_PLAN
+from fsdash.metrics.shares import REPEAT_PLANS
 
 WORKING_DAYS = 45   # Working Together to Safeguard Children: from the point of referral
 CONFERENCE_DAYS = 15   # Working Together: from the strategy discussion to the initial conference
@@ -26,10 +27,8 @@ register(
     definition=("Referrals to children's social care in the 12 months to the count date per "
                 "10,000 children aged under 18, using the latest mid-year population estimate."),
     unit="per 10,000", better="neither", is_count=False,
-    sql=per_10000(f"""SELECT d.as_at, count(r.referral_id) AS referrals
-        FROM dates d LEFT JOIN (referral r JOIN child c USING (child_id))
-          ON r.referral_date {TWELVE_MONTHS} AND {IN_AREA.format(column="c.district_code")}
-        GROUP BY d.as_at""", "referrals"),
+    cells=Cells("referrals", "coalesce(sum(c.value), 0)::BIGINT AS referrals",
+                rate_of="referrals"),
 )
 
 
@@ -40,15 +39,7 @@ register(
                 "the child's second or later plan, as a percentage of all plans that started in "
                 "those 12 months (DfE children in need definition, counting every earlier plan "
                 "in the store)."),
-    unit="%", better="down", is_count=False,
-    sql=f"""WITH {DATES}, {NUMBERED_PLANS}
-        SELECT d.as_at,
-               round(100.0 * count(*) FILTER (WHERE {REPEAT_PLAN})
-                     / nullif(count(n.start_date), 0), 1) AS value,
-               count(n.start_date) AS plans
-        FROM dates d LEFT JOIN numbered n
-          ON n.start_date {TWELVE_MONTHS} AND {IN_AREA.format(column="n.district_code")}
-        GROUP BY d.as_at ORDER BY d.as_at""",
+    unit="%", better="down", is_count=False, cells=REPEAT_PLANS,
 )
 
 
@@ -153,17 +144,13 @@ ASSESSMENTS = """SELECT r.referral_date AS start_date, a.authorised_date AS end_
     WHERE a.authorised_date IS NOT NULL"""
 CONFERENCES = """SELECT e.start_date, e.icpc_date AS end_date, c.district_code
     FROM s47_enquiry e JOIN child c ON c.child_id = e.child_id WHERE e.icpc_date IS NOT NULL"""
-# The shares done in time: the events (SQL giving each one's start_date, end_date and district),
-# and the working days allowed.
-ON_TIME = {"assessments_in_45_days_pct": (ASSESSMENTS, WORKING_DAYS),
-           "conferences_in_15_days_pct": (CONFERENCES, CONFERENCE_DAYS)}
 
 
 def _tally(con: duckdb.DuckDBPyConnection, found: pd.DataFrame, dates, limit: int
            ) -> pd.DataFrame:
     """For each date, how many of the events ``found`` (start_date, end_date, sorted by
     end_date) ended in the 12 months to it (``counted``), and how many of those ended within
-    ``limit`` working days of their start (``on_time``). Working days are counted once for each
+    ``limit`` working days of their start (``yes``). Working days are counted once for each
     event, not once for each date."""
     windows = con.execute(f"""WITH {DATES} SELECT d.as_at, d.as_at - INTERVAL 1 YEAR
         + INTERVAL 1 DAY AS first_day FROM dates d""",
@@ -173,48 +160,71 @@ def _tally(con: duckdb.DuckDBPyConnection, found: pd.DataFrame, dates, limit: in
                                  <= limit)]
     first = np.searchsorted(ends, windows["first_day"].to_numpy("datetime64[D]"), "left")
     last = np.searchsorted(ends, windows["as_at"].to_numpy("datetime64[D]"), "right")
-    return pd.DataFrame({"as_at": windows["as_at"], "counted": last - first,
-                         "on_time": on_time[last] - on_time[first]})
+    return pd.DataFrame({"as_at": windows["as_at"], "yes": on_time[last] - on_time[first],
+                         "counted": last - first})
 
 
-def _within(con: duckdb.DuckDBPyConnection, events: str, dates, districts, limit: int,
-            counted: str) -> pd.DataFrame:
-    """For each date, the events (``events``, in the area) ending in the 12 months to it, and
-    the percentage of them that ended within ``limit`` working days of their start: as_at,
-    value (per cent) and ``counted``."""
-    in_area = IN_AREA.format(column="district_code")
-    found = con.execute(f"SELECT start_date, end_date FROM ({events}) WHERE {in_area} "
-                        "ORDER BY end_date", {"districts": list(districts)}).df()
-    result = _tally(con, found, dates, limit).rename(columns={"counted": counted})
-    result["value"] = (100 * result["on_time"]
-                       / result[counted].where(result[counted] > 0)).round(1)
-    return result[["as_at", "value", counted]]
+def _by_district(con: duckdb.DuckDBPyConnection, events: str, dates, limit: int
+                 ) -> pd.DataFrame:
+    """The events (SQL giving each one's start_date, end_date and district_code) ending in the
+    12 months to each date in each district, and those ending within ``limit`` working days of
+    their start: as_at, district, yes (done in time) and counted (``fsdash.metrics.shares``'
+    cells)."""
+    found = con.execute(f"SELECT * FROM ({events}) ORDER BY end_date").df()
+    tallies = [_tally(con, rows, dates, limit).assign(district=district)
+               for district, rows in found.groupby("district_code", dropna=False)]
+    if not tallies:
+        return pd.DataFrame(columns=["as_at", "district", "yes", "counted"])
+    return pd.concat(tallies, ignore_index=True)[["as_at", "district", "yes", "counted"]]
+
+
+@kept_as("assessments_on_time_cells", by_area=False)
+def assessment_cells(con: duckdb.DuckDBPyConnection, dates) -> pd.DataFrame:
+    """Assessments completed (authorised) in the 12 months to each date in each district, and
+    those completed within 45 working days of the referral (``_by_district``)."""
+    return _by_district(con, ASSESSMENTS, dates, WORKING_DAYS)
+
+
+@kept_as("conferences_on_time_cells", by_area=False)
+def conference_cells(con: duckdb.DuckDBPyConnection, dates) -> pd.DataFrame:
+    """Initial child protection conferences held in the 12 months to each date in each
+    district, and those held within 15 working days of the strategy discussion that started the
+    section 47 enquiry (``_by_district``)."""
+    return _by_district(con, CONFERENCES, dates, CONFERENCE_DAYS)
+
+
+# The shares done in time, each split into cells by district.
+ON_TIME = {"assessments_in_45_days_pct": assessment_cells,
+           "conferences_in_15_days_pct": conference_cells}
 
 
 def on_time_cells(con: duckdb.DuckDBPyConnection, name: str, dates) -> pd.DataFrame:
     """A share done in time (``ON_TIME``) split by district on each date: as_at, district,
-    yes (done in time) and counted (``fsdash.metrics.shares``' cells)."""
-    events, limit = ON_TIME[name]
-    found = con.execute(f"SELECT start_date, end_date, district_code FROM ({events}) "
-                        "ORDER BY end_date").df()
-    tallies = [_tally(con, rows, dates, limit).assign(district=district)
-               for district, rows in found.groupby("district_code")]
-    if not tallies:
-        return pd.DataFrame(columns=["as_at", "district", "yes", "counted"])
-    return (pd.concat(tallies, ignore_index=True)
-            .rename(columns={"on_time": "yes"})[["as_at", "district", "yes", "counted"]])
+    yes (done in time) and counted."""
+    return ON_TIME[name](con, dates)
 
 
-@kept_as("assessments_on_time")
+def _within(cells: pd.DataFrame, dates, districts, counted: str) -> pd.DataFrame:
+    """The sum of the ``cells`` of ``districts`` (all when empty) on each date, and the
+    percentage of them done in time: as_at, value (per cent) and ``counted``."""
+    chosen = cells[cells["district"].isin(districts)] if districts else cells
+    days = pd.DatetimeIndex([pd.Timestamp(d) for d in dates], name="as_at").astype("M8[us]")
+    summed = (chosen.assign(as_at=pd.to_datetime(chosen["as_at"]).astype("M8[us]"))
+              .groupby("as_at")[["yes", "counted"]].sum()
+              .reindex(days, fill_value=0).astype("int64").reset_index())
+    summed["value"] = (100 * summed["yes"] / summed["counted"].where(summed["counted"] > 0)
+                       ).round(1)
+    return summed.rename(columns={"counted": counted})[["as_at", "value", counted]]
+
+
 def assessments_on_time(con: duckdb.DuckDBPyConnection, dates, districts=()) -> pd.DataFrame:
     """Assessments completed (authorised) in the 12 months to each date, and the percentage
     completed within 45 working days of the referral: as_at, value, assessments."""
-    return _within(con, ASSESSMENTS, dates, districts, WORKING_DAYS, "assessments")
+    return _within(assessment_cells(con, dates), dates, districts, "assessments")
 
 
-@kept_as("conferences_on_time")
 def conferences_on_time(con: duckdb.DuckDBPyConnection, dates, districts=()) -> pd.DataFrame:
     """Initial child protection conferences held in the 12 months to each date, and the
     percentage held within 15 working days of the strategy discussion that started the section
     47 enquiry (Working Together): as_at, value, conferences."""
-    return _within(con, CONFERENCES, dates, districts, CONFERENCE_DAYS, "conferences")
+    return _within(conference_cells(con, dates), dates, districts, "conferences")

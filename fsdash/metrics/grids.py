@@ -4,7 +4,10 @@ is a sum of these cells, which is what lets ``fsdash.access`` check that no hidd
 worked out from the others shown.
 
 Each query returns ``as_at``, ``district``, ``age_group`` (an index into ``AGE_GROUPS``; 0 for
-counts with no age), ``value``, and ``category`` for breakdowns."""
+counts with no age) and its counts: ``value`` for the counts the small-number rule decides
+(``category`` too for breakdowns); the parts of a percentage or a change (``yes`` and
+``counted``, say) for the rest. A load counts each grid once (``fsdash.metrics.aggregate``) and
+every measure that adds up from it (``fsdash.metrics.cells``) reads it from there."""
 
 from __future__ import annotations
 
@@ -51,6 +54,7 @@ _BY_DISTRICT = """WITH {dates}
     SELECT d.as_at, c.district_code AS district, 0 AS age_group, count({counted}) AS value
     FROM dates d JOIN ({table} JOIN child c USING (child_id)) ON {condition} GROUP BY ALL"""
 
+
 GRIDS = {
     "cla": _LOOKED_AFTER,
     "starts": _flows(STARTS, "f.age_at_start", TWELVE_MONTHS),
@@ -65,12 +69,24 @@ GRIDS = {
     "cp_plans": _BY_DISTRICT.format(
         dates=DATES, counted="DISTINCT p.child_id", table="cp_plan p",
         condition="p.start_date <= d.as_at AND (p.end_date IS NULL OR p.end_date > d.as_at)"),
+    "children_in_need": _BY_DISTRICT.format(
+        dates=DATES, counted="r.referral_id", table="referral r",
+        condition="r.referral_date <= d.as_at AND (r.closure_date IS NULL "
+                  "OR r.closure_date > d.as_at)"),
 }
 
 
+def register_grid(family: str, sql: str) -> str:
+    """Add a grid (its SQL, as described above) that a measure adds up; returns the family."""
+    if family in GRIDS:
+        raise ValueError(f"grid {family} is defined twice")
+    GRIDS[family] = sql
+    return family
+
+
 def grid(con: duckdb.DuckDBPyConnection, family: str, dates) -> pd.DataFrame:
-    """The family's cells on each date: as_at, district, age_group, value (empty cells absent),
-    as kept at load time where the store keeps them."""
+    """The family's cells on each date: as_at, district, age_group and its counts (empty cells
+    absent), as kept at load time where the store keeps them."""
     return kept.read_or_count(con, f"grid_{family}", kept.WHOLE_RANGE, dates,
                               lambda: counted_grid(con, family, dates))
 

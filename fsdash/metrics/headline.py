@@ -3,21 +3,12 @@
 Measures of children looked after also take an age range (``$min_age``, ``$max_age``; age in
 whole years on the count date, or on the day a period of care started or ended)."""
 
-from fsdash.metrics.fragments import (
-    ADULT_EVENTS_AROUND_START,
-    CASE_HOLDERS,
-    CEASES,
-    DATES,
-    IN_AREA,
-    LOOKED_AFTER_ON,
-    STARTS,
-    TWELVE_MONTHS,
-    count_flows,
-    per_10000,
-)
+from fsdash.metrics.cells import Cells, in_groups
+from fsdash.metrics.fragments import CASE_HOLDERS, DATES, adult_events_around_start
+from fsdash.metrics.grids import register_grid
 from fsdash.metrics.outcomes import HERTFORDSHIRE
 from fsdash.metrics.registry import register
-from fsdash.metrics.shares import REFERRALS_WITH_PREVIOUS, REREFERRAL
+from fsdash.metrics.shares import REREFERRALS
 
 register(
     name="cla",
@@ -26,10 +17,7 @@ register(
                 "SSDA903 episode that started on or before that date and had not ceased on or "
                 "before it. Children looked after under an agreed series of short-term breaks "
                 "(legal status V3 or V4) are excluded, as in the DfE's published figures."),
-    unit="children", better="down",
-    sql=f"""WITH {DATES}, {LOOKED_AFTER_ON}
-        SELECT d.as_at, count(DISTINCT l.child_id) AS value
-        FROM dates d LEFT JOIN looked_after l USING (as_at) GROUP BY d.as_at ORDER BY d.as_at""",
+    unit="children", better="down", cells=Cells("cla"),
 )
 register(
     name="cla_under12",
@@ -38,9 +26,8 @@ register(
                 "birthday. Only the month of birth is held, so a child is taken to turn 12 on the "
                 "first day of the month of their 12th birthday."),
     unit="children", better="down",
-    sql=f"""WITH {DATES}, {LOOKED_AFTER_ON}
-        SELECT d.as_at, count(DISTINCT l.child_id) FILTER (WHERE l.age < 12) AS value
-        FROM dates d LEFT JOIN looked_after l USING (as_at) GROUP BY d.as_at ORDER BY d.as_at""",
+    cells=Cells("cla", f"coalesce(sum(c.value) FILTER (WHERE {in_groups((0, 11))}), 0)::BIGINT "
+                "AS value"),
 )
 register(
     name="cla_rate",
@@ -48,9 +35,7 @@ register(
     definition=("Children looked after on the count date per 10,000 children aged under 18, using "
                 "the latest mid-year population estimate on or before that date."),
     unit="per 10,000", better="down", is_count=False,
-    sql=per_10000("""SELECT d.as_at, count(DISTINCT l.child_id) AS children
-                      FROM dates d LEFT JOIN looked_after l USING (as_at) GROUP BY d.as_at""",
-                  "children", (LOOKED_AFTER_ON,)),
+    cells=Cells("cla", "coalesce(sum(c.value), 0)::BIGINT AS children", rate_of="children"),
 )
 register(
     name="cla_starts",
@@ -59,7 +44,7 @@ register(
                 "months to the count date, short breaks (V3, V4) excluded. A child who started "
                 "twice is counted twice."),
     unit="starts", better="down",
-    sql=count_flows(STARTS, TWELVE_MONTHS),
+    cells=Cells("starts"),
 )
 register(
     name="cla_ceases",
@@ -68,19 +53,14 @@ register(
                 "or not recorded) in the "
                 "12 months to the count date, short breaks (V3, V4) excluded."),
     unit="ceases", better="neither",
-    sql=count_flows(CEASES, TWELVE_MONTHS),
+    cells=Cells("ceases"),
 )
 register(
     name="referrals",
     title="Referrals (12 months)",
     definition=("Referrals to children's social care (CIN census CINreferralDate) in the 12 months "
                 "to the count date, through the MASH or the support hub."),
-    unit="referrals", better="neither",
-    sql=f"""WITH {DATES}
-        SELECT d.as_at, count(r.referral_id) AS value
-        FROM dates d LEFT JOIN (referral r JOIN child c USING (child_id))
-          ON r.referral_date {TWELVE_MONTHS} AND {IN_AREA.format(column="c.district_code")}
-        GROUP BY d.as_at ORDER BY d.as_at""",
+    unit="referrals", better="neither", cells=Cells("referrals"),
 )
 register(
     name="rereferral_pct",
@@ -88,28 +68,14 @@ register(
     definition=("Percentage of referrals in the 12 months to the count date that were within 12 "
                 "months of a previous referral for the same child (DfE children in need "
                 "definition)."),
-    unit="%", better="down", is_count=False,
-    sql=f"""WITH {DATES}, {REFERRALS_WITH_PREVIOUS}
-        SELECT d.as_at,
-               round(100.0 * count(f.referral_id) FILTER (WHERE {REREFERRAL})
-                     / nullif(count(f.referral_id), 0), 1) AS value,
-               count(f.referral_id) AS referrals
-        FROM dates d LEFT JOIN flagged f
-          ON f.referral_date {TWELVE_MONTHS} AND {IN_AREA.format(column="f.district_code")}
-        GROUP BY d.as_at ORDER BY d.as_at""",
+    unit="%", better="down", is_count=False, cells=REREFERRALS,
 )
 register(
     name="cp_plans",
     title="Child protection plans",
     definition=("Children with a child protection plan open on the count date: started on or "
                 "before it and not ended on or before it (CIN census CPPstartDate, CPPendDate)."),
-    unit="children", better="neither",
-    sql=f"""WITH {DATES}
-        SELECT d.as_at, count(DISTINCT p.child_id) AS value
-        FROM dates d LEFT JOIN (cp_plan p JOIN child c USING (child_id))
-          ON p.start_date <= d.as_at AND (p.end_date IS NULL OR p.end_date > d.as_at)
-          AND {IN_AREA.format(column="c.district_code")}
-        GROUP BY d.as_at ORDER BY d.as_at""",
+    unit="children", better="neither", cells=Cells("cp_plans"),
 )
 register(
     name="caseload",
@@ -144,15 +110,16 @@ for _event, _title in (("POLICE", "Police contacts"),
                     "crisis, so some fall comes anyway: this before-and-after change is not "
                     "evidence of impact. The Outcomes page compares it with families worked with "
                     "before the model."),
-        unit="%", better="down", is_count=False, params=(("event_type", _event),),
-        reference=("Hertfordshire", _herts),
-        sql=f"""WITH {DATES}, {ADULT_EVENTS_AROUND_START}
-            SELECT d.as_at,
-                   round(100.0 * (c.after - c.before) / nullif(c.before, 0), 1) AS value,
-                   coalesce(c.adults, 0) AS adults,
-                   round(100.0 * c.before / nullif(c.adults, 0), 1) AS before_per_100,
-                   round(100.0 * c.after / nullif(c.adults, 0), 1) AS after_per_100
-            FROM dates d LEFT JOIN counted c USING (as_at) ORDER BY d.as_at""",
+        unit="%", better="down", is_count=False, reference=("Hertfordshire", _herts),
+        cells=Cells(
+            register_grid(f"{_event.lower()}_adults", f"""WITH {DATES},
+                {adult_events_around_start(_event)}
+                SELECT as_at, district, 0 AS age_group, adults, before, after FROM counted"""),
+            sums="coalesce(sum(c.adults), 0)::BIGINT AS adults, sum(c.before)::BIGINT AS before, "
+                 "sum(c.after)::BIGINT AS after",
+            columns="""as_at, round(100.0 * (after - before) / nullif(before, 0), 1) AS value,
+                adults, round(100.0 * before / nullif(adults, 0), 1) AS before_per_100,
+                round(100.0 * after / nullif(adults, 0), 1) AS after_per_100"""),
     )
 
 HEADLINE = ("cla", "cla_rate", "cla_under12", "cla_starts", "cla_ceases", "referrals",

@@ -37,22 +37,31 @@ def save(con: duckdb.DuckDBPyConnection, name: str, frames: dict[str, pd.DataFra
     con.executemany("INSERT INTO kept_result VALUES (?, ?)", [[name, key] for key in frames])
 
 
-def read(con: duckdb.DuckDBPyConnection, name: str, key: str, dates,
-         database: str = "") -> pd.DataFrame | None:
-    """The kept result's rows for ``dates`` (None: a result not counted by date, whole), in
-    the order counted; None unless the store holds the result for every one of them (each
-    date once). ``database``: an attached store to read instead (``previous``, in a load)."""
+def holds(con: duckdb.DuckDBPyConnection, name: str, key: str, dates,
+          database: str = "") -> bool:
+    """Whether the store keeps the result for ``dates`` (None: a result not counted by date),
+    each of them once. ``database``: an attached store to look in instead."""
     wanted = None if dates is None else [pd.Timestamp(d).date() for d in dates]
     if wanted is not None and (not wanted or len(set(wanted)) != len(wanted)):
-        return None
+        return False
     schema = f"{database}." if database else ""
     held, covered = con.execute(f"""
         SELECT (SELECT count(*) FROM {schema}kept_result WHERE name = $name AND key = $key),
                (SELECT count(*) FROM {schema}kept_date
                 WHERE list_contains($dates::DATE[], as_at))""",
         {"name": name, "key": key, "dates": wanted or []}).fetchone()
-    if not held or (wanted is not None and covered < len(wanted)):
+    return bool(held) and (wanted is None or covered == len(wanted))
+
+
+def read(con: duckdb.DuckDBPyConnection, name: str, key: str, dates,
+         database: str = "") -> pd.DataFrame | None:
+    """The kept result's rows for ``dates`` (None: a result not counted by date, whole), in
+    the order counted; None unless the store holds the result for every one of them (each
+    date once). ``database``: an attached store to read instead (``previous``, in a load)."""
+    if not holds(con, name, key, dates, database):
         return None
+    wanted = None if dates is None else [pd.Timestamp(d).date() for d in dates]
+    schema = f"{database}." if database else ""
     on_dates = "" if wanted is None else "AND list_contains($dates::DATE[], as_at::DATE)"
     return con.execute(f"""
         SELECT * EXCLUDE (kept_key, kept_position) FROM {schema}{table_of(name)}

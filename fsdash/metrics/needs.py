@@ -23,7 +23,9 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from fsdash.metrics.cells import Cells
 from fsdash.metrics.fragments import DATES, IN_AREA, TWELVE_MONTHS
+from fsdash.metrics.grids import register_grid
 from fsdash.metrics.registry import register
 
 
@@ -62,6 +64,12 @@ completed AS (
       AND {IN_AREA.format(column="c.district_code")}
 )"""
 
+register_grid("assessment_factors", f"""WITH {DATES}, {COMPLETED}
+    SELECT as_at, district_code AS district, 0 AS age_group, count(*) AS assessments,
+           {", ".join(f"count(*) FILTER (WHERE list_contains(codes, '{need.code}')) "
+                      f"AS found_{need.code}" for need in NEEDS)}
+    FROM completed GROUP BY ALL""")
+
 for _need in NEEDS:
     register(
         name=_need.name,
@@ -72,20 +80,12 @@ for _need in NEEDS:
                     "assessments completed in those months with any factor recorded (21, none "
                     f"found, among them): the DfE's {_need.column} over "
                     f"{DENOMINATOR}."),
-        unit="%", better="neither", is_count=False, params=(("code", _need.code),),
-        sql=f"""WITH {DATES}, by_day AS (
-                SELECT a.authorised_date AS day, count(*) AS assessments,
-                       count(*) FILTER (WHERE list_contains(string_split(a.factors, ' '), $code))
-                           AS found
-                FROM assessment a JOIN child c USING (child_id)
-                WHERE nullif(trim(a.factors), '') IS NOT NULL
-                  AND {IN_AREA.format(column="c.district_code")}
-                GROUP BY a.authorised_date)
-            SELECT d.as_at,
-                   round(100.0 * sum(b.found) / nullif(sum(b.assessments), 0), 1) AS value,
-                   coalesce(sum(b.assessments), 0)::BIGINT AS assessments
-            FROM dates d LEFT JOIN by_day b ON b.day {TWELVE_MONTHS}
-            GROUP BY d.as_at ORDER BY d.as_at""",
+        unit="%", better="neither", is_count=False,
+        cells=Cells("assessment_factors",
+                    f"sum(c.found_{_need.code})::BIGINT AS found, "
+                    "coalesce(sum(c.assessments), 0)::BIGINT AS assessments",
+                    "as_at, round(100.0 * found / nullif(assessments, 0), 1) AS value, "
+                    "assessments"),
     )
 
 register(
@@ -96,12 +96,7 @@ register(
                 "on the date is not open), 'no further action' referrals among them, as the "
                 "DfE counts children in need at 31 March (its At31_episodes)."),
     unit="children", better="neither",
-    sql=f"""WITH {DATES}
-        SELECT d.as_at, count(r.referral_id) AS value, count(r.referral_id) AS children
-        FROM dates d LEFT JOIN (referral r JOIN child c USING (child_id))
-          ON r.referral_date <= d.as_at AND (r.closure_date IS NULL OR r.closure_date > d.as_at)
-         AND {IN_AREA.format(column="c.district_code")}
-        GROUP BY d.as_at ORDER BY d.as_at""",
+    cells=Cells("children_in_need", columns="as_at, value, value AS children"),
 )
 
 

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from fsdash.metrics.cells import Cells
 
 
 @dataclass(frozen=True)
 class Measure:
-    """One named measure: what it is called, how it is defined, and the SQL that counts it."""
+    """One named measure: what it is called, how it is defined, and the SQL that counts it
+    (for a measure that adds up from a grid's ``cells``, made from them)."""
 
     name: str
     title: str
     definition: str
     unit: str                 # "children", "per 10,000", "%", "per FTE", "referrals", ...
     better: str               # "down", "up" or "neither": which direction of change is good
-    sql: str
+    sql: str = ""
     params: tuple = ()        # extra fixed parameters, as (name, value) pairs
     is_count: bool = True     # a count of people (subject to small-number suppression)
     reference: tuple[str, float] | None = None   # a published result to set it beside: (who, value)
+    cells: Cells | None = None
 
 
 MEASURES: dict[str, Measure] = {}
@@ -26,6 +30,8 @@ MEASURES: dict[str, Measure] = {}
 def register(**kwargs) -> Measure:
     """Define a measure and add it to ``MEASURES``."""
     measure = Measure(**kwargs)
+    if measure.cells:
+        measure = replace(measure, sql=measure.cells.from_records())
     if measure.name in MEASURES:
         raise ValueError(f"measure {measure.name} is defined twice")
     MEASURES[measure.name] = measure
