@@ -38,22 +38,30 @@ _SQL = f"""WITH {DATES},
         FROM staff s JOIN allocation a ON a.worker_id = s.worker_id
          AND a.open_date <= s.as_at AND (a.close_date IS NULL OR a.close_date > s.as_at)
         WHERE s.role IN ('SW', 'SP')),
-    cases AS (
-        SELECT as_at, team_code, count(DISTINCT child_id) AS children,
-               count(DISTINCT family_id) AS families,
-               count(DISTINCT child_id) FILTER (WHERE case_type = 'CIN') AS cin,
-               count(DISTINCT child_id) FILTER (WHERE case_type = 'CP') AS cp,
-               count(DISTINCT child_id) FILTER (WHERE case_type = 'CLA') AS cla
+    per_child AS (     -- each child once a team and date, by their oldest open case with it
+        SELECT as_at, team_code, child_id, min(open_date) AS opened,
+               bool_or(case_type = 'CIN') AS cin, bool_or(case_type = 'CP') AS cp,
+               bool_or(case_type = 'CLA') AS cla
         FROM open_cases GROUP BY ALL),
-    ages AS (      -- each child by their oldest open case with the team
+    cases AS (
+        SELECT c.as_at, c.team_code, count(c.child_id) AS children,
+               coalesce(any_value(f.families), 0) AS families,
+               count(c.child_id) FILTER (WHERE c.cin) AS cin,
+               count(c.child_id) FILTER (WHERE c.cp) AS cp,
+               count(c.child_id) FILTER (WHERE c.cla) AS cla
+        FROM per_child c LEFT JOIN (
+            SELECT as_at, team_code, count(*) AS families
+            FROM (SELECT DISTINCT as_at, team_code, family_id FROM open_cases
+                  WHERE family_id IS NOT NULL) GROUP BY ALL) f USING (as_at, team_code)
+        GROUP BY ALL),
+    ages AS (
         SELECT as_at, team_code,
                count(*) FILTER (WHERE opened > as_at - INTERVAL 3 MONTH) AS open_under_3_months,
                count(*) FILTER (WHERE opened <= as_at - INTERVAL 3 MONTH
                    AND opened > as_at - INTERVAL 12 MONTH) AS open_3_to_12_months,
                count(*) FILTER (WHERE opened <= as_at - INTERVAL 12 MONTH) AS open_over_12_months,
                count(*) FILTER (WHERE opened <= as_at - INTERVAL 18 MONTH) AS open_over_18_months
-        FROM (SELECT as_at, team_code, child_id, min(open_date) AS opened
-              FROM open_cases GROUP BY ALL) GROUP BY ALL),
+        FROM per_child GROUP BY ALL),
     fte AS (
         SELECT as_at, team_code,
                sum(fte) FILTER (WHERE role IN ('SW', 'SP')) AS social_worker_fte,
