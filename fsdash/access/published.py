@@ -108,12 +108,15 @@ def category_layout(council: Council, categories: tuple[str, ...]) -> Layout:
         level=np.add.outer(area_level, np.r_[np.zeros(len(categories), int), 1]).ravel())
 
 
-def _on(cells: pd.DataFrame, day: dt.date) -> pd.Series:
-    """The cells' values on one date (none where the grid has no cell then)."""
-    day = pd.Timestamp(day)
-    if day not in cells.index.get_level_values(0):
-        return pd.Series(dtype=float)
-    return cells["value"].xs(day, level="as_at")
+def _daily_figures(layout: Layout, cells: pd.DataFrame) -> Callable[[dt.date], np.ndarray]:
+    """Each date's figures from a grid's cells (as_at, the layout's cell columns, value;
+    missing cells are zero), by date."""
+    zero, by_day = np.zeros(len(layout.figures)), {}
+    if not cells.empty:
+        wide = (cells.set_index(["as_at", *layout.cells.names])["value"]
+                .unstack(list(layout.cells.names)).reindex(columns=layout.cells).fillna(0))
+        by_day = dict(zip(wide.index, wide.to_numpy(float) @ layout.matrix.T))
+    return lambda day: by_day.get(pd.Timestamp(day), zero)
 
 
 def _is_month_end(day: dt.date) -> bool:
@@ -168,9 +171,9 @@ class Published:
             self._compute_linked(dates)
             return
         layout = self.layouts[family in AGE_FAMILIES]
-        cells = grid(self.cursor(), family, dates).set_index(["as_at", "district", "age_group"])
+        figures = _daily_figures(layout, grid(self.cursor(), family, dates))
         for day in dates:
-            values = _figures(layout, _on(cells, day))
+            values = figures(day)
             hidden = protect(layout.matrix, values, self.limit, layout.level,
                              forced_shown=self._sum_of_shown_months(family, day))
             self._keep(family, day, layout, values, hidden)
@@ -224,12 +227,11 @@ class Published:
             return
         first = self.first_reliable()
         layout = self.layouts[True]
-        cells = {family: grid(self.cursor(), family, chain)
-                 .set_index(["as_at", "district", "age_group"])
-                 for family in linked.DECIDED_HERE}
+        figures = {family: _daily_figures(layout, grid(self.cursor(), family, chain))
+                   for family in linked.DECIDED_HERE}
         month_ends = [d for d in chain if _is_month_end(d)]
-        in_month = {family: grid(self.cursor(), f"{family}_in_month", month_ends)
-                    .set_index(["as_at", "district", "age_group"])
+        in_month = {family: _daily_figures(layout, grid(self.cursor(), f"{family}_in_month",
+                                                        month_ends))
                     for family in ("starts", "ceases")}
         shown_monthly = {family: self.monthly_shown(family).to_numpy()
                          for family in ("starts", "ceases")}
@@ -237,7 +239,7 @@ class Published:
         for day in chain:
             blocks = {}
             for family in linked.DECIDED_HERE:
-                values = _figures(layout, _on(cells[family], day))
+                values = figures[family](day)
                 keep = self._sum_of_shown_months(family, day)
                 hidden = protect(layout.matrix, values, self.limit, layout.level,
                                  forced_shown=keep)
@@ -248,7 +250,7 @@ class Published:
                 blocks[name] = self._settled("cla", before, layout)
             if "cla_month_before" in blocks:
                 for family in ("starts", "ceases"):
-                    values = _figures(layout, _on(in_month[family], day))
+                    values = in_month[family](day)
                     blocks[f"{family}_in_month"] = linked.Block(
                         layout.matrix, values, layout.level, ~shown_monthly[family],
                         settled=True, unguarded=(values == 0) | (values > self.limit))
@@ -318,10 +320,8 @@ class Published:
         all_ages = layout.figures.get_level_values(-1) == "all"
         by_month = {}
         for family in families:
-            cells = grid(self.cursor(), f"{family}_in_month", months)
-            by_month[family] = np.array([
-                _figures(layout, cells[cells["as_at"] == pd.Timestamp(m)]
-                         .set_index(["district", "age_group"])["value"]) for m in months])
+            figures = _daily_figures(layout, grid(self.cursor(), f"{family}_in_month", months))
+            by_month[family] = np.array([figures(m) for m in months])
         while True:
             hidden = {family: protect(layout.matrix, counts.mean(axis=0), self.limit,
                                       layout.level, forced_hidden=(

@@ -104,7 +104,7 @@ class _Shown:
         self.shown[figure] = False
         solved = self.inverse @ row
         if row @ solved > 1 - TOLERANCE * 1e2:
-            # No other shown figure gives this row's direction: it joins F.
+            # (1 exactly when no other shown figure gives this row's direction: it joins F.)
             direction = solved / np.linalg.norm(solved)
             self.distance += (self.matrix @ direction) ** 2
             moved = self.inverse @ direction
