@@ -14,7 +14,7 @@ from extract_files import write_extracts
 from fsdash import metrics, store
 from fsdash.config import load_council
 from fsdash.ingest import load_folder
-from fsdash.metrics import aggregate, kept
+from fsdash.metrics import aggregate, kept, outcomes
 from fsdash.metrics.front_door import ASSESSMENTS, assessments_on_time, working_days_after
 
 COUNT_DATE = dt.date(2020, 3, 31)     # the hand-built council's count date
@@ -105,6 +105,16 @@ def test_an_age_range_not_made_of_age_groups_is_counted_from_the_records(demo):
                                   metrics.counted_series(demo, "cla_rate", [latest], (), ages))
     assert metrics.series(demo, "cla", [latest], (), ages)["value"].iloc[0] < metrics.value(
         demo, "cla", latest, (), (0, 9))
+
+
+def test_the_outcomes_page_reads_each_cohort_as_a_load_kept_it(demo):
+    council = load_council()
+    _, data_end = outcomes.data_span(demo)
+    for name, (start, end) in outcomes.cohort_spans(council, data_end).items():
+        params = outcomes.cohort_params(demo, council, name, start, end)
+        assert kept.holds(demo, name, outcomes.cohort_key(params), None), name
+    assert [a.name for a in aggregate.cohorts(demo, council)] == [
+        "cohort_adults", "cohort_children", "cohort_plans"]      # nothing the page never reads
 
 
 def test_a_date_that_is_not_kept_is_counted_from_the_records(demo):

@@ -42,7 +42,7 @@ def aggregates(con: duckdb.DuckDBPyConnection, council: Council) -> list[Aggrega
     """Everything a load keeps. Every grid once, at its cells, which the measures that add up
     from cells read (``fsdash.metrics.cells``); the other measures for every area at all ages
     (and a rate that takes an age range also for each age choice the app offers, for the
-    whole council). The Outcomes page's cohorts are kept for each start window it offers."""
+    whole council). The Outcomes page's cohorts are kept over the start dates it reads."""
     areas = area_districts(council)
     found = []
     for name, measure in metrics.MEASURES.items():
@@ -71,19 +71,14 @@ def aggregates(con: duckdb.DuckDBPyConnection, council: Council) -> list[Aggrega
 
 
 def cohorts(con: duckdb.DuckDBPyConnection, council: Council) -> list[Aggregate]:
-    """The Outcomes page's cohorts: every adult since the model was phased in, and children
-    and plans for each start window the page offers."""
+    """The Outcomes page's cohorts, each over the start dates the page reads it for."""
     _, data_end = outcomes.data_span(con)
-    spans = {"cohort_adults": [(council.phase_in, data_end)]}
-    spans["cohort_children"] = spans["cohort_plans"] = [
-        (window.start, window.end) for window in outcomes.windows(council, data_end).values()]
     found = []
-    for name, dates in spans.items():
-        for start, end in dates:
-            params = outcomes.cohort_params(con, council, name, start, end)
-            found.append(Aggregate(name, outcomes.cohort_key(params),
-                                   lambda con, months, n=name, p=params:
-                                   outcomes.counted_cohort(con, n, p), by_date=False))
+    for name, (start, end) in outcomes.cohort_spans(council, data_end).items():
+        params = outcomes.cohort_params(con, council, name, start, end)
+        found.append(Aggregate(name, outcomes.cohort_key(params),
+                               lambda con, months, n=name, p=params:
+                               outcomes.counted_cohort(con, n, p), by_date=False))
     return found
 
 

@@ -50,15 +50,13 @@ CEASE_REASON = """CASE WHEN {rec} IN ('E4A', 'E4B', 'E13') THEN 'Returned home'
 
 
 def _looked_after_by(category_sql: str) -> str:
+    """SQL for children looked after on each date by a category of their episode then: SQL
+    over ``e`` (``looked_after``: its legal status ``ls``, placement ``place``, the child's
+    ``age``) and ``dist``, the child's district."""
     return f"""WITH {DATES}, {LOOKED_AFTER_ON},
         labelled AS (
-            SELECT l.as_at, l.child_id, {category_sql} AS category, e.district_code AS district
-            FROM looked_after l
-            JOIN (SELECT e.child_id, e.decom, e.dec, e.ls, e.place, c.district_code
-                  FROM cla_episode e JOIN child c USING (child_id)) e
-              ON e.child_id = l.child_id AND e.decom <= l.as_at
-             AND (e.dec IS NULL OR e.dec > l.as_at) AND e.ls NOT IN ('V3', 'V4')
-            LEFT JOIN district dist ON dist.district_code = e.district_code)
+            SELECT e.as_at, e.child_id, {category_sql} AS category, e.district_code AS district
+            FROM looked_after e LEFT JOIN district dist USING (district_code))
         SELECT as_at, category, district, count(DISTINCT child_id) AS value
         FROM labelled GROUP BY ALL ORDER BY as_at, category, district"""
 
@@ -69,8 +67,8 @@ register_breakdown(
     definition="Children looked after on the count date by age in whole years on that date, in "
                "the DfE's age bands.",
     order=AGE_BANDS,
-    sql=_looked_after_by("""CASE WHEN l.age < 1 THEN 'Under 1' WHEN l.age < 5 THEN '1 to 4'
-        WHEN l.age < 10 THEN '5 to 9' WHEN l.age < 16 THEN '10 to 15' ELSE '16 and over' END"""),
+    sql=_looked_after_by("""CASE WHEN e.age < 1 THEN 'Under 1' WHEN e.age < 5 THEN '1 to 4'
+        WHEN e.age < 10 THEN '5 to 9' WHEN e.age < 16 THEN '10 to 15' ELSE '16 and over' END"""),
 )
 register_breakdown(
     name="cla_by_legal_status",

@@ -15,7 +15,8 @@ population_on AS (
 )"""
 LOOKED_AFTER_ON = f"""
 looked_after AS (
-    SELECT d.as_at, e.child_id, date_sub('year', h.birth_month, d.as_at) AS age
+    SELECT d.as_at, e.child_id, date_sub('year', h.birth_month, d.as_at) AS age, e.ls, e.place,
+           c.district_code
     FROM dates d
     JOIN cla_episode e ON e.decom <= d.as_at AND (e.dec IS NULL OR e.dec > d.as_at)
     JOIN cla_child h USING (child_id)
@@ -40,31 +41,41 @@ IN_MONTH = "BETWEEN date_trunc('month', d.as_at) AND d.as_at"
 TWELVE_MONTHS = "BETWEEN d.as_at - INTERVAL 1 YEAR + INTERVAL 1 DAY AND d.as_at"
 
 
-def adult_events_around_start(event_type: str) -> str:
-    """SQL (``started``, ``adults_in``, ``counted``) counting, for each date and district, the
-    adults in families whose Family Safeguarding work began between 24 and 12 months before
-    it (``adults``) and their events of ``event_type`` in the year up to and including the
-    day work began (``before``) and the year after (``after``)."""
+def adult_events_around_start(event_types: dict[str, str]) -> str:
+    """SQL (``first_starts``, ``adult_events``, ``counted``) counting, for each date and
+    district, the adults in families whose Family Safeguarding work began between 24 and 12
+    months before it (``adults``) and, for each of ``event_types`` (name: code), their events
+    of that type in the year up to and including the day work began (``<name>_before``) and
+    the year after (``<name>_after``). Each adult's events are counted once, then added up for
+    every date their family's start falls in."""
+    counts = ",\n".join(
+        f"""count(ev.adult_id) FILTER (WHERE ev.event_type = '{code}'
+                AND ev.event_date <= s.start_date) AS {name}_before,
+           count(ev.adult_id) FILTER (WHERE ev.event_type = '{code}'
+                AND ev.event_date > s.start_date) AS {name}_after"""
+        for name, code in event_types.items())
+    sums = ", ".join(f"sum(e.{name}_{when})::BIGINT AS {name}_{when}"
+                     for name in event_types for when in ("before", "after"))
     return f"""
-started AS (
-    SELECT d.as_at, f.family_id, fam.district_code, min(f.start_date) AS start_date
-    FROM dates d JOIN fs_involvement f ON f.start_date <= d.as_at - INTERVAL 1 YEAR
-    JOIN family fam USING (family_id)
-    GROUP BY d.as_at, f.family_id, fam.district_code
-    HAVING min(f.start_date) > d.as_at - INTERVAL 2 YEAR
+first_starts AS (
+    SELECT f.family_id, fam.district_code, min(f.start_date) AS start_date
+    FROM fs_involvement f JOIN family fam USING (family_id)
+    GROUP BY f.family_id, fam.district_code
 ),
-adults_in AS (
-    SELECT s.as_at, s.district_code, s.start_date, a.adult_id
-    FROM started s JOIN adult a USING (family_id)
+adult_events AS (
+    SELECT s.family_id, a.adult_id, {counts}
+    FROM first_starts s JOIN adult a USING (family_id)
+    LEFT JOIN adult_event ev ON ev.adult_id = a.adult_id
+         AND list_contains({list(event_types.values())}, ev.event_type)
+         AND ev.event_date >  s.start_date - INTERVAL 1 YEAR
+         AND ev.event_date <= s.start_date + INTERVAL 1 YEAR
+    GROUP BY ALL
 ),
 counted AS (
-    SELECT a.as_at, a.district_code AS district, count(DISTINCT a.adult_id) AS adults,
-           count(ev.adult_id) FILTER (WHERE ev.event_date <= a.start_date) AS before,
-           count(ev.adult_id) FILTER (WHERE ev.event_date >  a.start_date) AS after
-    FROM adults_in a
-    LEFT JOIN adult_event ev ON ev.adult_id = a.adult_id AND ev.event_type = '{event_type}'
-         AND ev.event_date >  a.start_date - INTERVAL 1 YEAR
-         AND ev.event_date <= a.start_date + INTERVAL 1 YEAR
+    SELECT d.as_at, s.district_code AS district, count(DISTINCT e.adult_id) AS adults, {sums}
+    FROM dates d JOIN first_starts s ON s.start_date <= d.as_at - INTERVAL 1 YEAR
+         AND s.start_date > d.as_at - INTERVAL 2 YEAR
+    JOIN adult_events e USING (family_id)
     GROUP BY ALL
 )"""
 

@@ -6,7 +6,7 @@ whole years on the count date, or on the day a period of care started or ended).
 from fsdash.metrics.cells import Cells, in_groups
 from fsdash.metrics.fragments import CASE_HOLDERS, DATES, adult_events_around_start
 from fsdash.metrics.grids import register_grid
-from fsdash.metrics.outcomes import HERTFORDSHIRE
+from fsdash.metrics.outcomes import EVENT_TYPES, HERTFORDSHIRE
 from fsdash.metrics.registry import register
 from fsdash.metrics.shares import REREFERRALS
 
@@ -95,11 +95,14 @@ register(
         FROM dates d LEFT JOIN per_date c USING (as_at) LEFT JOIN staff s USING (as_at)
         ORDER BY d.as_at""",
 )
-for _event, _title in (("POLICE", "Police contacts"),
-                       ("EMERGENCY_ADMISSION", "Emergency admissions")):
-    _herts = HERTFORDSHIRE[_event.lower()]
+ADULTS = register_grid("adults_around_start", f"""WITH {DATES},
+    {adult_events_around_start(EVENT_TYPES)}
+    SELECT as_at, district, 0 AS age_group, * EXCLUDE (as_at, district) FROM counted""")
+for _event, _title in (("police", "Police contacts"),
+                       ("emergency_admission", "Emergency admissions")):
+    _herts = HERTFORDSHIRE[_event]
     register(
-        name=f"{_event.lower()}_change",
+        name=f"{_event}_change",
         title=f"Adults' {_title.lower()}",
         definition=(f"{_title} of adults in families whose Family Safeguarding work began between "
                     "24 and 12 months before the count date: the number per 100 adults in the 12 "
@@ -112,11 +115,10 @@ for _event, _title in (("POLICE", "Police contacts"),
                     "before the model."),
         unit="%", better="down", is_count=False, reference=("Hertfordshire", _herts),
         cells=Cells(
-            register_grid(f"{_event.lower()}_adults", f"""WITH {DATES},
-                {adult_events_around_start(_event)}
-                SELECT as_at, district, 0 AS age_group, adults, before, after FROM counted"""),
-            sums="coalesce(sum(c.adults), 0)::BIGINT AS adults, sum(c.before)::BIGINT AS before, "
-                 "sum(c.after)::BIGINT AS after",
+            ADULTS,
+            sums=f"coalesce(sum(c.adults), 0)::BIGINT AS adults, "
+                 f"sum(c.{_event}_before)::BIGINT AS before, "
+                 f"sum(c.{_event}_after)::BIGINT AS after",
             columns="""as_at, round(100.0 * (after - before) / nullif(before, 0), 1) AS value,
                 adults, round(100.0 * before / nullif(adults, 0), 1) AS before_per_100,
                 round(100.0 * after / nullif(adults, 0), 1) AS after_per_100"""),

@@ -188,6 +188,15 @@ def windows(council: Council, data_end: dt.date) -> dict[str, Window]:
     return found
 
 
+def cohort_spans(council: Council, data_end: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
+    """The start dates each cohort is read for, once, the Outcomes page choosing each window's
+    families from it: adults since the model was phased in, children and plans since the
+    first window's start."""
+    first = min(w.start for w in windows(council, data_end).values())
+    return {"cohort_adults": (council.phase_in, data_end),
+            "cohort_children": (first, data_end), "cohort_plans": (first, data_end)}
+
+
 def data_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date]:
     """The first day the records cover (the earliest referral or adult's contact) and the last
     month end they cover."""

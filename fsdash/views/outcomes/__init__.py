@@ -54,13 +54,13 @@ def outcomes_view(con: duckdb.DuckDBPyConnection, council: Council, suppress: bo
     offered = windows(council, data_end)
     window = offered[window_key]
     limit = council.max_suppressed if suppress else 0
-    everyone = outcomes.cohort_adults(con, council, council.phase_in, data_end)
+    spans = outcomes.cohort_spans(council, data_end)
+    everyone = outcomes.cohort_adults(con, council, *spans["cohort_adults"])
     adults = everyone[(everyone["grp"] == COMPARISON)
                       | everyone["start_date"].between(pd.Timestamp(window.start),
                                                        pd.Timestamp(window.end))]
-    first = min(w.start for w in offered.values())
-    children = outcomes.cohort_children(con, council, first, data_end)   # every window's
-    plans = outcomes.cohort_plans(con, council, first, data_end)
+    children = outcomes.cohort_children(con, council, *spans["cohort_children"])  # every window's
+    plans = outcomes.cohort_plans(con, council, *spans["cohort_plans"])
     label = council.area_label(area)
     districts = council.areas()[area]
     here = adults[adults["district_code"].isin(districts)]
