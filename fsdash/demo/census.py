@@ -119,13 +119,14 @@ def _child_heads(children: pd.DataFrame, disabilities: pa.Array,
 
 def _year_body(held: pd.DataFrame, heads: pa.Array, every: dict, place: np.ndarray, year: int,
                ends: pd.Timestamp) -> pa.Array:
-    """The blocks of text of one year's children in the order the file has them: by child and
-    referral (``held``, their heads ``heads``; ``place``: a referral's number to its row in
-    ``held``, -1 for none), and in a referral its own fields, assessments, children in need
-    plans, enquiries, whether no further action, protection plans and pre-proceedings."""
+    """The blocks of text of one year's children in the order the file has them: by child (its
+    head, from ``heads`` by child number) and referral (``held``; ``place``: a referral's number
+    to its row in ``held``, -1 for none), and in a referral its own fields, assessments,
+    children in need plans, enquiries, whether no further action, protection plans and
+    pre-proceedings."""
     child = held["child"].to_numpy()
-    first = np.r_[True, child[1:] != child[:-1]]
-    last = np.r_[child[1:] != child[:-1], True]
+    first, last = np.ones(len(child), bool), np.ones(len(child), bool)
+    first[1:] = last[:-1] = child[1:] != child[:-1]
     closed = _known_by(held, "CINclosureDate", ends)
     reason = pc.if_else(pc.is_valid(closed), _text(held["ReasonForClosure"]),
                         pa.scalar(None, pa.string()))
@@ -133,11 +134,11 @@ def _year_body(held: pd.DataFrame, heads: pa.Array, every: dict, place: np.ndarr
                  _element("ReferralSource", _text(held["ReferralSource"])),
                  _element("PrimaryNeedCode", _text(held["PrimaryNeedCode"])),
                  _element("CINclosureDate", closed), _element("ReasonForClosure", reason))
-    own = pc.if_else(pa.array(first), _lines(heads, own), own)
     positions = np.arange(len(held))
-    blocks = [own, _element("ReferralNFA", pa.array(_true_false(held, "ReferralNFA"))),
+    blocks = [heads.take(pa.array(child[first])), own,
+              _element("ReferralNFA", pa.array(_true_false(held, "ReferralNFA"))),
               pa.array(np.where(last, "</CINdetails>\n</Child>", "</CINdetails>"))]
-    keys = [(positions, 0), (positions, 4), (positions, 7)]
+    keys = [(positions[first], -1), (positions, 0), (positions, 4), (positions, 7)]
     for name, (rows, start, number) in every.items():
         if name == "pre_proceedings" and year < PRE_PROCEEDINGS_FROM:
             continue
@@ -277,8 +278,7 @@ def write_census(tables: dict[str, pd.DataFrame], children: pd.DataFrame, la_cod
         place = np.full(len(referrals) + 1, -1)    # the last for a row of no referral (-1)
         place[np.flatnonzero(held)] = np.arange(held.sum())
         rows = referrals[held]
-        blocks = _year_body(rows, heads[year >= SEX_ELEMENT_FROM].take(rows["child"].to_numpy()),
-                            every, place, year, ends)
+        blocks = _year_body(rows, heads[year >= SEX_ELEMENT_FROM], every, place, year, ends)
         header = ("<Header><CollectionDetails><Collection>CIN</Collection>"
                   f"<Year>{year}</Year><ReferenceDate>{year}-03-31</ReferenceDate>"
                   "</CollectionDetails><Source><SourceLevel>L</SourceLevel>"
