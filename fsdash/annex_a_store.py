@@ -517,7 +517,8 @@ def snapshot_lists(con: duckdb.DuckDBPyConnection, extract_date: dt.date,
             QUALIFY row_number() OVER (PARTITION BY e.child_id ORDER BY e.decom DESC) = 1
             ORDER BY c.child_id"""),
     }
-    on_lists = {r["child_id"] for n in (7, 8) for r in lists[n]}
+    looked_after = {r["child_id"] for r in lists[8]}
+    on_lists = looked_after | {r["child_id"] for r in lists[7]}
     lists[6] = [r for r in rows(f"""
         SELECT {person}, min(coalesce(r.referral_date, a.open_date)) AS start_date,
                any_value(r.primary_need) AS primary_need
@@ -530,7 +531,7 @@ def snapshot_lists(con: duckdb.DuckDBPyConnection, extract_date: dt.date,
         WHERE r.referral_id IS NOT NULL OR a.case_id IS NOT NULL
         GROUP BY ALL ORDER BY c.child_id""")]
     for record in lists[6]:
-        record["case_status"] = ("CLA" if record["child_id"] in {r["child_id"] for r in lists[8]}
+        record["case_status"] = ("CLA" if record["child_id"] in looked_after
                                  else "CP" if record["child_id"] in on_lists else "CIN")
     for number in lists:           # the written list must hold every record a list needs
         lists[number] = [r for r in lists[number] if r.get("child_id")]
