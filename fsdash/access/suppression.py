@@ -152,6 +152,8 @@ def protect(matrix: np.ndarray, values: np.ndarray, limit: int, level: np.ndarra
         chosen = used[np.argmin(rank[used])]
         hidden[chosen] = True
         shown.hide(chosen)
+
+
 def protect_named(cells: pd.Series, figures: dict[str, list], limit: int,
                   level: dict[str, int] | None = None,
                   forced_shown: tuple[str, ...] = ()) -> pd.Series:

@@ -41,21 +41,17 @@ def area_districts(council: Council) -> list[tuple[str, ...]]:
 def aggregates(con: duckdb.DuckDBPyConnection, council: Council) -> list[Aggregate]:
     """Everything a load keeps. Every grid once, at its cells, which the measures that add up
     from cells read (``fsdash.metrics.cells``); the other measures for every area at all ages
-    (and a rate that takes an age range also for each age choice the app offers, for the
-    whole council). The Outcomes page's cohorts are kept over the start dates it reads."""
+    (another age range is counted when asked for). The Outcomes page's cohorts are kept over
+    the start dates it reads."""
     areas = area_districts(council)
     found = []
     for name, measure in metrics.MEASURES.items():
         if measure.cells:
             continue     # added up from its grid's cells, kept below
-        choices = [(d, metrics.ALL_AGES) for d in areas]
-        if "$min_age" in measure.sql and not measure.is_count:
-            choices += [((), ages) for ages in metrics.AGE_RANGES.values()
-                        if ages != metrics.ALL_AGES]
-        found += [Aggregate(f"measure_{name}", kept.key_of(districts, ages),
-                            lambda con, months, n=name, d=districts, a=ages:
-                            metrics.counted_series(con, n, months, d, a))
-                  for districts, ages in choices]
+        found += [Aggregate(f"measure_{name}", kept.key_of(districts, metrics.ALL_AGES),
+                            lambda con, months, n=name, d=districts:
+                            metrics.counted_series(con, n, months, d))
+                  for districts in areas]
     found += [Aggregate(f"grid_{family}", kept.WHOLE_RANGE,
                         lambda con, months, f=family: counted_grid(con, f, months))
               for family in GRIDS]
